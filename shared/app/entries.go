@@ -1,0 +1,203 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"strconv"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// Note says who saves an entry and why; it becomes the revision's author and comment.
+type Note struct {
+	Author  string
+	Comment string
+}
+
+// maxSlugTries bounds the search for a free slug ("titel", "titel-2", …).
+const maxSlugTries = 50
+
+// CreateEntry validates a new entry and stores it as version 1 with a slug made from its
+// title (made unique with a number if needed). Returns EINVALID with field messages.
+func (a *App) CreateEntry(ctx context.Context, in *wiki.Entry, note Note) (*wiki.Entry, error) {
+	e := in.Clone()
+	e.Normalize()
+	if e.State == "" {
+		e.State = wiki.StatePublished
+	}
+	if err := validate(e, &a.cat, note); err != nil {
+		return nil, err
+	}
+	now := a.clock()
+	e.ID = ulid.MustNew(ulid.Timestamp(now), rand.Reader).String()
+	e.Version = 1
+	e.CreatedAt, e.CreatedBy = now, note.Author
+	e.UpdatedAt, e.UpdatedBy = now, note.Author
+	base := wiki.Slugify(e.Title)
+	for i := 1; i <= maxSlugTries; i++ {
+		e.Slug = numberedSlug(base, i)
+		rev := revisionOf(e, note)
+		err := a.stores.Entries.CreateEntry(ctx, e, rev)
+		if wiki.ErrorCode(err) == wiki.ECONFLICT {
+			if _, taken := a.stores.Entries.EntryBySlug(ctx, e.Slug); taken == nil {
+				continue
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		return e, nil
+	}
+	return nil, &wiki.Error{Code: wiki.ECONFLICT, Message: "Für diesen Titel gibt es schon sehr viele Einträge. Bitte wählen Sie einen genaueren Titel.",
+		Fields: map[string]string{"title": "Bitte wählen Sie einen genaueren Titel."}}
+}
+
+func numberedSlug(base string, n int) string {
+	if n == 1 {
+		return base
+	}
+	suffix := "-" + strconv.Itoa(n)
+	if len(base)+len(suffix) > wiki.MaxSlugLen {
+		base = base[:wiki.MaxSlugLen-len(suffix)]
+	}
+	for len(base) > 0 && base[len(base)-1] == '-' {
+		base = base[:len(base)-1]
+	}
+	return base + suffix
+}
+
+// UpdateEntry saves a new version of the entry with the given slug. in.Version is the
+// version the editor started from; if someone saved in between, it returns ECONFLICT and
+// stores nothing. The id, slug, creation data, workflow state and featured flag are kept.
+func (a *App) UpdateEntry(ctx context.Context, slug string, in *wiki.Entry, note Note) (*wiki.Entry, error) {
+	cur, err := a.Entry(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if in.Version != cur.Version {
+		return nil, conflict()
+	}
+	e := in.Clone()
+	e.Normalize()
+	e.ID, e.Slug = cur.ID, cur.Slug
+	e.CreatedAt, e.CreatedBy = cur.CreatedAt, cur.CreatedBy
+	e.State, e.Featured = cur.State, cur.Featured
+	if err := validate(e, &a.cat, note); err != nil {
+		return nil, err
+	}
+	e.Version = cur.Version + 1
+	e.UpdatedAt, e.UpdatedBy = a.clock(), note.Author
+	if err := a.stores.Entries.UpdateEntry(ctx, e, revisionOf(e, note)); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func conflict() error {
+	return wiki.Errorf(wiki.ECONFLICT, "Der Eintrag wurde inzwischen von jemand anderem geändert.")
+}
+
+func validate(e *wiki.Entry, c wiki.Catalog, note Note) error {
+	err := e.Validate(c)
+	if noteErr := wiki.ValidateRevisionNote(note.Author, note.Comment); noteErr != nil {
+		if err == nil {
+			return noteErr
+		}
+		for k, v := range wiki.FieldErrors(noteErr) {
+			wiki.FieldErrors(err)[k] = v
+		}
+	}
+	return err
+}
+
+func revisionOf(e *wiki.Entry, note Note) *wiki.Revision {
+	return &wiki.Revision{EntryID: e.ID, Version: e.Version, Author: note.Author, At: e.UpdatedAt, Comment: note.Comment, Entry: *e.Clone()}
+}
+
+// Entry returns the entry with the given slug. Returns ENOTFOUND.
+func (a *App) Entry(ctx context.Context, slug string) (*wiki.Entry, error) {
+	if !wiki.ValidSlug(slug) {
+		return nil, notFound()
+	}
+	e, err := a.stores.Entries.EntryBySlug(ctx, slug)
+	if wiki.ErrorCode(err) == wiki.ENOTFOUND {
+		return nil, notFound()
+	}
+	return e, err
+}
+
+func notFound() error { return wiki.Errorf(wiki.ENOTFOUND, "Diesen Eintrag gibt es nicht.") }
+
+// History returns an entry and its revisions, newest first. Returns ENOTFOUND.
+func (a *App) History(ctx context.Context, slug string) (*wiki.Entry, []wiki.Revision, error) {
+	e, err := a.Entry(ctx, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	revs, err := a.stores.Entries.Revisions(ctx, e.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, revs, nil
+}
+
+// Comparison is the difference between two revisions of an entry.
+type Comparison struct {
+	Entry    *wiki.Entry
+	From, To *wiki.Revision
+	Changes  []wiki.FieldChange
+}
+
+// Compare returns what changed between two versions of an entry. Returns ENOTFOUND for an
+// unknown entry or version.
+func (a *App) Compare(ctx context.Context, slug string, from, to int) (*Comparison, error) {
+	e, err := a.Entry(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if from > to {
+		from, to = to, from
+	}
+	revs := make([]*wiki.Revision, 2)
+	for i, v := range []int{from, to} {
+		if v < 1 || v > e.Version {
+			return nil, wiki.Errorf(wiki.ENOTFOUND, "Version %d dieses Eintrags gibt es nicht.", v)
+		}
+		if revs[i], err = a.stores.Entries.Revision(ctx, e.ID, v); err != nil {
+			return nil, err
+		}
+	}
+	return &Comparison{Entry: e, From: revs[0], To: revs[1], Changes: wiki.Compare(&revs[0].Entry, &revs[1].Entry, &a.cat)}, nil
+}
+
+// Municipalities returns the member municipalities ordered by name.
+func (a *App) Municipalities() []wiki.Municipality { return a.cat.municipalities() }
+
+// MunicipalityBySlug returns a municipality by its slug. Returns ENOTFOUND.
+func (a *App) MunicipalityBySlug(slug string) (wiki.Municipality, error) {
+	if m, ok := a.cat.municipalityBySlug(slug); ok {
+		return m, nil
+	}
+	return wiki.Municipality{}, wiki.Errorf(wiki.ENOTFOUND, "Diese Kommune ist im Netzwerk nicht bekannt.")
+}
+
+// Municipality returns a municipality by its AGS. Returns ENOTFOUND.
+func (a *App) Municipality(ags string) (wiki.Municipality, error) {
+	if m, ok := a.cat.municipality(ags); ok {
+		return m, nil
+	}
+	return wiki.Municipality{}, wiki.Errorf(wiki.ENOTFOUND, "Diese Kommune ist im Netzwerk nicht bekannt.")
+}
+
+// Topics returns the topics ordered by name.
+func (a *App) Topics() []wiki.Topic { return a.cat.topicList() }
+
+// Topic returns a topic by its slug. Returns ENOTFOUND.
+func (a *App) Topic(slug string) (wiki.Topic, error) {
+	if t, ok := a.cat.topic(slug); ok {
+		return t, nil
+	}
+	return wiki.Topic{}, wiki.Errorf(wiki.ENOTFOUND, "Dieses Thema gibt es nicht.")
+}

@@ -1,0 +1,96 @@
+package app
+
+import (
+	"context"
+
+	"github.com/ikone-ds/wissensnetz/shared/search"
+	"github.com/ikone-ds/wissensnetz/shared/store"
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// indexChange brings one changed entry into the index. A failure is logged: the index then
+// lags behind the store's sequence and is rebuilt at the next start.
+func (a *App) indexChange(ctx context.Context, c store.Change) {
+	a.indexMu.Lock()
+	defer a.indexMu.Unlock()
+	if a.pending != nil {
+		a.pending[c.EntryID] = true
+		a.pendingSeq = max(a.pendingSeq, c.Seq)
+		return
+	}
+	a.indexEntries(ctx, c.Seq, c.EntryID)
+}
+
+// indexEntries puts the current state of the given entries into the index in one batch.
+// The caller holds indexMu.
+func (a *App) indexEntries(ctx context.Context, seq uint64, ids ...string) {
+	b := search.Batch{Seq: seq}
+	for _, id := range ids {
+		e, err := a.stores.Entries.Entry(ctx, id)
+		switch {
+		case wiki.ErrorCode(err) == wiki.ENOTFOUND:
+			b.Delete = append(b.Delete, id)
+		case err != nil:
+			a.log.Error("index change: load entry", "entry", id, "err", err)
+			return
+		default:
+			b.Put = append(b.Put, search.NewDocument(e, &a.cat))
+		}
+	}
+	if err := a.index.Apply(ctx, b); err != nil {
+		a.log.Error("index change: apply", "entries", len(ids), "err", err)
+	}
+}
+
+// deferIndexing collects changes instead of indexing each one, until the returned function
+// indexes them all in one batch: for imports, where one batch is far cheaper than many.
+func (a *App) deferIndexing(ctx context.Context) (flush func()) {
+	a.indexMu.Lock()
+	a.pending, a.pendingSeq = map[string]bool{}, 0
+	a.indexMu.Unlock()
+	return func() {
+		a.indexMu.Lock()
+		defer a.indexMu.Unlock()
+		ids := make([]string, 0, len(a.pending))
+		for id := range a.pending {
+			ids = append(ids, id)
+		}
+		seq := a.pendingSeq
+		a.pending, a.pendingSeq = nil, 0
+		if len(ids) > 0 {
+			a.indexEntries(ctx, seq, ids...)
+		}
+	}
+}
+
+// Reindex rebuilds the search index from the store. Searches keep working on the old index
+// meanwhile; entry writes wait until it is done, so no change is missed.
+func (a *App) Reindex(ctx context.Context, progress func(done, total int)) error {
+	var seq uint64
+	if a.feed != nil {
+		seq = a.feed.Seq() // writes after this wait for the lock and are applied after the rebuild
+	}
+	a.indexMu.Lock()
+	defer a.indexMu.Unlock()
+	total := 0
+	if progress != nil {
+		if err := a.stores.Entries.ScanEntries(ctx, func(*wiki.Entry) error { total++; return nil }); err != nil {
+			return err
+		}
+	}
+	scan := func(put func(search.Document) error) error {
+		return a.stores.Entries.ScanEntries(ctx, func(e *wiki.Entry) error {
+			return put(search.NewDocument(e, &a.cat))
+		})
+	}
+	var report func(int)
+	if progress != nil {
+		report = func(done int) { progress(done, total) }
+	}
+	return a.index.Rebuild(ctx, seq, scan, report)
+}
+
+// Search runs a search over the index.
+func (a *App) Search(ctx context.Context, q search.Query) (*search.Result, error) {
+	return a.index.Search(ctx, q)
+}

@@ -1,0 +1,294 @@
+package app
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// Record is one line of an export: a municipality, a topic, or an entry with its revisions.
+type Record struct {
+	Type         string             `json:"type"`
+	Municipality *wiki.Municipality `json:"municipality,omitempty"`
+	Topic        *wiki.Topic        `json:"topic,omitempty"`
+	Entry        *wiki.Entry        `json:"entry,omitempty"`
+	Revisions    []wiki.Revision    `json:"revisions,omitempty"`
+}
+
+// Record types.
+const (
+	RecordMunicipality = "municipality"
+	RecordTopic        = "topic"
+	RecordEntry        = "entry"
+)
+
+// maxRecordBytes bounds one line of an import: an entry with a long history.
+const maxRecordBytes = 256 << 20
+
+// Export writes the whole knowledge base as JSON Lines: municipalities by AGS, topics by
+// slug, then entries by id, each with its revisions oldest first. The same content always
+// gives the same bytes.
+func (a *App) Export(ctx context.Context, w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	munis, err := a.stores.Municipalities.Municipalities(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range munis {
+		if err := enc.Encode(Record{Type: RecordMunicipality, Municipality: &munis[i]}); err != nil {
+			return err
+		}
+	}
+	topics, err := a.stores.Topics.Topics(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range topics {
+		if err := enc.Encode(Record{Type: RecordTopic, Topic: &topics[i]}); err != nil {
+			return err
+		}
+	}
+	err = a.stores.Entries.ScanEntries(ctx, func(e *wiki.Entry) error {
+		revs, err := a.stores.Entries.Revisions(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		slices.Reverse(revs)
+		return enc.Encode(Record{Type: RecordEntry, Entry: e, Revisions: revs})
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// ImportResult counts what an import stored, or lists the problems that stopped it.
+type ImportResult struct {
+	Municipalities, Topics, Entries int
+	Problems                        []LineProblem
+}
+
+// LineProblem is a problem with one line of an import file.
+type LineProblem struct {
+	Line    int
+	Message string
+}
+
+func (p LineProblem) String() string { return fmt.Sprintf("Zeile %d: %s", p.Line, p.Message) }
+
+// Import reads JSON Lines as written by Export. Entries with revisions are restored as they
+// are; entries without (hand-written files, demo content) are created as new entries with
+// author as the author of their first revision. Everything is checked first: if any line
+// has a problem, nothing is imported and the result lists every problem with its line
+// number (error EINVALID).
+func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportResult, error) {
+	recs, res := a.readImport(ctx, r)
+	if len(res.Problems) > 0 {
+		return res, &wiki.Error{Code: wiki.EINVALID, Message: fmt.Sprintf("Import abgebrochen: %d fehlerhafte Zeilen, nichts wurde übernommen.", len(res.Problems))}
+	}
+	for _, rec := range recs {
+		var err error
+		switch {
+		case rec.Municipality != nil:
+			err = a.stores.Municipalities.PutMunicipality(ctx, rec.Municipality)
+		case rec.Topic != nil:
+			err = a.stores.Topics.PutTopic(ctx, rec.Topic)
+		}
+		if err != nil {
+			return res, err
+		}
+	}
+	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
+		return res, err
+	}
+	flush := a.deferIndexing(ctx)
+	defer flush()
+	for _, rec := range recs {
+		var err error
+		switch {
+		case rec.Entry != nil && len(rec.Revisions) > 0:
+			err = a.stores.Entries.RestoreEntry(ctx, rec.Entry, rec.Revisions)
+		case rec.Entry != nil:
+			_, err = a.CreateEntry(ctx, rec.Entry, Note{Author: author, Comment: "Import"})
+		default:
+			continue
+		}
+		if err != nil {
+			return res, fmt.Errorf("import entry %q: %w", rec.Entry.Title, err)
+		}
+		res.Entries++
+	}
+	return res, nil
+}
+
+// readImport parses and checks every line against the store and the file itself.
+func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportResult) {
+	res := &ImportResult{}
+	problem := func(line int, format string, args ...any) {
+		res.Problems = append(res.Problems, LineProblem{line, fmt.Sprintf(format, args...)})
+	}
+	var recs []Record
+	var entryLines []int
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxRecordBytes)
+	for line := 1; sc.Scan(); line++ {
+		text := bytes.TrimSpace(sc.Bytes())
+		if len(text) == 0 {
+			continue
+		}
+		var rec Record
+		if err := json.Unmarshal(text, &struct{ Type *string }{&rec.Type}); err != nil {
+			problem(line, "kein gültiges JSON (%v)", err)
+			continue
+		}
+		if rec.Type != RecordMunicipality && rec.Type != RecordTopic && rec.Type != RecordEntry {
+			problem(line, "unbekannter Datensatztyp %q", rec.Type)
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(text))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&rec); err != nil {
+			problem(line, "Datensatz passt nicht zum Format (%v)", err)
+			continue
+		}
+		switch rec.Type {
+		case RecordMunicipality:
+			if rec.Municipality == nil {
+				problem(line, "Datensatz ohne Kommune")
+				continue
+			}
+			if err := rec.Municipality.Validate(); err != nil {
+				problem(line, "Kommune %q: %s", rec.Municipality.Name, fieldText(err))
+				continue
+			}
+			res.Municipalities++
+		case RecordTopic:
+			if rec.Topic == nil {
+				problem(line, "Datensatz ohne Thema")
+				continue
+			}
+			if err := rec.Topic.Validate(); err != nil {
+				problem(line, "Thema %q: %s", rec.Topic.Name, fieldText(err))
+				continue
+			}
+			res.Topics++
+		case RecordEntry:
+			if rec.Entry == nil {
+				problem(line, "Datensatz ohne Eintrag")
+				continue
+			}
+			entryLines = append(entryLines, line)
+		}
+		recs = append(recs, rec)
+	}
+	if err := sc.Err(); err != nil {
+		problem(0, "Datei nicht lesbar (%v)", err)
+		return nil, res
+	}
+
+	// Entries are checked against the stored catalog plus what the file brings.
+	cat := &catalog{}
+	var munis []wiki.Municipality
+	var topics []wiki.Topic
+	for _, rec := range recs {
+		if rec.Municipality != nil {
+			munis = append(munis, *rec.Municipality)
+		}
+		if rec.Topic != nil {
+			topics = append(topics, *rec.Topic)
+		}
+	}
+	munis = append(munis, a.cat.municipalities()...)
+	topics = append(topics, a.cat.topicList()...)
+	cat.set(munis, topics)
+
+	ids, slugs := map[string]int{}, map[string]int{}
+	i := 0
+	for _, rec := range recs {
+		if rec.Entry == nil {
+			continue
+		}
+		line := entryLines[i]
+		i++
+		e := rec.Entry
+		if len(rec.Revisions) == 0 {
+			if e.ID != "" || e.Version != 0 {
+				problem(line, "Eintrag %q: Einträge mit Kennung oder Version brauchen ihre Versionen", e.Title)
+				continue
+			}
+			if e.State == "" {
+				e.State = wiki.StatePublished
+			}
+			e.Normalize()
+			if err := e.Validate(cat); err != nil {
+				problem(line, "Eintrag %q: %s", e.Title, fieldText(err))
+			}
+			continue
+		}
+		if _, err := ulid.ParseStrict(e.ID); err != nil {
+			problem(line, "Eintrag %q: ungültige Kennung %q", e.Title, e.ID)
+			continue
+		}
+		if err := e.Validate(cat); err != nil {
+			problem(line, "Eintrag %q: %s", e.Title, fieldText(err))
+			continue
+		}
+		if !wiki.ValidSlug(e.Slug) {
+			problem(line, "Eintrag %q: ungültige Kurzadresse %q", e.Title, e.Slug)
+			continue
+		}
+		if err := checkHistory(e, rec.Revisions); err != nil {
+			problem(line, "Eintrag %q: %s", e.Title, err)
+			continue
+		}
+		if prev, dup := ids[e.ID]; dup {
+			problem(line, "Eintrag %q: Kennung steht schon in Zeile %d", e.Title, prev)
+		} else if prev, dup := slugs[e.Slug]; dup {
+			problem(line, "Eintrag %q: Kurzadresse %q steht schon in Zeile %d", e.Title, e.Slug, prev)
+		} else if _, err := a.stores.Entries.Entry(ctx, e.ID); err == nil {
+			problem(line, "Eintrag %q: ist schon vorhanden", e.Title)
+		} else if _, err := a.stores.Entries.EntryBySlug(ctx, e.Slug); err == nil {
+			problem(line, "Eintrag %q: Kurzadresse %q ist schon vergeben", e.Title, e.Slug)
+		}
+		ids[e.ID], slugs[e.Slug] = line, line
+	}
+	slices.SortStableFunc(res.Problems, func(a, b LineProblem) int { return a.Line - b.Line })
+	return recs, res
+}
+
+func checkHistory(e *wiki.Entry, revs []wiki.Revision) error {
+	if e.Version != len(revs) {
+		return fmt.Errorf("Version %d, aber %d Versionen", e.Version, len(revs))
+	}
+	for i, r := range revs {
+		if r.Version != i+1 || r.EntryID != e.ID {
+			return fmt.Errorf("Version %d fehlt oder gehört zu einem anderen Eintrag", i+1)
+		}
+	}
+	return nil
+}
+
+// fieldText joins the field messages of a validation error in a stable order.
+func fieldText(err error) string {
+	fields := wiki.FieldErrors(err)
+	if len(fields) == 0 {
+		return wiki.ErrorMessage(err)
+	}
+	msgs := make([]string, 0, len(fields))
+	for _, m := range fields {
+		msgs = append(msgs, m)
+	}
+	slices.Sort(msgs)
+	return strings.Join(msgs, " ")
+}

@@ -1,0 +1,108 @@
+package search_test
+
+import (
+	"context"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ikone-ds/wissensnetz/infra/bench/corpus"
+	"github.com/ikone-ds/wissensnetz/shared/search"
+)
+
+// benchEntries is the size of the benchmark corpus.
+const benchEntries = 10_000
+
+// scanOf returns a scan function for Rebuild that puts docs.
+func scanOf(docs []search.Document) func(put func(search.Document) error) error {
+	return func(put func(search.Document) error) error {
+		for _, d := range docs {
+			if err := put(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// BenchmarkSearch runs the fifty queries of corpus.Queries in turn against an index of
+// 10,000 entries on disk, each for the first page of ten hits with total, facets and
+// highlights, and reports the median and 99th percentile latency of a single query.
+func BenchmarkSearch(b *testing.B) {
+	ctx := context.Background()
+	ix, err := search.Open(filepath.Join(b.TempDir(), "index"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Rebuild(ctx, 1, scanOf(corpus.Entries(benchEntries, 1)), nil); err != nil {
+		b.Fatal(err)
+	}
+	queries := corpus.Queries()
+	// One round untimed, so that the first queries do not pay for cold caches.
+	for _, q := range queries {
+		if _, err := ix.Search(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+
+	var took []time.Duration
+	hits := 0
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		res, err := ix.Search(ctx, queries[i%len(queries)])
+		took = append(took, time.Since(start))
+		if err != nil {
+			b.Fatal(err)
+		}
+		hits += len(res.Hits)
+	}
+	slices.Sort(took)
+	ms := func(p float64) float64 {
+		return float64(took[int(p*float64(len(took)-1))]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(ms(0.50), "p50-ms")
+	b.ReportMetric(ms(0.99), "p99-ms")
+	b.ReportMetric(float64(hits)/float64(len(took)), "hits/op")
+}
+
+// BenchmarkRebuild builds an index of 10,000 entries on disk from scratch and reports the
+// entries written per second and the size of the index.
+func BenchmarkRebuild(b *testing.B) {
+	ctx := context.Background()
+	docs := corpus.Entries(benchEntries, 1)
+	dir := filepath.Join(b.TempDir(), "index")
+	ix, err := search.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	for b.Loop() {
+		if err := ix.Rebuild(ctx, 1, scanOf(docs), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "entries/s")
+	b.ReportMetric(float64(dirSize(b, dir))/(1<<20), "disk-MiB")
+}
+
+// dirSize returns the size of the files under dir in bytes.
+func dirSize(b *testing.B, dir string) int64 {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err == nil {
+			n += info.Size()
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
+}

@@ -1,0 +1,212 @@
+package search
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/de"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+)
+
+// Index is the search index of the entries. It is safe for concurrent use by many searches
+// and one writer: Apply and Rebuild wait for each other.
+type Index struct {
+	dir string // "" for an index in memory
+
+	write sync.Mutex // held by Apply and Rebuild: one writer at a time
+
+	mu           sync.RWMutex // guards the fields below; searches hold it for reading
+	idx          bleve.Index  // nil once closed
+	analyzer     analysis.Analyzer
+	needsRebuild bool
+}
+
+// Batch is one atomic change of the index: the documents to add or replace, the ids to
+// remove and the sequence number of the store the index reflects afterwards.
+type Batch struct {
+	Put    []Document
+	Delete []string
+	Seq    uint64
+}
+
+// Open opens the index in dir, or creates an empty one there if dir does not exist or is
+// empty. A new index, and one built with an older mapping, reports NeedsRebuild.
+func Open(dir string) (*Index, error) {
+	if dir == "" {
+		return nil, errors.New("search: open: no directory")
+	}
+	// A swap interrupted between its two renames leaves the previous index at dir.old.
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Stat(dir + oldSuffix); err == nil {
+			if err := os.Rename(dir+oldSuffix, dir); err != nil {
+				return nil, fmt.Errorf("search: open %s: restore previous index: %w", dir, err)
+			}
+		}
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) == 0 {
+		if err := os.Remove(dir); err != nil {
+			return nil, fmt.Errorf("search: open %s: %w", dir, err)
+		}
+	}
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		idx, err := createIndex(dir)
+		if err != nil {
+			return nil, err
+		}
+		return newIndex(dir, idx, true), nil
+	}
+	idx, err := bleve.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("search: open %s: %w", dir, err)
+	}
+	version, err := idx.GetInternal([]byte(keyMappingVersion))
+	if err != nil {
+		_ = idx.Close()
+		return nil, fmt.Errorf("search: open %s: read mapping version: %w", dir, err)
+	}
+	return newIndex(dir, idx, string(version) != mappingVersion), nil
+}
+
+// OpenMemory returns a new empty index held in memory, for tests and small tools. It reports
+// NeedsRebuild until its first Rebuild.
+func OpenMemory() (*Index, error) {
+	idx, err := createIndex("")
+	if err != nil {
+		return nil, err
+	}
+	return newIndex("", idx, true), nil
+}
+
+// createIndex creates an empty scorch index in dir, or in memory if dir is "".
+func createIndex(dir string) (bleve.Index, error) {
+	var (
+		idx bleve.Index
+		err error
+	)
+	if dir == "" {
+		idx, err = bleve.NewMemOnly(newMapping())
+	} else {
+		if err = os.MkdirAll(filepath.Dir(dir), 0o755); err == nil {
+			idx, err = bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, nil)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("search: create index %s: %w", dir, err)
+	}
+	return idx, nil
+}
+
+func newIndex(dir string, idx bleve.Index, needsRebuild bool) *Index {
+	return &Index{dir: dir, idx: idx, analyzer: idx.Mapping().AnalyzerNamed(de.AnalyzerName), needsRebuild: needsRebuild}
+}
+
+// errClosed is returned by every method of a closed index.
+var errClosed = errors.New("search: index closed")
+
+// Apply writes b to the index in one atomic step: a search sees all of it or none of it.
+// A document replaces the one with the same ID; deleting an unknown ID is not an error.
+func (ix *Index) Apply(ctx context.Context, b Batch) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("search: apply: %w", err)
+	}
+	ix.write.Lock()
+	defer ix.write.Unlock()
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.idx == nil {
+		return errClosed
+	}
+	batch := ix.idx.NewBatch()
+	for i := range b.Put {
+		if err := indexDocument(batch, &b.Put[i]); err != nil {
+			return fmt.Errorf("search: apply: %w", err)
+		}
+	}
+	for _, id := range b.Delete {
+		batch.Delete(id)
+	}
+	batch.SetInternal([]byte(keySeq), encodeSeq(b.Seq))
+	if err := ix.idx.Batch(batch); err != nil {
+		return fmt.Errorf("search: apply: %w", err)
+	}
+	return nil
+}
+
+func indexDocument(batch *bleve.Batch, d *Document) error {
+	if d.ID == "" {
+		return errors.New("document without id")
+	}
+	if err := batch.Index(d.ID, d.fields()); err != nil {
+		return fmt.Errorf("document %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+// Seq returns the store sequence number written by the last Apply or Rebuild, 0 for a new
+// index.
+func (ix *Index) Seq() (uint64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.idx == nil {
+		return 0, errClosed
+	}
+	v, err := ix.idx.GetInternal([]byte(keySeq))
+	if err != nil {
+		return 0, fmt.Errorf("search: seq: %w", err)
+	}
+	if len(v) != 8 {
+		return 0, nil
+	}
+	return binary.BigEndian.Uint64(v), nil
+}
+
+func encodeSeq(seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(nil, seq)
+}
+
+// Count returns the number of documents in the index.
+func (ix *Index) Count() (uint64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.idx == nil {
+		return 0, errClosed
+	}
+	n, err := ix.idx.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("search: count: %w", err)
+	}
+	return n, nil
+}
+
+// NeedsRebuild reports whether the index must be built anew from the store before it can be
+// trusted: it was just created, a build never completed, or it was built with an older
+// mapping. A completed Rebuild clears it.
+func (ix *Index) NeedsRebuild() bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.needsRebuild
+}
+
+// Close closes the index; searches still running finish first. Closing twice is not an error.
+func (ix *Index) Close() error {
+	ix.write.Lock()
+	defer ix.write.Unlock()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.idx == nil {
+		return nil
+	}
+	err := ix.idx.Close()
+	ix.idx = nil
+	if err != nil {
+		return fmt.Errorf("search: close: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,185 @@
+package search
+
+import (
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// Sort orders of a Query.
+const (
+	SortRelevance = "relevance" // best match first; the default when Text is set
+	SortNewest    = "newest"    // last updated first; the default for listings
+)
+
+// Limits of a Query.
+const (
+	MaxTextLength  = 500 // characters of Text
+	DefaultPerPage = 10
+	MaxPerPage     = 100
+	// maxTerms is the number of distinct search terms used from Text; the rest is ignored.
+	maxTerms = 32
+	// maxPage is the last page that is collected; later pages are reported empty.
+	maxPage = 10_000
+)
+
+// Query is one search or listing. The zero Query lists all entries, newest first.
+type Query struct {
+	// Text is what the user typed. It is never parsed as query syntax: every word is a
+	// term, and an entry must contain every term in some field (in the German base form,
+	// so "Sensornetzwerke" finds "Sensornetzwerk"). If no entry does, entries with any of
+	// the terms are found and Result.AnyTerm is set. "" lists everything.
+	Text string
+
+	// Filters; "" or 0 means any. All filters must hold.
+	Topic, Municipality, Kind, ProjectStatus string
+	Year                                     int
+
+	// States and Visibilities restrict the result to entries in one of these workflow
+	// states and visibilities; empty means any. The permission layer sets them.
+	States, Visibilities []string
+
+	// Sort is SortRelevance or SortNewest; "" picks SortRelevance for a Text and
+	// SortNewest for a listing. A listing is always sorted by SortNewest.
+	Sort string
+
+	// Page counts from 1; values below 1 mean 1. PerPage defaults to DefaultPerPage and
+	// is at most MaxPerPage.
+	Page, PerPage int
+}
+
+// normalize checks q and fills in defaults. Returns EINVALID for a too long Text or an
+// unknown Sort.
+func (q *Query) normalize() error {
+	if utf8.RuneCountInString(q.Text) > MaxTextLength {
+		return wiki.Errorf(wiki.EINVALID, "Die Suchanfrage ist zu lang (höchstens %d Zeichen).", MaxTextLength)
+	}
+	switch q.Sort {
+	case "", SortRelevance, SortNewest:
+	default:
+		return wiki.Errorf(wiki.EINVALID, "Unbekannte Sortierung „%s“.", clip(q.Sort, 40))
+	}
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	if q.PerPage < 1 {
+		q.PerPage = DefaultPerPage
+	}
+	if q.PerPage > MaxPerPage {
+		q.PerPage = MaxPerPage
+	}
+	return nil
+}
+
+// clip returns s cut to at most n characters.
+func clip(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i] + "…"
+		}
+		n--
+	}
+	return s
+}
+
+// fieldBoosts are the fields a term is looked for in, with their weights.
+var fieldBoosts = []struct {
+	field string
+	boost float64
+}{
+	{fieldTitle, 4},
+	{fieldSummary, 2},
+	{fieldTags, 2},
+	{fieldTopicNames, 1.5},
+	{fieldMunicipalityName, 1.5},
+	{fieldBody, 1},
+}
+
+// terms returns the distinct analysed terms of text, in order, at most maxTerms.
+func (ix *Index) terms(text string) []string {
+	var out []string
+	seen := make(map[string]bool)
+	for _, tok := range ix.analyzer.Analyze([]byte(text)) {
+		t := string(tok.Term)
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		out = append(out, t)
+		if len(out) == maxTerms {
+			break
+		}
+	}
+	return out
+}
+
+// termQuery matches term in any of the searched fields.
+func termQuery(term string) query.Query {
+	qs := make([]query.Query, len(fieldBoosts))
+	for i, fb := range fieldBoosts {
+		tq := query.NewTermQuery(term)
+		tq.SetField(fb.field)
+		tq.SetBoost(fb.boost)
+		qs[i] = tq
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// textQuery matches entries with every term (all) or with any term (!all).
+func textQuery(terms []string, all bool) query.Query {
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		qs[i] = termQuery(t)
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	if all {
+		return query.NewConjunctionQuery(qs)
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// filter returns the query for the filters and restrictions of q, nil if there are none.
+func (q *Query) filter() query.Query {
+	var qs []query.Query
+	term := func(field, value string) query.Query {
+		tq := query.NewTermQuery(value)
+		tq.SetField(field)
+		return tq
+	}
+	one := func(field, value string) {
+		if value != "" {
+			qs = append(qs, term(field, value))
+		}
+	}
+	anyOf := func(field string, values []string) {
+		if len(values) == 0 {
+			return
+		}
+		alt := make([]query.Query, len(values))
+		for i, v := range values {
+			alt[i] = term(field, v)
+		}
+		qs = append(qs, query.NewDisjunctionQuery(alt))
+	}
+	one(fieldTopics, q.Topic)
+	one(fieldMunicipality, q.Municipality)
+	one(fieldKind, q.Kind)
+	one(fieldProjectStatus, q.ProjectStatus)
+	if q.Year != 0 {
+		one(fieldYear, strconv.Itoa(q.Year))
+	}
+	anyOf(fieldState, q.States)
+	anyOf(fieldVisibility, q.Visibilities)
+	switch len(qs) {
+	case 0:
+		return nil
+	case 1:
+		return qs[0]
+	}
+	return query.NewConjunctionQuery(qs)
+}

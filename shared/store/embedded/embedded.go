@@ -1,0 +1,173 @@
+// Package embedded is the local-mode backend of Wissensnetz: one bbolt file holds entries,
+// revisions, municipalities and topics, and a folder holds the blobs. It needs no network
+// and feeds changes to the indexer in-process through Subscribe.
+package embedded
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/ikone-ds/wissensnetz/shared/store"
+)
+
+// Compile-time checks that Store provides every port.
+var (
+	_ store.Entries        = (*Store)(nil)
+	_ store.Municipalities = (*Store)(nil)
+	_ store.Topics         = (*Store)(nil)
+	_ store.Blobs          = (*Store)(nil)
+)
+
+// File and folder names inside the store's directory.
+const (
+	dbFile    = "wissensnetz.db"
+	blobDir   = "blobs"
+	uploadDir = "blobs.tmp" // half-written blobs; emptied at Open
+)
+
+// lockTimeout is how long Open waits for another process to release the database file.
+const lockTimeout = time.Second
+
+// Buckets of the bbolt file.
+var (
+	bucketEntries        = []byte("entries")        // id → entry JSON
+	bucketSlugs          = []byte("slugs")          // slug → id
+	bucketRevisions      = []byte("revisions")      // id → bucket: big-endian version → revision JSON
+	bucketMunicipalities = []byte("municipalities") // AGS → municipality JSON
+	bucketTopics         = []byte("topics")         // slug → topic JSON
+	bucketMeta           = []byte("meta")           // keySeq → big-endian uint64
+
+	keySeq = []byte("seq")
+)
+
+// Store is an embedded backend in one directory. It is safe for concurrent use by the
+// goroutines of one process; a second process cannot open the same directory.
+type Store struct {
+	db       *bolt.DB
+	blobs    string       // absolute folder of the blobs
+	uploads  string       // absolute folder for blobs being written
+	folderMu sync.RWMutex // held to create folders and to remove emptied ones
+	seq      atomic.Uint64
+	writeMu  sync.Mutex // serialises entry writes with their notifications
+	subsMu   sync.Mutex
+	watchers []func(store.Change)
+}
+
+// Open opens the store in dir, creating dir/wissensnetz.db and dir/blobs if they do not
+// exist. It fails after a second if another process holds the store open.
+func Open(dir string) (*Store, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("embedded: open %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("embedded: open: %w", err)
+	}
+	path := filepath.Join(dir, dbFile)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("embedded: open %s: database is locked by another process (waited %s): %w", path, lockTimeout, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("embedded: open %s: %w", path, err)
+	}
+	s := &Store{db: db, blobs: filepath.Join(dir, blobDir), uploads: filepath.Join(dir, uploadDir)}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("embedded: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// init creates the buckets and folders and loads the sequence number. The database lock is
+// held, so leftover uploads belong to no one and are removed.
+func (s *Store) init() error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketEntries, bucketSlugs, bucketRevisions, bucketMunicipalities, bucketTopics, bucketMeta} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		if v := tx.Bucket(bucketMeta).Get(keySeq); v != nil {
+			if len(v) != 8 {
+				return fmt.Errorf("corrupt sequence number %x", v)
+			}
+			s.seq.Store(binary.BigEndian.Uint64(v))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(s.uploads); err != nil {
+		return err
+	}
+	for _, d := range []string{s.blobs, s.uploads} {
+		if err := os.MkdirAll(d, 0o750); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close releases the database file. The store must not be used afterwards.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("embedded: close: %w", err)
+	}
+	return nil
+}
+
+// Stores returns the store as the bundle of ports, blobs included.
+func (s *Store) Stores() store.Stores {
+	return store.Stores{Entries: s, Municipalities: s, Topics: s, Blobs: s}
+}
+
+// Subscribe registers fn to be told of every committed entry write (CreateEntry,
+// UpdateEntry, RestoreEntry), in commit order. fn runs synchronously after the commit while
+// further entry writes wait, so it must be quick and must not write entries itself; it may
+// read from the store.
+func (s *Store) Subscribe(fn func(store.Change)) {
+	s.subsMu.Lock()
+	defer s.subsMu.Unlock()
+	s.watchers = append(s.watchers, fn)
+}
+
+// Seq returns the sequence number of the latest entry write, 0 for a new store. It survives
+// Close and Open.
+func (s *Store) Seq() uint64 { return s.seq.Load() }
+
+// writeEntry runs fn in a write transaction together with the next sequence number and,
+// after the commit, tells the subscribers. fn returns the id of the entry it wrote.
+func (s *Store) writeEntry(fn func(tx *bolt.Tx) (id string, err error)) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	next := s.seq.Load() + 1
+	var id string
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		if id, err = fn(tx); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySeq, binary.BigEndian.AppendUint64(nil, next))
+	})
+	if err != nil {
+		return err
+	}
+	s.seq.Store(next)
+	s.subsMu.Lock()
+	watchers := s.watchers[:len(s.watchers):len(s.watchers)]
+	s.subsMu.Unlock()
+	for _, fn := range watchers {
+		fn(store.Change{Seq: next, EntryID: id})
+	}
+	return nil
+}

@@ -1,0 +1,356 @@
+package embedded
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// scanBatch is how many entries ScanEntries reads per transaction. The callback runs
+// outside any transaction, so it may write to the store.
+const scanBatch = 64
+
+// CreateEntry stores a new entry whose Version is 1 together with its first revision. The
+// revision's EntryID, Version and Entry are taken from e. Returns ECONFLICT if the id or the
+// slug is taken, EINVALID if Version is not 1.
+func (s *Store) CreateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revision) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("embedded: create entry %s: %w", e.ID, err)
+	}
+	if e.Version != 1 {
+		return wiki.Errorf(wiki.EINVALID, "Ein neuer Eintrag beginnt mit Version 1, nicht mit Version %d.", e.Version)
+	}
+	if err := checkKeys(e); err != nil {
+		return err
+	}
+	r, err := revisionOf(e, rev)
+	if err != nil {
+		return err
+	}
+	err = s.writeEntry(func(tx *bolt.Tx) (string, error) {
+		if tx.Bucket(bucketEntries).Get([]byte(e.ID)) != nil {
+			return "", errIDTaken()
+		}
+		if tx.Bucket(bucketSlugs).Get([]byte(e.Slug)) != nil {
+			return "", errSlugTaken()
+		}
+		revs, err := tx.Bucket(bucketRevisions).CreateBucket([]byte(e.ID))
+		if err != nil {
+			return "", fmt.Errorf("revisions: %w", err)
+		}
+		if err := putEntry(tx, e); err != nil {
+			return "", err
+		}
+		return e.ID, putRevision(revs, r)
+	})
+	return wrap("create entry "+e.ID, err)
+}
+
+// UpdateEntry replaces a stored entry by e and adds rev, but only if the stored version is
+// e.Version-1. The revision's EntryID, Version and Entry are taken from e. Returns ENOTFOUND
+// if the entry does not exist, ECONFLICT if someone saved in between and EINVALID if e
+// carries another slug than the stored entry; then nothing is written.
+func (s *Store) UpdateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revision) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("embedded: update entry %s: %w", e.ID, err)
+	}
+	r, err := revisionOf(e, rev)
+	if err != nil {
+		return err
+	}
+	err = s.writeEntry(func(tx *bolt.Tx) (string, error) {
+		v := tx.Bucket(bucketEntries).Get([]byte(e.ID))
+		if v == nil {
+			return "", errEntryNotFound()
+		}
+		var stored struct {
+			Slug    string `json:"slug"`
+			Version int    `json:"version"`
+		}
+		if err := json.Unmarshal(v, &stored); err != nil {
+			return "", fmt.Errorf("decode stored entry: %w", err)
+		}
+		if stored.Version != e.Version-1 {
+			return "", errStale()
+		}
+		if stored.Slug != e.Slug {
+			return "", wiki.Errorf(wiki.EINVALID, "Die Kurzadresse eines Eintrags lässt sich nicht ändern.")
+		}
+		revs := tx.Bucket(bucketRevisions).Bucket([]byte(e.ID))
+		if revs == nil {
+			return "", fmt.Errorf("revisions missing")
+		}
+		if revs.Get(versionKey(e.Version)) != nil {
+			return "", errStale()
+		}
+		if err := putEntry(tx, e); err != nil {
+			return "", err
+		}
+		return e.ID, putRevision(revs, r)
+	})
+	return wrap("update entry "+e.ID, err)
+}
+
+// RestoreEntry stores an entry with its complete history as it is, for imports. The
+// revisions, in any order, must run from 1 to e.Version. Returns ECONFLICT if the id or slug
+// is taken and EINVALID for an incomplete history; then nothing is written.
+func (s *Store) RestoreEntry(ctx context.Context, e *wiki.Entry, revs []wiki.Revision) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("embedded: restore entry %s: %w", e.ID, err)
+	}
+	if err := checkKeys(e); err != nil {
+		return err
+	}
+	history, err := completeHistory(e, revs)
+	if err != nil {
+		return err
+	}
+	err = s.writeEntry(func(tx *bolt.Tx) (string, error) {
+		if tx.Bucket(bucketEntries).Get([]byte(e.ID)) != nil {
+			return "", errIDTaken()
+		}
+		if tx.Bucket(bucketSlugs).Get([]byte(e.Slug)) != nil {
+			return "", errSlugTaken()
+		}
+		b, err := tx.Bucket(bucketRevisions).CreateBucket([]byte(e.ID))
+		if err != nil {
+			return "", fmt.Errorf("revisions: %w", err)
+		}
+		for i := range history {
+			if err := putRevision(b, &history[i]); err != nil {
+				return "", err
+			}
+		}
+		return e.ID, putEntry(tx, e)
+	})
+	return wrap("restore entry "+e.ID, err)
+}
+
+// Entry returns the entry with the given id. Returns ENOTFOUND.
+func (s *Store) Entry(ctx context.Context, id string) (*wiki.Entry, error) {
+	var e *wiki.Entry
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		e, err = getEntry(tx, id)
+		return err
+	})
+	return e, wrap("get entry "+id, err)
+}
+
+// EntryBySlug returns the entry with the given slug. Returns ENOTFOUND.
+func (s *Store) EntryBySlug(ctx context.Context, slug string) (*wiki.Entry, error) {
+	var e *wiki.Entry
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		id := tx.Bucket(bucketSlugs).Get([]byte(slug))
+		if id == nil {
+			return errEntryNotFound()
+		}
+		var err error
+		if e, err = getEntry(tx, string(id)); wiki.ErrorCode(err) == wiki.ENOTFOUND {
+			return fmt.Errorf("slug points to missing entry %s", id)
+		}
+		return err
+	})
+	return e, wrap("get entry by slug "+slug, err)
+}
+
+// Revisions returns the revisions of an entry, newest first. Returns ENOTFOUND if the entry
+// does not exist.
+func (s *Store) Revisions(ctx context.Context, id string) ([]wiki.Revision, error) {
+	var list []wiki.Revision
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketEntries).Get([]byte(id)) == nil {
+			return errEntryNotFound()
+		}
+		b := tx.Bucket(bucketRevisions).Bucket([]byte(id))
+		if b == nil {
+			return fmt.Errorf("revisions missing")
+		}
+		c := b.Cursor()
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			var r wiki.Revision
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("decode revision %x: %w", k, err)
+			}
+			list = append(list, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("list revisions of "+id, err)
+	}
+	return list, nil
+}
+
+// Revision returns one revision of an entry. Returns ENOTFOUND.
+func (s *Store) Revision(ctx context.Context, id string, version int) (*wiki.Revision, error) {
+	var r *wiki.Revision
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketEntries).Get([]byte(id)) == nil {
+			return errEntryNotFound()
+		}
+		b := tx.Bucket(bucketRevisions).Bucket([]byte(id))
+		if b == nil || version < 1 {
+			return errRevisionNotFound()
+		}
+		v := b.Get(versionKey(version))
+		if v == nil {
+			return errRevisionNotFound()
+		}
+		r = new(wiki.Revision)
+		return json.Unmarshal(v, r)
+	})
+	if err != nil {
+		return nil, wrap(fmt.Sprintf("get revision %s/%d", id, version), err)
+	}
+	return r, nil
+}
+
+// ScanEntries calls fn for every entry in id order and stops at fn's first error, which it
+// returns. fn runs outside any transaction and may write to the store; entries it creates
+// after the position of the scan are visited as well.
+func (s *Store) ScanEntries(ctx context.Context, fn func(*wiki.Entry) error) error {
+	var after []byte
+	for {
+		batch := make([]*wiki.Entry, 0, scanBatch)
+		err := s.view(ctx, func(tx *bolt.Tx) error {
+			c := tx.Bucket(bucketEntries).Cursor()
+			k, v := c.First()
+			if after != nil {
+				k, v = c.Seek(after)
+				if bytes.Equal(k, after) {
+					k, v = c.Next()
+				}
+			}
+			for ; k != nil && len(batch) < scanBatch; k, v = c.Next() {
+				e, err := decodeEntry(v)
+				if err != nil {
+					return fmt.Errorf("entry %s: %w", k, err)
+				}
+				batch = append(batch, e)
+			}
+			return nil
+		})
+		if err != nil {
+			return wrap("scan entries", err)
+		}
+		for _, e := range batch {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if len(batch) < scanBatch {
+			return nil
+		}
+		after = []byte(batch[len(batch)-1].ID)
+	}
+}
+
+// view runs fn in a read transaction unless ctx is done.
+func (s *Store) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.View(fn)
+}
+
+// checkKeys rejects entries that cannot be stored under their id and slug.
+func checkKeys(e *wiki.Entry) error {
+	if e.ID == "" || e.Slug == "" {
+		return wiki.Errorf(wiki.EINVALID, "Ein Eintrag braucht eine Kennung und eine Kurzadresse.")
+	}
+	return nil
+}
+
+// revisionOf returns rev completed from e: its entry id, version and the entry itself.
+func revisionOf(e *wiki.Entry, rev *wiki.Revision) (*wiki.Revision, error) {
+	if rev == nil {
+		return nil, wiki.Errorf(wiki.EINVALID, "Zu jeder Version gehört eine Angabe, wer sie wann gespeichert hat.")
+	}
+	if (rev.EntryID != "" && rev.EntryID != e.ID) || (rev.Version != 0 && rev.Version != e.Version) {
+		return nil, wiki.Errorf(wiki.EINVALID, "Die Version %d von %s passt nicht zum Eintrag %s in Version %d.", rev.Version, rev.EntryID, e.ID, e.Version)
+	}
+	r := *rev
+	r.EntryID, r.Version, r.Entry = e.ID, e.Version, *e
+	return &r, nil
+}
+
+// completeHistory returns revs sorted by version, checked to run from 1 to e.Version.
+func completeHistory(e *wiki.Entry, revs []wiki.Revision) ([]wiki.Revision, error) {
+	incomplete := func() error {
+		return wiki.Errorf(wiki.EINVALID, "Die Versionsgeschichte von %s ist unvollständig: erwartet sind die Versionen 1 bis %d.", e.ID, e.Version)
+	}
+	if e.Version < 1 || len(revs) != e.Version {
+		return nil, incomplete()
+	}
+	sorted := slices.Clone(revs)
+	slices.SortFunc(sorted, func(a, b wiki.Revision) int { return a.Version - b.Version })
+	for i := range sorted {
+		if sorted[i].Version != i+1 {
+			return nil, incomplete()
+		}
+		if sorted[i].EntryID != "" && sorted[i].EntryID != e.ID {
+			return nil, wiki.Errorf(wiki.EINVALID, "Die Version %d gehört zu %s, nicht zu %s.", i+1, sorted[i].EntryID, e.ID)
+		}
+		sorted[i].EntryID = e.ID
+	}
+	return sorted, nil
+}
+
+func getEntry(tx *bolt.Tx, id string) (*wiki.Entry, error) {
+	v := tx.Bucket(bucketEntries).Get([]byte(id))
+	if v == nil {
+		return nil, errEntryNotFound()
+	}
+	return decodeEntry(v)
+}
+
+func decodeEntry(v []byte) (*wiki.Entry, error) {
+	e := new(wiki.Entry)
+	if err := json.Unmarshal(v, e); err != nil {
+		return nil, fmt.Errorf("decode entry: %w", err)
+	}
+	return e, nil
+}
+
+// putEntry stores e and its slug.
+func putEntry(tx *bolt.Tx, e *wiki.Entry) error {
+	v, err := json.Marshal(inUTC(e))
+	if err != nil {
+		return fmt.Errorf("encode entry: %w", err)
+	}
+	if err := tx.Bucket(bucketEntries).Put([]byte(e.ID), v); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketSlugs).Put([]byte(e.Slug), []byte(e.ID))
+}
+
+func putRevision(b *bolt.Bucket, r *wiki.Revision) error {
+	c := *r
+	c.At = c.At.UTC()
+	c.Entry = *inUTC(&r.Entry)
+	v, err := json.Marshal(&c)
+	if err != nil {
+		return fmt.Errorf("encode revision %d: %w", r.Version, err)
+	}
+	return b.Put(versionKey(r.Version), v)
+}
+
+// inUTC returns a shallow copy of e with its times in UTC.
+func inUTC(e *wiki.Entry) *wiki.Entry {
+	c := *e
+	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	return &c
+}
+
+// versionKey orders revisions by version: big-endian, so a cursor walks them in order.
+func versionKey(version int) []byte {
+	return binary.BigEndian.AppendUint64(nil, uint64(version))
+}

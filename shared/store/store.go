@@ -1,0 +1,93 @@
+// Package store declares the ports through which Wissensnetz keeps its data. Every backend
+// (embedded bbolt file and folder, DynamoDB and S3) implements them and passes the same
+// contract suite in storetest.
+package store
+
+import (
+	"context"
+	"io"
+
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// Entries keeps entries and their revisions. Entries are looked up by id or slug; a slug
+// belongs to one entry for good.
+type Entries interface {
+	// CreateEntry stores a new entry whose Version is 1 together with its first revision.
+	// Returns ECONFLICT if the id or the slug is taken, EINVALID if Version is not 1.
+	CreateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revision) error
+
+	// UpdateEntry replaces a stored entry by e and adds rev, but only if the stored version
+	// is e.Version-1 (the version the editor started from). Returns ENOTFOUND if the entry
+	// does not exist and ECONFLICT if someone saved in between; then nothing is written.
+	UpdateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revision) error
+
+	// Entry returns the entry with the given id. Returns ENOTFOUND.
+	Entry(ctx context.Context, id string) (*wiki.Entry, error)
+
+	// EntryBySlug returns the entry with the given slug. Returns ENOTFOUND.
+	EntryBySlug(ctx context.Context, slug string) (*wiki.Entry, error)
+
+	// Revisions returns the revisions of an entry, newest first. Returns ENOTFOUND if the
+	// entry does not exist.
+	Revisions(ctx context.Context, id string) ([]wiki.Revision, error)
+
+	// Revision returns one revision of an entry. Returns ENOTFOUND.
+	Revision(ctx context.Context, id string, version int) (*wiki.Revision, error)
+
+	// ScanEntries calls fn for every entry in id order and stops at fn's first error,
+	// which it returns.
+	ScanEntries(ctx context.Context, fn func(*wiki.Entry) error) error
+
+	// RestoreEntry stores an entry with its complete history as it is, for imports. The
+	// revisions must run from 1 to e.Version. Returns ECONFLICT if the id or slug is taken
+	// and EINVALID for an incomplete history; then nothing is written.
+	RestoreEntry(ctx context.Context, e *wiki.Entry, revs []wiki.Revision) error
+}
+
+// Municipalities keeps the member municipalities.
+type Municipalities interface {
+	// PutMunicipality creates or replaces a municipality.
+	PutMunicipality(ctx context.Context, m *wiki.Municipality) error
+	// Municipality returns the municipality with the given AGS. Returns ENOTFOUND.
+	Municipality(ctx context.Context, ags string) (*wiki.Municipality, error)
+	// Municipalities returns all municipalities ordered by AGS.
+	Municipalities(ctx context.Context) ([]wiki.Municipality, error)
+}
+
+// Topics keeps the controlled list of topics.
+type Topics interface {
+	// PutTopic creates or replaces a topic.
+	PutTopic(ctx context.Context, t *wiki.Topic) error
+	// Topic returns the topic with the given slug. Returns ENOTFOUND.
+	Topic(ctx context.Context, slug string) (*wiki.Topic, error)
+	// Topics returns all topics ordered by slug.
+	Topics(ctx context.Context) ([]wiki.Topic, error)
+}
+
+// Blobs keeps files: attachments, extracted text and index snapshots. Keys are
+// slash-separated paths without a leading slash.
+type Blobs interface {
+	// PutBlob stores the content of r under key, replacing what was there.
+	PutBlob(ctx context.Context, key string, r io.Reader, contentType string) error
+	// Blob opens the content stored under key. Returns ENOTFOUND.
+	Blob(ctx context.Context, key string) (io.ReadCloser, error)
+	// DeleteBlob removes key; removing a missing key is not an error.
+	DeleteBlob(ctx context.Context, key string) error
+	// ListBlobs returns the keys that start with prefix, in lexical order.
+	ListBlobs(ctx context.Context, prefix string) ([]string, error)
+}
+
+// Change tells that an entry was written. Seq grows with every write of a store.
+type Change struct {
+	Seq     uint64
+	EntryID string
+}
+
+// Stores bundles the ports one backend provides.
+type Stores struct {
+	Entries        Entries
+	Municipalities Municipalities
+	Topics         Topics
+	Blobs          Blobs
+}

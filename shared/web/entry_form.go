@@ -1,0 +1,116 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// formPage is the data of the entry form page.
+type formPage struct {
+	Form           *entryForm
+	Errors         map[string]string
+	Message        string
+	Action         string
+	IsNew          bool
+	Slug           string
+	Municipalities []wiki.Municipality
+	Topics         []wiki.Topic
+	Kinds          []wiki.Kind
+	Statuses       []wiki.ProjectStatus
+	Conflict       *conflict
+}
+
+// conflict shows what someone else saved while the user was editing.
+type conflict struct {
+	Current *wiki.Entry
+	Changes []wiki.FieldChange // from the current version to the user's input
+}
+
+func (s *Server) formPage(form *entryForm, isNew bool, slug string) *formPage {
+	p := &formPage{Form: form, IsNew: isNew, Slug: slug, Municipalities: s.app.Municipalities(), Topics: s.app.Topics(),
+		Kinds: wiki.Kinds, Statuses: wiki.ProjectStatuses, Action: "/eintraege"}
+	if !isNew {
+		p.Action = "/eintraege/" + slug + "/bearbeiten"
+	}
+	return p
+}
+
+func (s *Server) entryNew(w http.ResponseWriter, r *http.Request) {
+	form := &entryForm{Entry: &wiki.Entry{Body: T("form.body.template"), Visibility: wiki.Internal}}
+	s.render(w, r, http.StatusOK, "entry_form", view{Title: T("form.new.title"), Nav: "new", Data: s.formPage(form, true, "")})
+}
+
+func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request) {
+	form, err := parseEntryForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	e, err := s.app.CreateEntry(r.Context(), form.Entry, form.Note)
+	if err != nil {
+		s.formError(w, r, s.formPage(form, true, ""), err)
+		return
+	}
+	http.Redirect(w, r, "/eintraege/"+e.Slug+"?gespeichert=1", http.StatusSeeOther)
+}
+
+func (s *Server) entryEdit(w http.ResponseWriter, r *http.Request) {
+	e, err := s.app.Entry(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "entry_form", view{Title: T("form.edit.title") + ": " + e.Title, Data: s.formPage(formFromEntry(e), false, e.Slug)})
+}
+
+func (s *Server) entryUpdate(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("slug")
+	form, err := parseEntryForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	e, err := s.app.UpdateEntry(r.Context(), slug, form.Entry, form.Note)
+	switch {
+	case wiki.ErrorCode(err) == wiki.ECONFLICT:
+		s.entryConflict(w, r, slug, form)
+	case err != nil:
+		s.formError(w, r, s.formPage(form, false, slug), err)
+	default:
+		http.Redirect(w, r, "/eintraege/"+url.PathEscape(e.Slug)+"?gespeichert=1", http.StatusSeeOther)
+	}
+}
+
+// entryConflict shows the current version next to the user's input, with the form filled
+// with the input and set to the current version, so that saving again is a deliberate act.
+func (s *Server) entryConflict(w http.ResponseWriter, r *http.Request, slug string, form *entryForm) {
+	cur, err := s.app.Entry(r.Context(), slug)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	mine := form.Entry.Clone()
+	mine.Normalize()
+	mine.State = cur.State
+	p := s.formPage(form, false, slug)
+	p.Conflict = &conflict{Current: cur, Changes: wiki.Compare(cur, mine, s.app.Names())}
+	form.Entry.Version = cur.Version
+	s.render(w, r, http.StatusConflict, "entry_form", view{Title: T("conflict.title") + ": " + cur.Title, Data: p})
+}
+
+// formError shows the form again with the user's input and the messages at the fields.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, p *formPage, err error) {
+	if wiki.ErrorCode(err) != wiki.EINVALID && wiki.ErrorCode(err) != wiki.ECONFLICT {
+		s.renderError(w, r, err)
+		return
+	}
+	p.Errors = wiki.FieldErrors(err)
+	p.Message = wiki.ErrorMessage(err)
+	title := T("form.new.title")
+	if !p.IsNew {
+		title = T("form.edit.title")
+	}
+	s.render(w, r, errorStatus(err), "entry_form", view{Title: "Fehler: " + title, Data: p})
+}

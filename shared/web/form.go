@@ -1,0 +1,112 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// entryForm is the entry form as the user filled it in: the parsed entry plus the raw text
+// of the list fields, so that a form shown again keeps exactly what was typed.
+type entryForm struct {
+	Entry    *wiki.Entry
+	Note     app.Note
+	External string // one per line
+	Tags     string // comma separated
+	Software string // comma separated
+	Links    string // one per line: "Titel | https://…" or the address alone
+	Related  string // comma separated slugs
+}
+
+// parseEntryForm reads the entry form from a POST. It fails only if the request itself is
+// unreadable (too large, malformed); field problems are left to validation.
+func parseEntryForm(w http.ResponseWriter, r *http.Request) (*entryForm, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		if errorStatus(err) == http.StatusRequestEntityTooLarge {
+			return nil, err
+		}
+		return nil, wiki.Errorf(wiki.EINVALID, "Das Formular konnte nicht gelesen werden.")
+	}
+	f := r.PostForm
+	version, _ := strconv.Atoi(f.Get("version"))
+	form := &entryForm{
+		External: f.Get("external_partners"),
+		Tags:     f.Get("tags"),
+		Software: f.Get("software"),
+		Links:    f.Get("links"),
+		Related:  f.Get("related"),
+		Note:     app.Note{Author: strings.TrimSpace(f.Get("author")), Comment: strings.TrimSpace(f.Get("comment"))},
+	}
+	form.Entry = &wiki.Entry{
+		Title:            f.Get("title"),
+		Kind:             wiki.Kind(f.Get("kind")),
+		Municipality:     f.Get("municipality"),
+		Partners:         f["partners"],
+		ExternalPartners: splitLines(form.External),
+		Contact:          wiki.Contact{Name: f.Get("contact_name"), Role: f.Get("contact_role"), Email: f.Get("contact_email")},
+		Summary:          f.Get("summary"),
+		Body:             f.Get("body"),
+		Topics:           f["topics"],
+		Tags:             splitComma(form.Tags),
+		ProjectStatus:    wiki.ProjectStatus(f.Get("project_status")),
+		PeriodStart:      f.Get("period_start"),
+		PeriodEnd:        f.Get("period_end"),
+		Costs:            f.Get("costs"),
+		Funding:          f.Get("funding"),
+		Software:         splitComma(form.Software),
+		OpenSourceURL:    f.Get("open_source_url"),
+		Links:            parseLinks(form.Links),
+		Related:          splitComma(form.Related),
+		Visibility:       wiki.Visibility(f.Get("visibility")),
+		Version:          version,
+	}
+	return form, nil
+}
+
+// formFromEntry fills the form with a stored entry, for editing.
+func formFromEntry(e *wiki.Entry) *entryForm {
+	var links []string
+	for _, l := range e.Links {
+		if l.Title == l.URL {
+			links = append(links, l.URL)
+		} else {
+			links = append(links, l.Title+" | "+l.URL)
+		}
+	}
+	return &entryForm{
+		Entry:    e.Clone(),
+		External: strings.Join(e.ExternalPartners, "\n"),
+		Tags:     strings.Join(e.Tags, ", "),
+		Software: strings.Join(e.Software, ", "),
+		Links:    strings.Join(links, "\n"),
+		Related:  strings.Join(e.Related, ", "),
+	}
+}
+
+func splitLines(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' })
+}
+
+func splitComma(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' || r == '\r' })
+}
+
+func parseLinks(s string) []wiki.Link {
+	var links []wiki.Link
+	for _, line := range splitLines(s) {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if i := strings.LastIndex(line, "|"); i >= 0 {
+			links = append(links, wiki.Link{Title: strings.TrimSpace(line[:i]), URL: strings.TrimSpace(line[i+1:])})
+		} else {
+			links = append(links, wiki.Link{URL: line})
+		}
+	}
+	return links
+}

@@ -1,0 +1,189 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pages holds one parsed template set per page, each with the shared layout.
+type pages struct {
+	sets map[string]*template.Template
+}
+
+// view is what every page template receives.
+type view struct {
+	Title string // page title, before " – Wissensnetz"
+	Q     string // the search box's value
+	Nav   string // which main navigation item is current
+	Data  any    // the page's own data
+}
+
+var berlin = mustLoadLocation("Europe/Berlin")
+
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.FixedZone("MEZ", 3600)
+	}
+	return loc
+}
+
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"t":        T,
+		"date":     func(t time.Time) string { return t.In(berlin).Format("02.01.2006") },
+		"datetime": func(t time.Time) string { return t.In(berlin).Format("02.01.2006, 15:04 Uhr") },
+		"isodate":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"month":    germanMonth,
+		"markdown": renderMarkdown,
+		"kind":     func(k wiki.Kind) string { return k.Label() },
+		"pstatus":  func(s wiki.ProjectStatus) string { return s.Label() },
+		"kindOf":   func(s string) string { return wiki.Kind(s).Label() },
+		"pstatusOf": func(s string) string {
+			return wiki.ProjectStatus(s).Label()
+		},
+		"visibility": func(v wiki.Visibility) string { return v.Label() },
+		"state":      func(s wiki.State) string { return s.Label() },
+		"safe":       func(s string) template.HTML { return template.HTML(s) }, // only for HTML made by the search highlighter, which escapes
+		"add":        func(a, b int) int { return a + b },
+		"has": func(list []string, v string) bool {
+			for _, x := range list {
+				if x == v {
+					return true
+				}
+			}
+			return false
+		},
+		"join": strings.Join,
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return one
+			}
+			return many
+		},
+		"fieldError": func(errs map[string]string, field string) string { return errs[field] },
+		"query":      queryString,
+	}
+}
+
+// queryString builds "?k=v&…" from pairs, leaving out empty values.
+func queryString(pairs ...any) template.URL {
+	v := url.Values{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k := fmt.Sprint(pairs[i])
+		switch x := pairs[i+1].(type) {
+		case string:
+			if x != "" {
+				v.Set(k, x)
+			}
+		case int:
+			if x != 0 {
+				v.Set(k, strconv.Itoa(x))
+			}
+		}
+	}
+	if len(v) == 0 {
+		return "?"
+	}
+	return template.URL("?" + v.Encode())
+}
+
+var germanMonths = []string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"}
+
+// germanMonth turns "2023-04" into "April 2023".
+func germanMonth(s string) string {
+	if len(s) != 7 {
+		return s
+	}
+	m, err := strconv.Atoi(s[5:])
+	if err != nil || m < 1 || m > 12 {
+		return s
+	}
+	return germanMonths[m-1] + " " + s[:4]
+}
+
+func parsePages() (*pages, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{sets: map[string]*template.Template{}}
+	for _, name := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if base == "layout" || strings.HasPrefix(base, "_") {
+			continue
+		}
+		files := []string{"templates/layout.html", name}
+		partials, _ := fs.Glob(templateFS, "templates/_*.html")
+		files = append(files, partials...)
+		t, err := template.New("layout.html").Funcs(templateFuncs()).ParseFS(templateFS, files...)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", name, err)
+		}
+		p.sets[base] = t
+	}
+	return p, nil
+}
+
+// render writes a page completely or, if the template fails, an error page instead: the
+// page is rendered into a buffer first.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v view) {
+	t, ok := s.pages.sets[page]
+	if !ok {
+		logFor(r).Error("unknown page template", "page", page)
+		http.Error(w, T("error.internal"), http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		logFor(r).Error("render page", "page", page, "err", err)
+		http.Error(w, T("error.internal"), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// renderError shows the German error page with the status that belongs to err.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	logIfInternal(r, err)
+	status := errorStatus(err)
+	title := T("error.title")
+	if status == http.StatusNotFound {
+		title = T("error.notfound.title")
+	}
+	s.render(w, r, status, "error", view{Title: title, Data: struct {
+		Status  int
+		Message string
+	}{status, userMessage(err)}})
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, errPageNotFound)
+}
+
+func staticHandler() http.Handler {
+	sub, _ := fs.Sub(staticFS, "static")
+	files := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,194 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/ikone-ds/wissensnetz/shared/search"
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// resultsPage is the data of the search page and the entry list: the query as the user
+// set it, the hits and the facets to narrow it down.
+type resultsPage struct {
+	Path      string // "/suche" or "/eintraege"
+	Heading   string
+	Params    listParams
+	Result    *search.Result
+	Page      int
+	Pages     int
+	Facets    []facetGroup
+	HasFilter bool
+}
+
+// listParams are the German query parameters of the search page and the entry list.
+type listParams struct {
+	Q            string
+	Topic        string // topic slug (thema)
+	Municipality string // municipality slug (kommune)
+	Kind         string // art
+	Status       string // status
+	Year         int    // jahr
+	Sort         string // sortierung: "" or "neueste"
+	Page         int    // seite
+}
+
+func (p listParams) values() url.Values {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("q", p.Q)
+	set("thema", p.Topic)
+	set("kommune", p.Municipality)
+	set("art", p.Kind)
+	set("status", p.Status)
+	if p.Year != 0 {
+		v.Set("jahr", strconv.Itoa(p.Year))
+	}
+	set("sortierung", p.Sort)
+	if p.Page > 1 {
+		v.Set("seite", strconv.Itoa(p.Page))
+	}
+	return v
+}
+
+// facetGroup is one facet with links that set or clear its filter.
+type facetGroup struct {
+	Key    string // query parameter
+	Label  string
+	Values []facetLink
+}
+
+type facetLink struct {
+	Label    string
+	Count    int
+	URL      template.URL
+	Selected bool
+}
+
+func parseListParams(q url.Values) listParams {
+	p := listParams{Q: q.Get("q"), Topic: q.Get("thema"), Municipality: q.Get("kommune"), Kind: q.Get("art"), Status: q.Get("status"), Sort: q.Get("sortierung")}
+	p.Year, _ = strconv.Atoi(q.Get("jahr"))
+	p.Page, _ = strconv.Atoi(q.Get("seite"))
+	if p.Page < 1 {
+		p.Page = 1
+	}
+	return p
+}
+
+// query turns the page's parameters into a search query. Unknown filter values are the
+// user's mistake (an edited address) and give EINVALID.
+func (s *Server) query(p listParams) (search.Query, error) {
+	q := search.Query{Text: p.Q, Topic: p.Topic, Kind: p.Kind, ProjectStatus: p.Status, Year: p.Year, Page: p.Page, PerPage: 10}
+	if p.Sort == "neueste" {
+		q.Sort = "newest"
+	}
+	if p.Topic != "" {
+		if _, err := s.app.Topic(p.Topic); err != nil {
+			return q, wiki.Errorf(wiki.EINVALID, "Das Thema „%s“ gibt es nicht.", p.Topic)
+		}
+	}
+	if p.Municipality != "" {
+		m, err := s.app.MunicipalityBySlug(p.Municipality)
+		if err != nil {
+			return q, wiki.Errorf(wiki.EINVALID, "Die Kommune „%s“ ist im Netzwerk nicht bekannt.", p.Municipality)
+		}
+		q.Municipality = m.AGS
+	}
+	if p.Kind != "" && !wiki.Kind(p.Kind).Valid() {
+		return q, wiki.Errorf(wiki.EINVALID, "Unbekannte Art „%s“.", p.Kind)
+	}
+	if p.Status != "" && !wiki.ProjectStatus(p.Status).Valid() {
+		return q, wiki.Errorf(wiki.EINVALID, "Unbekannter Projektstatus „%s“.", p.Status)
+	}
+	return q, nil
+}
+
+func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
+	s.results(w, r, "/suche", T("search.title"))
+}
+
+func (s *Server) entryList(w http.ResponseWriter, r *http.Request) {
+	s.results(w, r, "/eintraege", T("list.title"))
+}
+
+func (s *Server) results(w http.ResponseWriter, r *http.Request, path, heading string) {
+	p := parseListParams(r.URL.Query())
+	q, err := s.query(p)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	res, err := s.app.Search(r.Context(), q)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	page := &resultsPage{Path: path, Heading: heading, Params: p, Result: res, Page: p.Page,
+		Pages: int((res.Total + 9) / 10), HasFilter: p.Topic != "" || p.Municipality != "" || p.Kind != "" || p.Status != "" || p.Year != 0}
+	page.Facets = s.facetGroups(page)
+	title := heading
+	if p.Q != "" {
+		title = T("search.results.for") + " „" + p.Q + "“"
+	}
+	nav := ""
+	if path == "/eintraege" {
+		nav = "entries"
+	}
+	s.render(w, r, http.StatusOK, "results", view{Title: title, Q: p.Q, Nav: nav, Data: page})
+}
+
+// Link returns the page's address with one parameter changed (and paging reset).
+func (p *resultsPage) Link(key, value string) template.URL {
+	v := p.Params.values()
+	v.Del("seite")
+	if value == "" {
+		v.Del(key)
+	} else {
+		v.Set(key, value)
+	}
+	return template.URL(p.Path + "?" + v.Encode())
+}
+
+// PageLink returns the address of another page of the same results.
+func (p *resultsPage) PageLink(n int) template.URL {
+	v := p.Params.values()
+	v.Set("seite", strconv.Itoa(n))
+	return template.URL(p.Path + "?" + v.Encode())
+}
+
+func (s *Server) facetGroups(p *resultsPage) []facetGroup {
+	names := s.app.Names()
+	f := p.Result.Facets
+	group := func(key, label, selected string, values []search.FacetValue, value func(string) (string, string)) facetGroup {
+		g := facetGroup{Key: key, Label: label}
+		for _, fv := range values {
+			param, text := value(fv.Value)
+			sel := param == selected
+			link := param
+			if sel {
+				link = ""
+			}
+			g.Values = append(g.Values, facetLink{Label: text, Count: fv.Count, URL: p.Link(key, link), Selected: sel})
+		}
+		return g
+	}
+	return []facetGroup{
+		group("thema", T("list.filter.topic"), p.Params.Topic, f.Topic, func(v string) (string, string) { return v, names.TopicName(v) }),
+		group("kommune", T("list.filter.municipality"), p.Params.Municipality, f.Municipality, func(v string) (string, string) {
+			m, err := s.app.Municipality(v)
+			if err != nil {
+				return v, v
+			}
+			return m.Slug, m.Name
+		}),
+		group("art", T("list.filter.kind"), p.Params.Kind, f.Kind, func(v string) (string, string) { return v, wiki.Kind(v).Label() }),
+		group("status", T("list.filter.status"), p.Params.Status, f.ProjectStatus, func(v string) (string, string) { return v, wiki.ProjectStatus(v).Label() }),
+		group("jahr", T("list.filter.year"), strconv.Itoa(p.Params.Year), f.Year, func(v string) (string, string) { return v, v }),
+	}
+}

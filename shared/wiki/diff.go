@@ -1,0 +1,148 @@
+package wiki
+
+import (
+	"strings"
+
+	udiff "github.com/aymanbagabas/go-udiff"
+)
+
+// Names turns stored keys into names for people. A nil Names shows the keys.
+type Names interface {
+	MunicipalityName(ags string) string
+	TopicName(slug string) string
+}
+
+// FieldChange is one field that differs between two versions of an entry. Short fields
+// carry Old and New; long texts (summary, body) carry Hunks of changed lines with context.
+type FieldChange struct {
+	Label string
+	Old   string
+	New   string
+	Hunks []Hunk
+}
+
+// Hunk is a run of changed lines with a little context around them.
+type Hunk struct {
+	OldLine int // first line in the old text, counted from 1
+	Lines   []DiffLine
+}
+
+// DiffLine is one line of a Hunk. Op is '-' (removed), '+' (added) or ' ' (unchanged).
+type DiffLine struct {
+	Op   byte
+	Text string
+}
+
+// Compare lists the fields that differ from a to b, in the order of the entry form.
+func Compare(a, b *Entry, n Names) []FieldChange {
+	var out []FieldChange
+	short := func(label, old, new string) {
+		if old != new {
+			out = append(out, FieldChange{Label: label, Old: old, New: new})
+		}
+	}
+	long := func(label, old, new string) {
+		if old != new {
+			out = append(out, FieldChange{Label: label, Old: old, New: new, Hunks: LineDiff(old, new)})
+		}
+	}
+	muni := func(ags string) string {
+		if n == nil {
+			return ags
+		}
+		return n.MunicipalityName(ags)
+	}
+	topic := func(slug string) string {
+		if n == nil {
+			return slug
+		}
+		return n.TopicName(slug)
+	}
+	short("Titel", a.Title, b.Title)
+	short("Art", a.Kind.Label(), b.Kind.Label())
+	short("Kommune", muni(a.Municipality), muni(b.Municipality))
+	short("Partnerkommunen", join(a.Partners, muni), join(b.Partners, muni))
+	short("Externe Partner", join(a.ExternalPartners, nil), join(b.ExternalPartners, nil))
+	short("Ansprechperson", contactLine(a.Contact), contactLine(b.Contact))
+	long("Kurzbeschreibung", a.Summary, b.Summary)
+	long("Beschreibung", a.Body, b.Body)
+	short("Themen", join(a.Topics, topic), join(b.Topics, topic))
+	short("Schlagwörter", join(a.Tags, nil), join(b.Tags, nil))
+	short("Projektstatus", a.ProjectStatus.Label(), b.ProjectStatus.Label())
+	short("Zeitraum", period(a), period(b))
+	short("Kosten", a.Costs, b.Costs)
+	short("Förderprogramm", a.Funding, b.Funding)
+	short("Software", join(a.Software, nil), join(b.Software, nil))
+	short("Open-Source-Link", a.OpenSourceURL, b.OpenSourceURL)
+	short("Links", linksLine(a.Links), linksLine(b.Links))
+	short("Verwandte Einträge", join(a.Related, nil), join(b.Related, nil))
+	short("Sichtbarkeit", a.Visibility.Label(), b.Visibility.Label())
+	short("Bearbeitungsstand", a.State.Label(), b.State.Label())
+	return out
+}
+
+// LineDiff returns the changed lines between two texts, with three lines of context.
+func LineDiff(old, new string) []Hunk {
+	if !strings.HasSuffix(old, "\n") {
+		old += "\n"
+	}
+	if !strings.HasSuffix(new, "\n") {
+		new += "\n"
+	}
+	u, err := udiff.ToUnifiedDiff("", "", old, udiff.Lines(old, new), 3)
+	if err != nil { // cannot happen for edits computed from old itself
+		return []Hunk{{OldLine: 1, Lines: []DiffLine{{'-', old}, {'+', new}}}}
+	}
+	hunks := make([]Hunk, 0, len(u.Hunks))
+	for _, h := range u.Hunks {
+		hk := Hunk{OldLine: h.FromLine}
+		for _, l := range h.Lines {
+			op := byte(' ')
+			switch l.Kind {
+			case udiff.Delete:
+				op = '-'
+			case udiff.Insert:
+				op = '+'
+			}
+			hk.Lines = append(hk.Lines, DiffLine{Op: op, Text: strings.TrimSuffix(l.Content, "\n")})
+		}
+		hunks = append(hunks, hk)
+	}
+	return hunks
+}
+
+func join(list []string, name func(string) string) string {
+	if name == nil {
+		return strings.Join(list, ", ")
+	}
+	names := make([]string, len(list))
+	for i, s := range list {
+		names[i] = name(s)
+	}
+	return strings.Join(names, ", ")
+}
+
+func contactLine(c Contact) string {
+	var parts []string
+	for _, s := range []string{c.Name, c.Role, c.Email} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func period(e *Entry) string {
+	if e.PeriodStart == "" && e.PeriodEnd == "" {
+		return ""
+	}
+	return e.PeriodStart + " – " + e.PeriodEnd
+}
+
+func linksLine(links []Link) string {
+	var parts []string
+	for _, l := range links {
+		parts = append(parts, l.Title+" <"+l.URL+">")
+	}
+	return strings.Join(parts, ", ")
+}

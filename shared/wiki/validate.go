@@ -1,0 +1,282 @@
+package wiki
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits of entry fields, in characters (runes) unless said otherwise.
+const (
+	MaxTitleLen    = 160
+	MinTitleLen    = 5
+	MaxSummaryLen  = 600
+	MaxBodyBytes   = 100_000
+	MaxTopics      = 5
+	MaxTags        = 20
+	MaxTagLen      = 40
+	MaxListItems   = 20
+	MaxPartners    = 30
+	MaxShortText   = 200
+	MaxURLLen      = 500
+	MaxCommentLen  = 300
+	MaxAuthorLen   = 120
+	minPeriodYear  = 1990
+	maxPeriodYear  = 2100
+	maxContactText = 120
+)
+
+// Catalog answers which municipalities and topics exist, so that validation needs no I/O.
+type Catalog interface {
+	HasMunicipality(ags string) bool
+	HasTopic(slug string) bool
+}
+
+// Normalize trims every text field, drops empty and duplicate list items and fills
+// defaults (a link without title takes its address as title).
+func (e *Entry) Normalize() {
+	e.Title = strings.TrimSpace(e.Title)
+	e.Summary = strings.TrimSpace(normalizeNewlines(e.Summary))
+	e.Body = strings.TrimRight(normalizeNewlines(e.Body), " \n\t")
+	e.Municipality = strings.TrimSpace(e.Municipality)
+	e.Contact.Name = strings.TrimSpace(e.Contact.Name)
+	e.Contact.Role = strings.TrimSpace(e.Contact.Role)
+	e.Contact.Email = strings.TrimSpace(e.Contact.Email)
+	e.PeriodStart = strings.TrimSpace(e.PeriodStart)
+	e.PeriodEnd = strings.TrimSpace(e.PeriodEnd)
+	e.Costs = strings.TrimSpace(e.Costs)
+	e.Funding = strings.TrimSpace(e.Funding)
+	e.OpenSourceURL = strings.TrimSpace(e.OpenSourceURL)
+	e.Partners = cleanList(e.Partners)
+	e.ExternalPartners = cleanList(e.ExternalPartners)
+	e.Topics = cleanList(e.Topics)
+	e.Tags = cleanList(e.Tags)
+	e.Software = cleanList(e.Software)
+	e.Related = cleanList(e.Related)
+	links := e.Links[:0:0]
+	for _, l := range e.Links {
+		l.Title, l.URL = strings.TrimSpace(l.Title), strings.TrimSpace(l.URL)
+		if l.URL == "" && l.Title == "" {
+			continue
+		}
+		if l.Title == "" {
+			l.Title = l.URL
+		}
+		links = append(links, l)
+	}
+	e.Links = links
+	if len(e.Links) == 0 {
+		e.Links = nil
+	}
+}
+
+func normalizeNewlines(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
+// cleanList trims items and drops empty ones and case-insensitive duplicates, keeping order.
+func cleanList(list []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(list))
+	for _, s := range list {
+		s = strings.TrimSpace(s)
+		k := strings.ToLower(s)
+		if s == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, s)
+	}
+	return out
+}
+
+// Validate checks e against the field rules and the catalog and returns an EINVALID Error
+// whose Fields name every field at fault with a German message, or nil.
+func (e *Entry) Validate(c Catalog) error {
+	v := make(fieldErrors)
+	v.text("title", "Titel", e.Title, MinTitleLen, MaxTitleLen, false)
+	if e.Title != "" && Slugify(e.Title) == "" {
+		v.add("title", "Der Titel muss Buchstaben oder Ziffern enthalten.")
+	}
+	if !e.Kind.Valid() {
+		v.add("kind", "Bitte wählen Sie eine Art des Eintrags.")
+	}
+	switch {
+	case e.Municipality == "":
+		v.add("municipality", "Bitte wählen Sie die Kommune, der der Eintrag gehört.")
+	case !c.HasMunicipality(e.Municipality):
+		v.add("municipality", "Diese Kommune ist im Netzwerk nicht bekannt.")
+	}
+	if len(e.Partners) > MaxPartners {
+		v.add("partners", fmt.Sprintf("Höchstens %d Partnerkommunen.", MaxPartners))
+	}
+	for _, p := range e.Partners {
+		if p == e.Municipality {
+			v.add("partners", "Die eigene Kommune ist keine Partnerkommune.")
+		} else if !c.HasMunicipality(p) {
+			v.add("partners", "Eine der Partnerkommunen ist im Netzwerk nicht bekannt.")
+		}
+	}
+	v.list("external_partners", "Externe Partner", e.ExternalPartners, MaxListItems, maxContactText)
+	v.text("contact_name", "Name der Ansprechperson", e.Contact.Name, 0, maxContactText, false)
+	v.text("contact_role", "Funktion der Ansprechperson", e.Contact.Role, 0, maxContactText, false)
+	if e.Contact.Email != "" {
+		if a, err := mail.ParseAddress(e.Contact.Email); err != nil || a.Address != e.Contact.Email || len(e.Contact.Email) > 254 {
+			v.add("contact_email", "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@kommune.de.")
+		}
+	}
+	v.text("summary", "Kurzbeschreibung", e.Summary, 1, MaxSummaryLen, true)
+	switch {
+	case !utf8.ValidString(e.Body):
+		v.add("body", "Der Text enthält ungültige Zeichen.")
+	case len(e.Body) > MaxBodyBytes:
+		v.add("body", fmt.Sprintf("Der Text ist zu lang (höchstens %d Zeichen).", MaxBodyBytes))
+	case hasControl(e.Body, true):
+		v.add("body", "Der Text enthält Steuerzeichen.")
+	}
+	switch {
+	case len(e.Topics) == 0:
+		v.add("topics", "Bitte wählen Sie mindestens ein Thema.")
+	case len(e.Topics) > MaxTopics:
+		v.add("topics", fmt.Sprintf("Bitte wählen Sie höchstens %d Themen.", MaxTopics))
+	}
+	for _, t := range e.Topics {
+		if !c.HasTopic(t) {
+			v.add("topics", "Eines der Themen ist nicht bekannt.")
+		}
+	}
+	v.list("tags", "Schlagwörter", e.Tags, MaxTags, MaxTagLen)
+	if !e.ProjectStatus.Valid() {
+		v.add("project_status", "Bitte wählen Sie den Projektstatus.")
+	}
+	startOK := v.month("period_start", e.PeriodStart)
+	endOK := v.month("period_end", e.PeriodEnd)
+	if startOK && endOK && e.PeriodStart != "" && e.PeriodEnd != "" && e.PeriodEnd < e.PeriodStart {
+		v.add("period_end", "Das Ende liegt vor dem Beginn.")
+	}
+	v.text("costs", "Kosten", e.Costs, 0, MaxShortText, false)
+	v.text("funding", "Förderprogramm", e.Funding, 0, MaxShortText, false)
+	v.list("software", "Software", e.Software, MaxListItems, 80)
+	if e.OpenSourceURL != "" && !validURL(e.OpenSourceURL) {
+		v.add("open_source_url", "Bitte geben Sie eine vollständige Adresse an, die mit https:// oder http:// beginnt.")
+	}
+	if len(e.Links) > MaxListItems {
+		v.add("links", fmt.Sprintf("Höchstens %d Links.", MaxListItems))
+	}
+	for _, l := range e.Links {
+		if !validURL(l.URL) {
+			v.add("links", "Jeder Link braucht eine vollständige Adresse, die mit https:// oder http:// beginnt.")
+		} else if utf8.RuneCountInString(l.Title) > MaxShortText || hasControl(l.Title, false) {
+			v.add("links", fmt.Sprintf("Link-Titel dürfen höchstens %d Zeichen lang sein.", MaxShortText))
+		}
+	}
+	if len(e.Related) > MaxListItems {
+		v.add("related", fmt.Sprintf("Höchstens %d verwandte Einträge.", MaxListItems))
+	}
+	for _, s := range e.Related {
+		if !ValidSlug(s) {
+			v.add("related", "Verwandte Einträge werden mit ihrer Kurzadresse angegeben, z. B. lorawan-sensornetz.")
+		}
+	}
+	if !e.Visibility.Valid() {
+		v.add("visibility", "Bitte wählen Sie, wer den Eintrag sehen darf.")
+	}
+	if !e.State.Valid() {
+		v.add("state", "Unbekannter Bearbeitungsstand.")
+	}
+	return v.err()
+}
+
+// ValidateRevisionNote checks the author and comment of a save.
+func ValidateRevisionNote(author, comment string) error {
+	v := make(fieldErrors)
+	v.text("author", "Ihr Name", author, 2, MaxAuthorLen, false)
+	v.text("comment", "Änderungskommentar", comment, 0, MaxCommentLen, false)
+	return v.err()
+}
+
+// fieldErrors collects the first message per field.
+type fieldErrors map[string]string
+
+func (v fieldErrors) add(field, msg string) {
+	if _, ok := v[field]; !ok {
+		v[field] = msg
+	}
+}
+
+func (v fieldErrors) err() error {
+	if len(v) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Message: "Bitte prüfen Sie die markierten Felder.", Fields: v}
+}
+
+func (v fieldErrors) text(field, label, s string, min, max int, multiline bool) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case !utf8.ValidString(s):
+		v.add(field, label+" enthält ungültige Zeichen.")
+	case n == 0 && min > 0:
+		v.add(field, label+" fehlt.")
+	case n < min:
+		v.add(field, fmt.Sprintf("%s ist zu kurz (mindestens %d Zeichen).", label, min))
+	case n > max:
+		v.add(field, fmt.Sprintf("%s ist zu lang (höchstens %d Zeichen, jetzt %d).", label, max, n))
+	case hasControl(s, multiline):
+		v.add(field, label+" enthält Steuerzeichen oder Zeilenumbrüche.")
+	}
+}
+
+func (v fieldErrors) list(field, label string, items []string, maxItems, maxLen int) {
+	if len(items) > maxItems {
+		v.add(field, fmt.Sprintf("%s: höchstens %d Einträge.", label, maxItems))
+	}
+	for _, s := range items {
+		if utf8.RuneCountInString(s) > maxLen || !utf8.ValidString(s) || hasControl(s, false) {
+			v.add(field, fmt.Sprintf("%s: jeder Eintrag höchstens %d Zeichen, ohne Zeilenumbruch.", label, maxLen))
+		}
+	}
+}
+
+// month checks an optional YYYY-MM value and reports whether it is usable.
+func (v fieldErrors) month(field, s string) bool {
+	if s == "" {
+		return true
+	}
+	var y, m int
+	if len(s) != 7 || s[4] != '-' || !digits(s[:4]) || !digits(s[5:]) {
+		v.add(field, "Bitte im Format JJJJ-MM angeben, z. B. 2023-04.")
+		return false
+	}
+	fmt.Sscanf(s, "%d-%d", &y, &m)
+	if y < minPeriodYear || y > maxPeriodYear || m < 1 || m > 12 {
+		v.add(field, fmt.Sprintf("Bitte einen Monat zwischen %d und %d angeben.", minPeriodYear, maxPeriodYear))
+		return false
+	}
+	return true
+}
+
+func digits(s string) bool {
+	return s != "" && !strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+}
+
+func hasControl(s string, multiline bool) bool {
+	return strings.ContainsFunc(s, func(r rune) bool {
+		if multiline && (r == '\n' || r == '\t') {
+			return false
+		}
+		return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
+	})
+}
+
+func validURL(s string) bool {
+	if len(s) > MaxURLLen || hasControl(s, false) || strings.ContainsAny(s, " <>\"") {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && slices.Contains([]string{"http", "https"}, u.Scheme) && u.Host != ""
+}
