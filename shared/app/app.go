@@ -28,7 +28,7 @@ type App struct {
 	log    *slog.Logger
 	now    func() time.Time
 
-	feed       changeFeed      // the store's change feed in local mode; nil otherwise
+	feed       store.Feed      // the store's change feed in local mode; nil otherwise
 	indexMu    sync.Mutex      // the index has one writer
 	pending    map[string]bool // entries changed while indexing is deferred; guarded by indexMu
 	pendingSeq uint64          // the newest change among them
@@ -43,12 +43,6 @@ type LocalConfig struct {
 	Logger     *slog.Logger          // nil: discard
 	Progress   func(done, total int) // reports index rebuild progress; nil: none
 	Now        func() time.Time      // clock; nil: time.Now
-}
-
-// changeFeed is what the embedded store offers to keep the index current in process.
-type changeFeed interface {
-	Subscribe(fn func(store.Change))
-	Seq() uint64
 }
 
 // OpenLocal opens (or creates) a local installation in cfg.DataDir: the embedded store, the
@@ -76,7 +70,7 @@ func OpenLocal(ctx context.Context, cfg LocalConfig) (*App, error) {
 	return a, nil
 }
 
-func (a *App) startLocal(ctx context.Context, feed changeFeed, cfg LocalConfig) error {
+func (a *App) startLocal(ctx context.Context, feed store.Feed, cfg LocalConfig) error {
 	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
 		return err
 	}

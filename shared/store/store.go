@@ -14,12 +14,14 @@ import (
 // belongs to one entry for good.
 type Entries interface {
 	// CreateEntry stores a new entry whose Version is 1 together with its first revision.
-	// Returns ECONFLICT if the id or the slug is taken, EINVALID if Version is not 1.
+	// The revision's EntryID, Version and snapshot are taken from e. Returns ECONFLICT if
+	// the id or the slug is taken, EINVALID if Version is not 1 or id or slug is empty.
 	CreateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revision) error
 
 	// UpdateEntry replaces a stored entry by e and adds rev, but only if the stored version
 	// is e.Version-1 (the version the editor started from). Returns ENOTFOUND if the entry
-	// does not exist and ECONFLICT if someone saved in between; then nothing is written.
+	// does not exist, ECONFLICT if someone saved in between and EINVALID if e.Slug differs
+	// from the stored slug; then nothing is written.
 	UpdateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revision) error
 
 	// Entry returns the entry with the given id. Returns ENOTFOUND.
@@ -40,8 +42,9 @@ type Entries interface {
 	ScanEntries(ctx context.Context, fn func(*wiki.Entry) error) error
 
 	// RestoreEntry stores an entry with its complete history as it is, for imports. The
-	// revisions must run from 1 to e.Version. Returns ECONFLICT if the id or slug is taken
-	// and EINVALID for an incomplete history; then nothing is written.
+	// revisions, in any order, must run from 1 to e.Version. Returns ECONFLICT if the id or
+	// slug is taken and EINVALID for an incomplete history or an empty id or slug; then
+	// nothing is written.
 	RestoreEntry(ctx context.Context, e *wiki.Entry, revs []wiki.Revision) error
 }
 
@@ -66,7 +69,8 @@ type Topics interface {
 }
 
 // Blobs keeps files: attachments, extracted text and index snapshots. Keys are
-// slash-separated paths without a leading slash.
+// slash-separated paths without a leading slash, empty, "." or ".." segments, backslashes
+// or NUL bytes (EINVALID otherwise). A key is never also the folder of another key.
 type Blobs interface {
 	// PutBlob stores the content of r under key, replacing what was there.
 	PutBlob(ctx context.Context, key string, r io.Reader, contentType string) error
@@ -82,6 +86,15 @@ type Blobs interface {
 type Change struct {
 	Seq     uint64
 	EntryID string
+}
+
+// Feed tells about entry writes in commit order. The embedded store has one; on AWS,
+// DynamoDB Streams take its place.
+type Feed interface {
+	// Subscribe registers fn to be called after every committed entry write.
+	Subscribe(fn func(Change))
+	// Seq returns the sequence number of the latest entry write, 0 for none.
+	Seq() uint64
 }
 
 // Stores bundles the ports one backend provides.

@@ -24,6 +24,7 @@ var (
 	_ store.Municipalities = (*Store)(nil)
 	_ store.Topics         = (*Store)(nil)
 	_ store.Blobs          = (*Store)(nil)
+	_ store.Feed           = (*Store)(nil)
 )
 
 // File and folder names inside the store's directory.
