@@ -1,0 +1,399 @@
+// Browser tests for Wissensnetz: the local server with its demo content, driven through
+// Debian's Chromium as a municipal clerk would use it, checked with axe-core for WCAG 2.1 AA.
+//
+// Run: `node --test` in this folder (infra/test.sh does it after `npm ci`).
+// Environment: WISSENSNETZ_CHROMIUM overrides the browser path (default /usr/bin/chromium).
+// Without Chromium the tests are skipped locally and fail when CI=true.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '..', '..');
+const chromiumPath = process.env.WISSENSNETZ_CHROMIUM || '/usr/bin/chromium';
+const inCI = process.env.CI === 'true';
+const axePath = require.resolve('axe-core/axe.min.js');
+
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run',
+];
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const STEP_TIMEOUT_MS = 15_000; // one click, fill or navigation
+const TEST_TIMEOUT_MS = 90_000; // one test
+const BUILD_TIMEOUT_MS = 300_000;
+const READY_TIMEOUT_MS = 90_000; // first start loads demo content and builds the index
+
+// A word that appears nowhere else, so search results and history are unambiguous.
+const marker = `Zisternenpegel${Math.floor(100000 + Math.random() * 900000)}`;
+
+const chromiumMissing = !existsSync(chromiumPath);
+const skip = chromiumMissing && !inCI
+  ? `Chromium fehlt (${chromiumPath}); infra/test.sh installiert es (apt-get install chromium)`
+  : false;
+
+const execFileP = promisify(execFile);
+
+const opts = { timeout: TEST_TIMEOUT_MS, skip }; // every test
+
+let workDir; // temp dir: binary and data
+let server; // child process
+let serverLog = '';
+let origin; // http://127.0.0.1:PORT
+let browser;
+const requests = []; // every URL any page asked for
+const axeReport = []; // [what, violations, passes]
+
+describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 10 * TEST_TIMEOUT_MS }, () => {
+  before(async () => {
+    if (skip) return;
+    if (chromiumMissing) {
+      throw new Error(`Chromium fehlt (${chromiumPath}); in CI muss der Browsertest laufen`);
+    }
+    const { chromium } = await import('playwright-core');
+    workDir = await mkdtemp(join(tmpdir(), 'wissensnetz-e2e-'));
+    const bin = join(workDir, 'wissensnetz');
+    await execFileP('go', ['build', '-o', bin, './functions/web'], { cwd: repoRoot, timeout: BUILD_TIMEOUT_MS });
+
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    server = spawn(bin, [], {
+      cwd: workDir,
+      env: { ...process.env, WISSENSNETZ_ADDR: `127.0.0.1:${port}`, WISSENSNETZ_DATA_DIR: join(workDir, 'data') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk) => { serverLog = (serverLog + chunk).slice(-20_000); };
+    server.stdout.on('data', keep);
+    server.stderr.on('data', keep);
+    await waitHealthy(`${origin}/healthz`, READY_TIMEOUT_MS);
+
+    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, timeout: 30_000 });
+  }, { timeout: BUILD_TIMEOUT_MS + READY_TIMEOUT_MS + 60_000 });
+
+  after(async () => {
+    if (browser) await browser.close().catch(() => {});
+    await stopServer();
+    if (workDir) await rm(workDir, { recursive: true, force: true }).catch(() => {});
+    if (axeReport.length) {
+      console.log('axe-core (WCAG 2.0/2.1 A+AA):');
+      for (const [what, violations, passes] of axeReport) {
+        console.log(`  ${what}: ${violations} Verstöße, ${passes} Regeln bestanden`);
+      }
+    }
+  });
+
+  let entryURL; // the entry created by the clerk, e.g. /eintraege/zisternenpegel…
+
+  test('Startseite zeigt die Demo-Einträge und Themen', opts, async () => {
+    await withPage({}, async (page) => {
+      const resp = await page.goto(`${origin}/`);
+      assert.equal(resp.status(), 200);
+      assert.equal(await page.locator('html').getAttribute('lang'), 'de');
+      const newest = page.getByRole('region', { name: 'Neueste Einträge' });
+      await newest.getByRole('heading', { name: 'Neueste Einträge' }).waitFor();
+      const hits = await newest.locator('li').count();
+      assert.ok(hits >= 3, `erwartet mindestens 3 Demo-Einträge, gefunden ${hits}`);
+      const topics = page.getByRole('region', { name: 'Themen' });
+      await topics.getByRole('link', { name: 'Sensornetzwerke & IoT' }).waitFor();
+      assert.ok(await topics.getByRole('link').count() >= 10, 'Themenliste zu kurz');
+      // The skip link leads to the main content.
+      assert.equal(await page.getByRole('link', { name: 'Zum Inhalt springen' }).getAttribute('href'), '#inhalt');
+      await checkA11y(page, 'Startseite');
+    });
+  });
+
+  test('Neuer Eintrag: Fehlermeldung am Feld, dann speichern', opts, async () => {
+    await withPage({}, async (page) => {
+      await page.goto(`${origin}/eintraege/neu`);
+      await page.getByRole('heading', { level: 1, name: 'Neuer Eintrag' }).waitFor();
+      await checkA11y(page, 'Formular „Neuer Eintrag“');
+
+      const title = `${marker}: Füllstände der Regenwasserzisternen melden`;
+      const summary = `Sensoren melden den ${marker} der städtischen Zisternen per LoRaWAN.`;
+      await fillEntryForm(page, { title: '', summary, author: 'Erika Musterfrau' });
+      const bad = await submit(page, 'Speichern');
+      assert.ok(bad.status() >= 400 && bad.status() < 500, `Status bei fehlendem Titel: ${bad.status()}`);
+      await page.getByText('Titel fehlt.').first().waitFor();
+      // The field says what is wrong, and everything else the clerk typed is still there.
+      const titleField = page.getByLabel(/^Titel/);
+      assert.equal(await titleField.getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.getByLabel('Kurzbeschreibung').inputValue(), summary);
+      assert.match(await page.getByLabel(/^Beschreibung/).inputValue(), new RegExp(marker));
+      assert.equal(await selectedLabel(page.getByLabel('Art des Eintrags')), 'Lösung');
+      assert.equal(await selectedLabel(page.getByLabel(/^Kommune/)), 'Kaiserslautern');
+      assert.equal(await selectedLabel(page.getByLabel('Projektstatus')), 'laufend');
+      assert.ok(await topicsGroup(page).getByLabel('Sensornetzwerke & IoT', { exact: true }).isChecked());
+      assert.equal(await page.getByLabel('Ihr Name').inputValue(), 'Erika Musterfrau');
+      await checkA11y(page, 'Formular mit Fehlermeldungen');
+
+      await titleField.fill(title);
+      const ok = await submit(page, 'Speichern');
+      assert.equal(ok.status(), 200);
+      const url = new URL(page.url());
+      assert.match(url.pathname, /^\/eintraege\/[a-z0-9-]+$/, `Adresse nach dem Speichern: ${page.url()}`);
+      assert.ok(url.pathname.includes(marker.toLowerCase()), `Kurzadresse ohne Titelwort: ${url.pathname}`);
+      assert.equal((await page.getByRole('heading', { level: 1 }).innerText()).trim(), title);
+      await page.getByRole('status').filter({ hasText: 'Gespeichert.' }).waitFor();
+      entryURL = url.pathname;
+      await checkA11y(page, 'Eintragsseite');
+    });
+  });
+
+  test('Bearbeiten, Versionen und Vergleich', opts, async () => {
+    assert.ok(entryURL, 'kein Eintrag angelegt');
+    await withPage({}, async (page) => {
+      await page.goto(origin + entryURL);
+      await page.getByRole('link', { name: 'Bearbeiten' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Eintrag bearbeiten' }).waitFor();
+      const newSummary = `Geänderte Kurzbeschreibung: ${marker} jetzt in allen Stadtteilen.`;
+      await page.getByLabel('Kurzbeschreibung').fill(newSummary);
+      await page.getByLabel('Ihr Name').fill('Max Mustermann');
+      await page.getByLabel('Was haben Sie geändert?').fill('Kurzbeschreibung ergänzt');
+      const resp = await submit(page, 'Speichern');
+      assert.equal(resp.status(), 200);
+      await page.getByRole('status').filter({ hasText: 'Gespeichert.' }).waitFor();
+      assert.equal(new URL(page.url()).pathname, entryURL);
+
+      await page.getByRole('link', { name: /^Versionen/ }).click();
+      await page.waitForURL(`**${entryURL}/versionen`);
+      const rows = page.locator('table tbody tr');
+      assert.equal(await rows.count(), 2, 'die Versionsgeschichte zeigt 2 Versionen');
+      await page.getByRole('cell', { name: 'Kurzbeschreibung ergänzt' }).waitFor();
+      await checkA11y(page, 'Versionsgeschichte');
+
+      await submit(page, 'Ausgewählte Versionen vergleichen');
+      await page.waitForURL(`**${entryURL}/vergleich*`);
+      await page.getByRole('heading', { level: 1, name: /Unterschiede zwischen Version 1 und 2/ }).waitFor();
+      await page.getByText(newSummary, { exact: false }).first().waitFor();
+      await checkA11y(page, 'Versionsvergleich');
+    });
+  });
+
+  test('Suche findet den Eintrag und markiert das Suchwort', opts, async () => {
+    assert.ok(entryURL, 'kein Eintrag angelegt');
+    await withPage({}, async (page) => {
+      await page.goto(`${origin}/`);
+      const header = page.locator('header.site-header');
+      // The index is updated from the change feed: allow it a moment.
+      const hit = page.locator(`.hits a[href="${entryURL}"]`);
+      await eventually(async () => {
+        await header.getByLabel('Suche im Wissensnetz').fill(marker);
+        await Promise.all([page.waitForURL('**/suche?*'), header.getByRole('button', { name: 'Suchen' }).click()]);
+        return (await hit.count()) > 0;
+      }, 10_000, `Suchergebnis für ${marker}`);
+      assert.equal(new URL(page.url()).searchParams.get('q'), marker);
+      const marks = await page.locator('.hits mark').allInnerTexts();
+      assert.ok(marks.some((m) => m.toLowerCase().includes(marker.toLowerCase())),
+        `<mark> mit ${marker} erwartet, gefunden: ${JSON.stringify(marks)}`);
+      await checkA11y(page, 'Suchergebnisse');
+    });
+  });
+
+  test('Gleichzeitige Bearbeitung führt zur Konfliktseite mit der eigenen Eingabe', opts, async () => {
+    assert.ok(entryURL, 'kein Eintrag angelegt');
+    await withPage({}, async (first, context) => {
+      const second = await context.newPage();
+      await first.goto(`${origin}${entryURL}/bearbeiten`);
+      await second.goto(`${origin}${entryURL}/bearbeiten`);
+
+      await first.getByLabel('Kurzbeschreibung').fill(`Fassung der ersten Bearbeiterin zu ${marker}.`);
+      await first.getByLabel('Ihr Name').fill('Erste Bearbeiterin');
+      assert.equal((await submit(first, 'Speichern')).status(), 200);
+
+      const mine = `Fassung des zweiten Bearbeiters zu ${marker}.`;
+      await second.getByLabel('Kurzbeschreibung').fill(mine);
+      await second.getByLabel('Ihr Name').fill('Zweiter Bearbeiter');
+      await second.getByLabel('Was haben Sie geändert?').fill('parallel geändert');
+      const resp = await submit(second, 'Speichern');
+      assert.equal(resp.status(), 409);
+      await second.getByRole('heading', { level: 1, name: 'Bearbeitungskonflikt' }).waitFor();
+      assert.equal(await second.getByLabel('Kurzbeschreibung').inputValue(), mine);
+      assert.equal(await second.getByLabel('Ihr Name').inputValue(), 'Zweiter Bearbeiter');
+      assert.equal(await second.getByLabel('Was haben Sie geändert?').inputValue(), 'parallel geändert');
+      await checkA11y(second, 'Konfliktseite');
+
+      // Saving again on purpose now goes through.
+      assert.equal((await submit(second, 'Speichern')).status(), 200);
+      assert.equal((await second.locator('main .lead').innerText()).trim(), mine);
+    });
+  });
+
+  test('Ohne JavaScript: Eintrag anlegen', opts, async () => {
+    await withPage({ javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${origin}/eintraege/neu`);
+      const title = `${marker} ohne Skript: Pegelmessung am Rathausbrunnen`;
+      await fillEntryForm(page, { title, summary: 'Angelegt in einem Browser ohne JavaScript.', author: 'Nora Nojs' });
+      assert.equal((await submit(page, 'Speichern')).status(), 200);
+      assert.match(new URL(page.url()).pathname, /^\/eintraege\/[a-z0-9-]+$/);
+      assert.equal((await page.getByRole('heading', { level: 1 }).innerText()).trim(), title);
+      await page.getByText('Gespeichert.').waitFor();
+    });
+  });
+
+  test('Seiten halten ihre Content-Security-Policy ein', opts, async () => {
+    assert.ok(entryURL, 'kein Eintrag angelegt');
+    await withPage({ bypassCSP: false }, async (page) => {
+      await page.addInitScript(() => {
+        window.__csp = [];
+        document.addEventListener('securitypolicyviolation', (e) => {
+          window.__csp.push(`${e.violatedDirective}: ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+        });
+      });
+      for (const path of ['/', entryURL, '/eintraege/neu', `/suche?q=${marker}`, '/eintraege', '/themen',
+        '/kommunen', `${entryURL}/versionen`, `${entryURL}/vergleich?von=1&zu=2`]) {
+        const resp = await page.goto(origin + path, { waitUntil: 'load' });
+        assert.equal(resp.status(), 200, path);
+        assert.match(resp.headers()['content-security-policy'] || '', /default-src 'self'/, path);
+        assert.deepEqual(await page.evaluate(() => window.__csp), [], `CSP-Verstöße auf ${path}`);
+      }
+    });
+  });
+
+  test('Keine Anfragen an Dritte', opts, async () => {
+    assert.ok(requests.length > 10, `zu wenige Anfragen aufgezeichnet: ${requests.length}`);
+    // data: URLs never leave the browser; everything else must come from the server itself.
+    const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'));
+    assert.deepEqual(foreign, [], 'Anfragen an andere Adressen als den Server');
+    assert.ok(requests.some((u) => u.startsWith(`${origin}/static/style.css`)), 'Stylesheet wurde nicht geladen');
+  });
+});
+
+// ---- helpers --------------------------------------------------------------------------
+
+// withPage runs fn with a fresh browser context and page, records their requests and
+// always closes the context. axe is injected as an inline script, which the server's CSP
+// forbids, so contexts with JavaScript bypass the CSP (pages load no scripts of their own).
+async function withPage(options, fn) {
+  const jsOn = options.javaScriptEnabled !== false;
+  const context = await browser.newContext({ locale: 'de-DE', bypassCSP: jsOn, ...options });
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+  context.on('request', (req) => requests.push(req.url()));
+  try {
+    const page = await context.newPage();
+    await fn(page, context);
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+function topicsGroup(page) {
+  return page.getByRole('group', { name: /^Themen/ });
+}
+
+// fillEntryForm fills the new-entry form through its visible labels.
+async function fillEntryForm(page, { title, summary, author }) {
+  await page.getByLabel(/^Titel/).fill(title);
+  await page.getByLabel('Art des Eintrags').selectOption({ label: 'Lösung' });
+  await page.getByLabel('Kurzbeschreibung').fill(summary);
+  await page.getByLabel(/^Beschreibung/).fill(
+    `## Ausgangslage\n\nDie Zisternen liefen unbemerkt über.\n\n## Lösung\n\nFüllstandssensoren (${marker}) melden alle 15 Minuten.\n`);
+  await topicsGroup(page).getByLabel('Sensornetzwerke & IoT', { exact: true }).check();
+  await topicsGroup(page).getByLabel('Klima & Umwelt', { exact: true }).check();
+  await page.getByLabel(/^Kommune/).selectOption({ label: 'Kaiserslautern' });
+  await page.getByLabel('Projektstatus').selectOption({ label: 'laufend' });
+  await page.getByLabel('Ihr Name').fill(author);
+}
+
+// submit clicks the button and returns the response of the page it leads to.
+async function submit(page, buttonName) {
+  const [resp] = await Promise.all([
+    page.waitForNavigation({ timeout: STEP_TIMEOUT_MS }),
+    page.getByRole('button', { name: buttonName, exact: true }).click(),
+  ]);
+  assert.ok(resp, `keine Antwort nach Klick auf „${buttonName}“`);
+  return resp;
+}
+
+async function selectedLabel(select) {
+  return (await select.locator('option:checked').innerText()).trim();
+}
+
+// checkA11y runs axe-core on the page and fails with the details of every violation.
+async function checkA11y(page, what) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: tags, resultTypes: ['violations'] });
+    return {
+      passes: r.passes.length,
+      violations: r.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+        nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+      })),
+    };
+  }, WCAG_TAGS);
+  axeReport.push([what, result.violations.length, result.passes]);
+  if (result.violations.length) {
+    const lines = [`axe-core: ${result.violations.length} Verstöße auf „${what}“ (${page.url()})`];
+    for (const v of result.violations) {
+      lines.push(`- ${v.id} [${v.impact}]: ${v.help} (${v.helpUrl})`);
+      for (const n of v.nodes) lines.push(`    ${n.target}\n      ${(n.summary || '').replace(/\n/g, '\n      ')}`);
+    }
+    console.log(lines.join('\n'));
+  }
+  assert.deepEqual(result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target).join(', ')}`), [],
+    `Barrierefreiheit auf „${what}“`);
+}
+
+async function eventually(check, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`nicht eingetreten nach ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function waitHealthy(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null || server.signalCode !== null) {
+      throw new Error(`Server beendet (${server.exitCode ?? server.signalCode}):\n${serverLog}`);
+    }
+    try {
+      const r = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (r.status === 200) return;
+      last = `Status ${r.status}`;
+    } catch (err) {
+      last = String(err.cause?.code || err.message);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Server nicht bereit nach ${timeoutMs} ms (${last}):\n${serverLog}`);
+}
+
+async function stopServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGTERM');
+  const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// Never leave the server behind, whatever happens to the test process.
+process.on('exit', () => { if (server && server.exitCode === null) server.kill('SIGKILL'); });

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Runs every test of Wissensnetz: go vet, the Go tests with the race detector, a short fuzz
+# run of every Fuzz target from its seed corpus, and the browser tests (infra/e2e).
+# Installs what the tests need when it is missing (Debian's chromium, the npm packages of
+# infra/e2e). Run it from anywhere:
+#
+#   bash infra/test.sh
+#
+# Environment:
+#   CI=true            missing stand-ins and a missing browser fail instead of skipping
+#                      (exports WISSENSNETZ_REQUIRE_STANDINS=1)
+#   FUZZTIME=5s        how long each Fuzz target runs
+#
+# Ends with "N passed, M failed" (N counts Go packages, fuzz targets and browser tests)
+# and a non-zero exit status if anything failed.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+FUZZTIME=${FUZZTIME:-5s}
+export GOFLAGS=${GOFLAGS:-}
+
+if [[ "${CI:-}" == "true" ]]; then
+	export WISSENSNETZ_REQUIRE_STANDINS=1
+fi
+
+step() { printf '\n==> %s\n' "$*"; }
+die() { printf 'infra/test.sh: %s\n' "$*" >&2; exit 1; }
+elapsed() { echo "$((SECONDS - $1))s"; }
+
+LOG=$(mktemp -d "${TMPDIR:-/tmp}/wissensnetz-test.XXXXXX")
+trap 'rm -rf "$LOG"' EXIT
+
+passed=0
+failed=0
+failures=()
+fail() { failed=$((failed + ${2:-1})); failures+=("$1"); }
+
+as_root() {
+	if [[ $(id -u) -eq 0 ]]; then
+		"$@"
+	elif command -v sudo >/dev/null; then
+		sudo "$@"
+	else
+		return 1
+	fi
+}
+
+# --- tools -------------------------------------------------------------------------------
+
+command -v go >/dev/null || die "go is missing (see go.mod for the version)"
+command -v node >/dev/null || die "node is missing (Node.js 20 or newer)"
+command -v npm >/dev/null || die "npm is missing"
+
+CHROMIUM=/usr/bin/chromium
+if [[ ! -x $CHROMIUM ]]; then
+	step "installing chromium (Debian package) for the browser tests"
+	if ! { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }; then
+		if [[ "${CI:-}" == "true" ]]; then
+			die "could not install chromium"
+		fi
+		echo "warning: could not install chromium; the browser tests will be skipped" >&2
+	fi
+fi
+
+step "npm packages for the browser tests (infra/e2e)"
+(
+	cd infra/e2e
+	# The lock file must not name a registry: every machine installs from its own
+	# configured registry.
+	lock_names_registry() { grep -Eq '"resolved"|\.tgz"' package-lock.json; }
+	if [[ ! -f package-lock.json ]] || lock_names_registry; then
+		echo "writing package-lock.json without registry addresses"
+		npm install --package-lock-only --omit-lockfile-registry-resolved --no-audit --no-fund
+		! lock_names_registry || die "infra/e2e/package-lock.json still names a registry"
+	fi
+	npm ci --no-audit --no-fund --loglevel=error
+) || die "npm ci in infra/e2e failed"
+
+# --- go vet ------------------------------------------------------------------------------
+
+step "go vet ./..."
+t0=$SECONDS
+if go vet ./...; then
+	echo "go vet: ok ($(elapsed $t0))"
+else
+	fail "go vet"
+fi
+
+# --- go test -----------------------------------------------------------------------------
+
+step "go test -race -count=1 ./..."
+t0=$SECONDS
+rc=0
+go test -race -count=1 -timeout 5m ./... 2>&1 | tee "$LOG/go-test.txt" || rc=$?
+ok_pkgs=$(grep -cE '^ok[[:space:]]' "$LOG/go-test.txt" || true)
+bad_pkgs=$(grep -cE '^FAIL[[:space:]]+[^[:space:]]' "$LOG/go-test.txt" || true)
+passed=$((passed + ok_pkgs))
+if [[ $bad_pkgs -gt 0 ]]; then
+	fail "go test ($bad_pkgs packages)" "$bad_pkgs"
+elif [[ $rc -ne 0 ]]; then
+	fail "go test (exit $rc)"
+fi
+echo "go test: $ok_pkgs packages ok, $bad_pkgs failed ($(elapsed $t0))"
+
+# --- fuzzing -----------------------------------------------------------------------------
+
+step "fuzzing every Fuzz target for $FUZZTIME"
+t0=$SECONDS
+targets=()
+while IFS=: read -r file decl; do
+	name=${decl#func }
+	targets+=("$(dirname "$file") ${name%%(*}")
+done < <(grep -rHoE '^func Fuzz[A-Za-z0-9_]*\(' --include='*_test.go' --exclude-dir=node_modules --exclude-dir=.git . | sort -u)
+for t in "${targets[@]}"; do
+	pkg=${t% *}
+	name=${t#* }
+	echo "--- $name in $pkg"
+	if go test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" "$pkg/" >"$LOG/fuzz.txt" 2>&1; then
+		tail -n 2 "$LOG/fuzz.txt"
+		passed=$((passed + 1))
+	else
+		cat "$LOG/fuzz.txt"
+		fail "fuzz $name ($pkg)"
+	fi
+done
+echo "fuzz: ${#targets[@]} targets ($(elapsed $t0))"
+
+# --- browser tests -----------------------------------------------------------------------
+
+step "browser tests (infra/e2e, node --test)"
+t0=$SECONDS
+rc=0
+(cd infra/e2e && timeout --kill-after=10s 8m node --test --test-reporter=spec --test-concurrency=1 wissensnetz.test.mjs) \
+	2>&1 | tee "$LOG/e2e.txt" || rc=$?
+e2e_pass=$(sed -nE 's/^(ℹ|#) pass ([0-9]+).*/\2/p' "$LOG/e2e.txt" | tail -n 1)
+e2e_fail=$(sed -nE 's/^(ℹ|#) fail ([0-9]+).*/\2/p' "$LOG/e2e.txt" | tail -n 1)
+e2e_skip=$(sed -nE 's/^(ℹ|#) skipped ([0-9]+).*/\2/p' "$LOG/e2e.txt" | tail -n 1)
+e2e_cancel=$(sed -nE 's/^(ℹ|#) cancelled ([0-9]+).*/\2/p' "$LOG/e2e.txt" | tail -n 1)
+e2e_pass=${e2e_pass:-0} e2e_skip=${e2e_skip:-0}
+e2e_fail=$((${e2e_fail:-0} + ${e2e_cancel:-0})) # a test cancelled by a failed hook has failed
+passed=$((passed + e2e_pass))
+if [[ $e2e_fail -gt 0 ]]; then
+	fail "browser tests ($e2e_fail)" "$e2e_fail"
+elif [[ $rc -ne 0 ]]; then
+	fail "browser tests (exit $rc)"
+elif [[ $e2e_pass -eq 0 && $e2e_skip -eq 0 ]]; then
+	fail "browser tests (none ran)"
+fi
+echo "browser tests: $e2e_pass passed, $e2e_fail failed, $e2e_skip skipped ($(elapsed $t0))"
+
+# --- summary -----------------------------------------------------------------------------
+
+echo
+if [[ $failed -gt 0 ]]; then
+	printf 'FAILED: %s\n' "${failures[@]}"
+fi
+echo "total time: ${SECONDS}s"
+if [[ $e2e_skip -gt 0 ]]; then
+	echo "$passed passed, $failed failed, $e2e_skip skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[[ $failed -eq 0 ]]
