@@ -1,10 +1,10 @@
-// Command web serves Wissensnetz. Outside AWS Lambda it runs in local mode: all data in one
-// folder, demo content on first start, http://localhost:8080.
+// Command web serves Wissensnetz. Inside AWS Lambda (AWS_LAMBDA_RUNTIME_API is set) it
+// answers API Gateway events with DynamoDB and S3 as stores (lambda.go); elsewhere it runs
+// in local mode: all data in one folder, demo content on first start, http://localhost:8080.
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -26,18 +26,27 @@ func main() {
 }
 
 // config is read once from the environment (see README).
-type config struct {
-	addr    string // WISSENSNETZ_ADDR
-	dataDir string // WISSENSNETZ_DATA_DIR
-	demo    bool   // WISSENSNETZ_DEMO != "off"
+type localConfig struct {
+	addr       string // WISSENSNETZ_ADDR
+	dataDir    string // WISSENSNETZ_DATA_DIR
+	demo       bool   // WISSENSNETZ_DEMO != "off"
+	baseURL    string // WISSENSNETZ_BASE_URL, for links in mails
+	adminEmail string // WISSENSNETZ_BOOTSTRAP_ADMIN_EMAIL: first coordinator …
+	adminPass  string // WISSENSNETZ_BOOTSTRAP_ADMIN_PASSWORD … created when no account exists
+	adminName  string // WISSENSNETZ_BOOTSTRAP_ADMIN_NAME
 }
 
-func readConfig() config {
-	return config{
-		addr:    env("WISSENSNETZ_ADDR", "localhost:8080"),
-		dataDir: env("WISSENSNETZ_DATA_DIR", "./data"),
-		demo:    os.Getenv("WISSENSNETZ_DEMO") != "off",
+func readConfig() localConfig {
+	c := localConfig{
+		addr:       env("WISSENSNETZ_ADDR", "localhost:8080"),
+		dataDir:    env("WISSENSNETZ_DATA_DIR", "./data"),
+		demo:       os.Getenv("WISSENSNETZ_DEMO") != "off",
+		adminEmail: os.Getenv("WISSENSNETZ_BOOTSTRAP_ADMIN_EMAIL"),
+		adminPass:  os.Getenv("WISSENSNETZ_BOOTSTRAP_ADMIN_PASSWORD"),
+		adminName:  env("WISSENSNETZ_BOOTSTRAP_ADMIN_NAME", "Koordinierungsstelle"),
 	}
+	c.baseURL = env("WISSENSNETZ_BASE_URL", "http://"+c.addr)
+	return c
 }
 
 func env(key, def string) string {
@@ -49,14 +58,14 @@ func env(key, def string) string {
 
 func run() error {
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
-		return errors.New("running inside AWS Lambda needs the AWS stores, which this build does not wire yet")
+		return fmt.Errorf("running inside AWS Lambda needs the AWS stores, which this build does not wire yet")
 	}
 	cfg := readConfig()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	lc := app.LocalConfig{DataDir: cfg.dataDir, Logger: logger, DemoAuthor: demo.Author,
+	lc := app.LocalConfig{DataDir: cfg.dataDir, Logger: logger, DemoAuthor: demo.Author, BaseURL: cfg.baseURL,
 		Progress: func(done, total int) {
 			if done == total || done%1000 == 0 {
 				logger.Info("building search index", "done", done, "total", total)
@@ -64,6 +73,12 @@ func run() error {
 		}}
 	if cfg.demo {
 		lc.Demo = demo.Open
+		for _, l := range demo.Logins() {
+			lc.DemoLogins = append(lc.DemoLogins, app.NewUser{Email: l.Email, Name: l.Name, Password: l.Password, Role: l.Role, Municipality: l.Municipality})
+		}
+	}
+	if cfg.adminEmail != "" {
+		lc.Bootstrap = &app.NewUser{Email: cfg.adminEmail, Name: cfg.adminName, Password: cfg.adminPass}
 	}
 	a, err := app.OpenLocal(ctx, lc)
 	if err != nil {

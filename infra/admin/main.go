@@ -3,21 +3,30 @@
 //	go run ./infra/admin export [-o datei.jsonl]   whole knowledge base as JSON Lines
 //	go run ./infra/admin import datei.jsonl        read such a file (all or nothing)
 //	go run ./infra/admin reindex                   rebuild the search index
+//	go run ./infra/admin user create --email E --name N --role koordination|mitglied [--kommune AGS]
+//	                                               create an account; the password is read from stdin
+//	go run ./infra/admin token create --email E [--name N]
+//	                                               make an API token for an account and print it once
 //
 // The data folder is WISSENSNETZ_DATA_DIR (default ./data) or -data. The web server must
 // not be running on the same folder at the same time.
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"slices"
 	"strings"
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
 const usage = `Verwendung: admin [-data ORDNER] BEFEHL
@@ -26,22 +35,66 @@ Befehle:
   export [-o DATEI]   schreibt die ganze Wissensbasis als JSON Lines (Standard: Standardausgabe)
   import DATEI        liest eine solche Datei; bei einem Fehler wird nichts übernommen
   reindex             baut den Suchindex neu auf
+  user create --email E-MAIL --name NAME --role koordination|mitglied [--kommune AGS]
+                      legt ein Konto an; das Passwort steht in einer Zeile auf der
+                      Standardeingabe, z. B. admin user create … < passwort.txt
+                      Mitglieder brauchen --kommune (Amtlicher Gemeindeschlüssel).
+  token create --email E-MAIL [--name NAME]
+                      erstellt ein API-Token für das Konto und zeigt es einmal an
+                      (gespeichert wird nur sein Hash)
+
+Der Webserver darf nicht gleichzeitig mit demselben Datenordner laufen.
 `
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "admin:", err)
+	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "admin:", describe(err))
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// describe returns the German text of an error: the message and, for invalid input, the
+// message at each field, named as the option that sets it.
+func describe(err error) string {
+	var e *wiki.Error
+	if !errors.As(err, &e) {
+		return err.Error()
+	}
+	msg := wiki.ErrorMessage(err)
+	var lines []string
+	for field, m := range e.Fields {
+		if m == msg {
+			continue
+		}
+		name, ok := fieldOptions[field]
+		if !ok {
+			name = field
+		}
+		lines = append(lines, fmt.Sprintf("  %s: %s", name, m))
+	}
+	slices.Sort(lines)
+	if len(lines) == 0 {
+		return msg
+	}
+	return msg + "\n" + strings.Join(lines, "\n")
+}
+
+// fieldOptions names the options of the account commands by the fields they set.
+var fieldOptions = map[string]string{
+	"email":        "--email",
+	"name":         "--name",
+	"role":         "--role",
+	"municipality": "--kommune",
+	"password":     "Passwort",
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("admin", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // the flag package's own messages are English; flagError says it in German
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	dataDir := fs.String("data", envOr("WISSENSNETZ_DATA_DIR", "./data"), "Datenordner")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return flagError(err)
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
@@ -50,6 +103,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cmd, rest := fs.Arg(0), fs.Args()[1:]
 	switch cmd {
 	case "export", "import", "reindex":
+	case "user", "token":
+		if len(rest) == 0 || rest[0] != "create" {
+			fs.Usage()
+			return fmt.Errorf("%s kennt nur den Unterbefehl create", cmd)
+		}
 	default:
 		fs.Usage()
 		return fmt.Errorf("unbekannter Befehl %q", cmd)
@@ -64,6 +122,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return export(ctx, a, rest, stdout, stderr)
 	case "import":
 		return importFile(ctx, a, rest, stdout)
+	case "user":
+		return userCreate(ctx, a, rest[1:], stdin, stderr)
+	case "token":
+		return tokenCreate(ctx, a, rest[1:], stdout, stderr)
 	default:
 		return reindex(ctx, a, stderr)
 	}
@@ -78,10 +140,11 @@ func envOr(key, def string) string {
 
 func export(ctx context.Context, a *app.App, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // the flag package's own messages are English; flagError says it in German
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	out := fs.String("o", "", "Zieldatei (Standard: Standardausgabe)")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return flagError(err)
 	}
 	if *out == "" {
 		return a.Export(ctx, stdout)
@@ -146,4 +209,143 @@ func progressBar(w io.Writer, done, total int) {
 	}
 	filled := pct * width / 100
 	fmt.Fprintf(w, "\r[%s%s] %3d %% (%d/%d)", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), pct, done, total)
+}
+
+// roles maps the --role values, German as in the interface (English accepted too).
+var roles = map[string]wiki.Role{
+	"koordination": wiki.RoleCoordinator, "coordinator": wiki.RoleCoordinator,
+	"mitglied": wiki.RoleMember, "member": wiki.RoleMember,
+}
+
+// userCreate creates an account with the password from the first line of stdin.
+func userCreate(ctx context.Context, a *app.App, args []string, stdin io.Reader, stderr io.Writer) error {
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // the flag package's own messages are English; flagError says it in German
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	email := fs.String("email", "", "E-Mail-Adresse (Anmeldename)")
+	name := fs.String("name", "", "Name, wie er im Wissensnetz erscheint")
+	role := fs.String("role", "", "Rolle: koordination oder mitglied")
+	ags := fs.String("kommune", "", "Amtlicher Gemeindeschlüssel der Kommune (für Mitglieder)")
+	if err := fs.Parse(args); err != nil {
+		return flagError(err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unerwartete Angabe %q; das Passwort wird über die Standardeingabe übergeben", fs.Arg(0))
+	}
+	var missing []string
+	for _, f := range []struct{ name, value string }{{"--email", *email}, {"--name", *name}, {"--role", *role}} {
+		if f.value == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("es fehlt %s", strings.Join(missing, ", "))
+	}
+	r, ok := roles[strings.ToLower(*role)]
+	if !ok {
+		return fmt.Errorf("unbekannte Rolle %q: koordination oder mitglied", *role)
+	}
+	if r == wiki.RoleMember && *ags == "" {
+		return errors.New("Mitglieder gehören zu einer Kommune: bitte --kommune AGS angeben")
+	}
+	if *ags != "" {
+		m, err := a.Municipality(*ags)
+		if err != nil {
+			if m, err = a.MunicipalityBySlug(*ags); err != nil {
+				return fmt.Errorf("die Kommune %q ist im Netzwerk nicht bekannt (AGS mit acht Ziffern, z. B. 07312000)", *ags)
+			}
+		}
+		*ags = m.AGS
+	}
+	password, err := readPassword(stdin, stderr)
+	if err != nil {
+		return err
+	}
+	u, err := a.CreateUser(ctx, auth.Visitor, app.NewUser{Email: *email, Name: *name, Role: r, Municipality: *ags, Password: password})
+	if err != nil {
+		return err
+	}
+	where := ""
+	if u.Municipality != "" {
+		where = ", " + a.Names().MunicipalityName(u.Municipality)
+	}
+	fmt.Fprintf(stderr, "Konto angelegt: %s <%s>, %s%s.\n", u.Name, u.Email, u.Role.Label(), where)
+	return nil
+}
+
+// readPassword reads one line from stdin. On a terminal (where stty can switch off the
+// echo) it asks for it and does not show what is typed.
+func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
+	if f, ok := stdin.(*os.File); ok && isCharDevice(f) && stty(f, "-echo") == nil {
+		fmt.Fprint(stderr, "Passwort (mindestens 10 Zeichen, wird nicht angezeigt): ")
+		defer func() {
+			stty(f, "echo")
+			fmt.Fprintln(stderr)
+		}()
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("Passwort lesen: %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", errors.New("kein Passwort: bitte in einer Zeile auf der Standardeingabe übergeben")
+	}
+	return line, nil
+}
+
+// isCharDevice reports whether f is a character device, such as a terminal.
+func isCharDevice(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// stty sets terminal modes of f.
+func stty(f *os.File, mode string) error {
+	cmd := exec.Command("stty", mode)
+	cmd.Stdin = f
+	return cmd.Run()
+}
+
+// tokenCreate makes an API token for an account and prints its secret once.
+func tokenCreate(ctx context.Context, a *app.App, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // the flag package's own messages are English; flagError says it in German
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	email := fs.String("email", "", "E-Mail-Adresse des Kontos")
+	name := fs.String("name", "", "Bezeichnung des Tokens, z. B. wofür es dient")
+	if err := fs.Parse(args); err != nil {
+		return flagError(err)
+	}
+	if *email == "" {
+		return errors.New("es fehlt --email")
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unerwartete Angabe %q", fs.Arg(0))
+	}
+	secret, err := a.CreateAPITokenFor(ctx, *email, *name)
+	if wiki.ErrorCode(err) == wiki.ENOTFOUND {
+		return fmt.Errorf("kein Konto mit der E-Mail-Adresse %s", *email)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, secret)
+	fmt.Fprintln(stderr, "Das API-Token wird nur dieses eine Mal angezeigt. Skripte senden es als „Authorization: Bearer …“; es handelt mit der Rolle des Kontos.")
+	return nil
+}
+
+// flagError says in German what was wrong with the options.
+func flagError(err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return fmt.Errorf("unbekannte Option %s", name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return fmt.Errorf("die Option %s braucht einen Wert", name)
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return errors.New("Hilfe angezeigt")
+	}
+	return fmt.Errorf("ungültige Option: %w", err)
 }

@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"github.com/ikone-ds/wissensnetz/infra/demo"
+	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
 func TestExportImportExport(t *testing.T) {
@@ -18,21 +21,21 @@ func TestExportImportExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	if err := run(ctx, []string{"-data", src, "import", file}, &out, &errOut); err != nil {
+	if err := run(ctx, []string{"-data", src, "import", file}, strings.NewReader(""), &out, &errOut); err != nil {
 		t.Fatalf("import demo: %v\n%s", err, errOut.String())
 	}
 	if !strings.Contains(out.String(), "Einträge") {
 		t.Errorf("import output = %q", out.String())
 	}
 	first := filepath.Join(t.TempDir(), "first.jsonl")
-	if err := run(ctx, []string{"-data", src, "export", "-o", first}, &out, &errOut); err != nil {
+	if err := run(ctx, []string{"-data", src, "export", "-o", first}, strings.NewReader(""), &out, &errOut); err != nil {
 		t.Fatalf("export: %v", err)
 	}
-	if err := run(ctx, []string{"-data", dst, "import", first}, &out, &errOut); err != nil {
+	if err := run(ctx, []string{"-data", dst, "import", first}, strings.NewReader(""), &out, &errOut); err != nil {
 		t.Fatalf("import export: %v", err)
 	}
 	var second bytes.Buffer
-	if err := run(ctx, []string{"-data", dst, "export"}, &second, &errOut); err != nil {
+	if err := run(ctx, []string{"-data", dst, "export"}, strings.NewReader(""), &second, &errOut); err != nil {
 		t.Fatalf("second export: %v", err)
 	}
 	want, _ := os.ReadFile(first)
@@ -44,7 +47,7 @@ func TestExportImportExport(t *testing.T) {
 	}
 
 	errOut.Reset()
-	if err := run(ctx, []string{"-data", dst, "reindex"}, &out, &errOut); err != nil {
+	if err := run(ctx, []string{"-data", dst, "reindex"}, strings.NewReader(""), &out, &errOut); err != nil {
 		t.Fatalf("reindex: %v", err)
 	}
 	if !strings.Contains(errOut.String(), "100 %") {
@@ -56,7 +59,7 @@ func TestImportReportsLines(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "bad.jsonl")
 	os.WriteFile(file, []byte(`{"type":"entry","entry":{"title":"Ohne Kommune","kind":"guide","municipality":"07000001","summary":"x","topics":["t"],"project_status":"idea","visibility":"public"}}`+"\n"), 0o644)
 	var out, errOut bytes.Buffer
-	err := run(t.Context(), []string{"-data", t.TempDir(), "import", file}, &out, &errOut)
+	err := run(t.Context(), []string{"-data", t.TempDir(), "import", file}, strings.NewReader(""), &out, &errOut)
 	if err == nil || !strings.Contains(err.Error(), "Zeile 1:") || !strings.Contains(err.Error(), "nichts wurde übernommen") {
 		t.Errorf("err = %v, want a line-numbered German report", err)
 	}
@@ -64,7 +67,7 @@ func TestImportReportsLines(t *testing.T) {
 
 func TestUsage(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if err := run(t.Context(), []string{"-data", t.TempDir(), "zaubern"}, &out, &errOut); err == nil || !strings.Contains(errOut.String(), "Verwendung") {
+	if err := run(t.Context(), []string{"-data", t.TempDir(), "zaubern"}, strings.NewReader(""), &out, &errOut); err == nil || !strings.Contains(errOut.String(), "Verwendung") {
 		t.Errorf("unknown command: err %v, usage %q", err, errOut.String())
 	}
 }
@@ -75,4 +78,111 @@ func mustRead(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+func TestUserCreate(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(t.TempDir(), "demo.jsonl")
+	if err := os.WriteFile(file, mustRead(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if err := run(t.Context(), []string{"-data", dir, "import", file}, strings.NewReader(""), &out, &errOut); err != nil {
+		t.Fatalf("import demo: %v", err)
+	}
+	tests := []struct {
+		name  string
+		args  []string
+		stdin string
+		ok    bool
+		want  string // in the error, or in the output on success
+	}{
+		{"first coordinator", []string{"--email", "Karla@IKONE-DS.de", "--name", "Karla Koordination", "--role", "koordination"}, "Pegelstand-2024!\n", true, "Konto angelegt: Karla Koordination <karla@ikone-ds.de>, Koordination."},
+		{"member with AGS", []string{"--email", "max@beispiel-kommune.de", "--name", "Max Muster", "--role", "mitglied", "--kommune", "07312000"}, "Pegelstand-2024!\r\n", true, "Mitglied, Kaiserslautern"},
+		{"password without newline", []string{"--email", "eva@beispiel-kommune.de", "--name", "Eva", "--role", "member", "--kommune", "kaiserslautern"}, "Pegelstand-2024!", true, "Konto angelegt"},
+		{"taken e-mail", []string{"--email", "karla@ikone-ds.de", "--name", "Karla", "--role", "koordination"}, "Pegelstand-2024!\n", false, "schon ein Konto"},
+		{"member without municipality", []string{"--email", "ohne@beispiel-kommune.de", "--name", "Ohne", "--role", "mitglied"}, "Pegelstand-2024!\n", false, "--kommune"},
+		{"unknown municipality", []string{"--email", "ohne@beispiel-kommune.de", "--name", "Ohne", "--role", "mitglied", "--kommune", "99999999"}, "Pegelstand-2024!\n", false, "nicht bekannt"},
+		{"unknown role", []string{"--email", "x@beispiel-kommune.de", "--name", "Xaver", "--role", "admin"}, "Pegelstand-2024!\n", false, "koordination oder mitglied"},
+		{"missing options", []string{"--email", "x@beispiel-kommune.de"}, "Pegelstand-2024!\n", false, "es fehlt --name, --role"},
+		{"no password", []string{"--email", "x@beispiel-kommune.de", "--name", "Xaver", "--role", "koordination"}, "", false, "kein Passwort"},
+		{"short password", []string{"--email", "x@beispiel-kommune.de", "--name", "Xaver", "--role", "koordination"}, "kurz\n", false, "Das Passwort muss mindestens 10 Zeichen"},
+		{"invalid e-mail", []string{"--email", "keine-adresse", "--name", "Xaver", "--role", "koordination"}, "Pegelstand-2024!\n", false, "--email: Bitte geben Sie eine gültige E-Mail-Adresse an"},
+		{"password as argument", []string{"--email", "x@beispiel-kommune.de", "--name", "Xaver", "--role", "koordination", "geheim"}, "", false, "Standardeingabe"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(t.Context(), append([]string{"-data", dir, "user", "create"}, tt.args...), strings.NewReader(tt.stdin), &out, &errOut)
+			switch {
+			case tt.ok && err != nil:
+				t.Fatalf("err = %v, want success", describe(err))
+			case tt.ok && !strings.Contains(errOut.String(), tt.want):
+				t.Errorf("output %q lacks %q", errOut.String(), tt.want)
+			case !tt.ok && err == nil:
+				t.Fatal("no error")
+			case !tt.ok && !strings.Contains(describe(err), tt.want):
+				t.Errorf("error %q lacks %q", describe(err), tt.want)
+			}
+		})
+	}
+	// The accounts work: sign in with the password read from stdin.
+	a, err := app.OpenLocal(t.Context(), app.LocalConfig{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	for _, email := range []string{"karla@ikone-ds.de", "max@beispiel-kommune.de", "eva@beispiel-kommune.de"} {
+		if _, u, err := a.Login(t.Context(), email, "Pegelstand-2024!", "192.0.2.1"); err != nil {
+			t.Errorf("sign in as %s: %v", email, err)
+		} else if email == "max@beispiel-kommune.de" && (u.Role != wiki.RoleMember || u.Municipality != "07312000") {
+			t.Errorf("max: role %s municipality %s", u.Role, u.Municipality)
+		}
+	}
+}
+
+func TestTokenCreate(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	err := run(t.Context(), []string{"-data", dir, "user", "create", "--email", "karla@ikone-ds.de", "--name", "Karla", "--role", "koordination"}, strings.NewReader("Pegelstand-2024!\n"), &out, &errOut)
+	if err != nil {
+		t.Fatal(describe(err))
+	}
+	out.Reset()
+	errOut.Reset()
+	if err := run(t.Context(), []string{"-data", dir, "token", "create", "--email", "KARLA@ikone-ds.de", "--name", "Import-Skript"}, strings.NewReader(""), &out, &errOut); err != nil {
+		t.Fatal(describe(err))
+	}
+	token := strings.TrimSpace(out.String())
+	if !strings.HasPrefix(token, "wn_") || strings.Count(out.String(), "\n") != 1 || !strings.Contains(errOut.String(), "nur dieses eine Mal") {
+		t.Errorf("stdout %q stderr %q, want the token alone on stdout and a German note", out.String(), errOut.String())
+	}
+	a, err := app.OpenLocal(t.Context(), app.LocalConfig{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := a.APIUser(t.Context(), token)
+	if err != nil || u.Email != "karla@ikone-ds.de" || u.Role != wiki.RoleCoordinator {
+		t.Errorf("token's owner: %+v %v", u, err)
+	}
+	tokens, _ := a.APITokens(t.Context(), auth.Viewer{User: u})
+	if len(tokens) != 1 || tokens[0].Name != "Import-Skript" {
+		t.Errorf("stored tokens: %+v", tokens)
+	}
+	a.Close()
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"token", "create", "--email", "niemand@ikone-ds.de"}, "kein Konto mit der E-Mail-Adresse niemand@ikone-ds.de"},
+		{[]string{"token", "create"}, "es fehlt --email"},
+		{[]string{"token", "delete"}, "nur den Unterbefehl create"},
+		{[]string{"user"}, "nur den Unterbefehl create"},
+	} {
+		err := run(t.Context(), append([]string{"-data", dir}, tt.args...), strings.NewReader(""), &out, &errOut)
+		if err == nil || !strings.Contains(describe(err), tt.want) {
+			t.Errorf("%v: err %v, want %q", tt.args, err, tt.want)
+		}
+	}
 }

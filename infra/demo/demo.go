@@ -25,3 +25,20 @@ var data string
 // line, first all municipalities, then the topics, then the entries. Entries carry no id,
 // slug, version, times or authors; the loader assigns those.
 func Open() io.Reader { return strings.NewReader(data) }
+
+// Login is a demo account: created with the demo content, so that a local installation
+// can be tried out as a member and as the coordination office at once.
+type Login struct {
+	Email, Name, Password string
+	Role                  wiki.Role
+	Municipality          string // AGS
+}
+
+// Logins returns the demo accounts. Their addresses use the reserved domain example, their
+// passwords are public: they exist only in local demo mode.
+func Logins() []Login {
+	return []Login{
+		{Email: "koordination@wissensnetz.example", Name: "Kora Koordination (Beispiel)", Password: "Gemeinsam-digital-2026", Role: wiki.RoleCoordinator},
+		{Email: "mitglied@kaiserslautern.example", Name: "Max Mitglied (Beispiel)", Password: "Beispiel-Mitglied-2026", Role: wiki.RoleMember, Municipality: "07312000"},
+	}
+}

@@ -1,5 +1,6 @@
-// Browser tests for Wissensnetz: the local server with its demo content, driven through
-// Debian's Chromium as a municipal clerk would use it, checked with axe-core for WCAG 2.1 AA.
+// Browser tests for Wissensnetz: the local server with its demo content and a first
+// coordinator, driven through Debian's Chromium as the coordination office and a municipal
+// clerk would use it, checked with axe-core for WCAG 2.1 AA.
 //
 // Run: `node --test` in this folder (infra/test.sh does it after `npm ci`).
 // Environment: WISSENSNETZ_CHROMIUM overrides the browser path (default /usr/bin/chromium).
@@ -35,8 +36,14 @@ const TEST_TIMEOUT_MS = 90_000; // one test
 const BUILD_TIMEOUT_MS = 300_000;
 const READY_TIMEOUT_MS = 90_000; // first start loads demo content and builds the index
 
-// A word that appears nowhere else, so search results and history are unambiguous.
+// Words that appear nowhere else, so search results and history are unambiguous.
 const marker = `Zisternenpegel${Math.floor(100000 + Math.random() * 900000)}`;
+const flowMarker = `Ampelfunk${Math.floor(100000 + Math.random() * 900000)}`;
+
+// The first coordinator, created by the server on its first start.
+const COORDINATOR = { email: 'koordination@beispiel.de', password: 'Koordination-im-Test-2024' };
+// The member the coordinator invites.
+const MEMBER = { name: 'Mara Mitglied', email: `mara.${Date.now()}@kaiserslautern.de`, password: 'Mara-sagt-Hallo-2024' };
 
 const chromiumMissing = !existsSync(chromiumPath);
 const skip = chromiumMissing && !inCI
@@ -52,10 +59,11 @@ let server; // child process
 let serverLog = '';
 let origin; // http://127.0.0.1:PORT
 let browser;
+let coordinatorState; // cookies of the signed-in coordinator, for new browser contexts
 const requests = []; // every URL any page asked for
 const axeReport = []; // [what, violations, passes]
 
-describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 10 * TEST_TIMEOUT_MS }, () => {
+describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 16 * TEST_TIMEOUT_MS }, () => {
   before(async () => {
     if (skip) return;
     if (chromiumMissing) {
@@ -70,7 +78,13 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 10 * TEST_TIMEO
     origin = `http://127.0.0.1:${port}`;
     server = spawn(bin, [], {
       cwd: workDir,
-      env: { ...process.env, WISSENSNETZ_ADDR: `127.0.0.1:${port}`, WISSENSNETZ_DATA_DIR: join(workDir, 'data') },
+      env: {
+        ...process.env,
+        WISSENSNETZ_ADDR: `127.0.0.1:${port}`,
+        WISSENSNETZ_DATA_DIR: join(workDir, 'data'),
+        WISSENSNETZ_BOOTSTRAP_ADMIN_EMAIL: COORDINATOR.email,
+        WISSENSNETZ_BOOTSTRAP_ADMIN_PASSWORD: COORDINATOR.password,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk) => { serverLog = (serverLog + chunk).slice(-20_000); };
@@ -79,6 +93,14 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 10 * TEST_TIMEO
     await waitHealthy(`${origin}/healthz`, READY_TIMEOUT_MS);
 
     browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, timeout: 30_000 });
+    const context = await browser.newContext({ locale: 'de-DE' });
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    try {
+      await signIn(await context.newPage(), COORDINATOR);
+      coordinatorState = await context.storageState();
+    } finally {
+      await context.close();
+    }
   }, { timeout: BUILD_TIMEOUT_MS + READY_TIMEOUT_MS + 60_000 });
 
   after(async () => {
@@ -93,7 +115,10 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 10 * TEST_TIMEO
     }
   });
 
-  let entryURL; // the entry created by the clerk, e.g. /eintraege/zisternenpegel…
+  // Contexts of the signed-in coordinator.
+  const asCoordinator = (options = {}) => ({ storageState: coordinatorState, ...options });
+
+  let entryURL; // the entry created by the coordinator, e.g. /eintraege/zisternenpegel…
 
   test('Startseite zeigt die Demo-Einträge und Themen', opts, async () => {
     await withPage({}, async (page) => {
@@ -113,16 +138,38 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 10 * TEST_TIMEO
     });
   });
 
-  test('Neuer Eintrag: Fehlermeldung am Feld, dann speichern', opts, async () => {
+  test('Anmelden: falsches Passwort, dann richtig', opts, async () => {
     await withPage({}, async (page) => {
+      // Visitors who open the form for a new entry are asked to sign in first.
+      await page.goto(`${origin}/eintraege/neu`);
+      assert.equal(new URL(page.url()).pathname, '/anmelden');
+      await page.getByRole('heading', { level: 1, name: 'Anmelden' }).waitFor();
+      await checkA11y(page, 'Anmeldung');
+      await page.getByLabel('E-Mail-Adresse').fill(COORDINATOR.email);
+      await page.getByLabel('Passwort', { exact: true }).fill('das-ist-falsch-123');
+      const bad = await submit(page, 'Anmelden');
+      assert.equal(bad.status(), 401);
+      await page.getByRole('alert').filter({ hasText: 'E-Mail-Adresse oder Passwort ist falsch.' }).waitFor();
+      await checkA11y(page, 'Anmeldung mit Fehlermeldung');
+      await page.getByLabel('Passwort', { exact: true }).fill(COORDINATOR.password);
+      const ok = await submit(page, 'Anmelden');
+      assert.equal(ok.status(), 200);
+      // Back where the visitor wanted to go.
+      assert.equal(new URL(page.url()).pathname, '/eintraege/neu');
+      await page.getByRole('link', { name: 'Koordination', exact: true }).waitFor();
+    });
+  });
+
+  test('Neuer Eintrag: Fehlermeldung am Feld, dann speichern', opts, async () => {
+    await withPage(asCoordinator(), async (page) => {
       await page.goto(`${origin}/eintraege/neu`);
       await page.getByRole('heading', { level: 1, name: 'Neuer Eintrag' }).waitFor();
       await checkA11y(page, 'Formular „Neuer Eintrag“');
 
       const title = `${marker}: Füllstände der Regenwasserzisternen melden`;
       const summary = `Sensoren melden den ${marker} der städtischen Zisternen per LoRaWAN.`;
-      await fillEntryForm(page, { title: '', summary, author: 'Erika Musterfrau' });
-      const bad = await submit(page, 'Speichern');
+      await fillEntryForm(page, { title: '', summary });
+      const bad = await submit(page, 'Speichern und zur Prüfung einreichen');
       assert.ok(bad.status() >= 400 && bad.status() < 500, `Status bei fehlendem Titel: ${bad.status()}`);
       await page.getByText('Titel fehlt.').first().waitFor();
       // The field says what is wrong, and everything else the clerk typed is still there.
@@ -134,17 +181,17 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 10 * TEST_TIMEO
       assert.equal(await selectedLabel(page.getByLabel(/^Kommune/)), 'Kaiserslautern');
       assert.equal(await selectedLabel(page.getByLabel('Projektstatus')), 'laufend');
       assert.ok(await topicsGroup(page).getByLabel('Sensornetzwerke & IoT', { exact: true }).isChecked());
-      assert.equal(await page.getByLabel('Ihr Name').inputValue(), 'Erika Musterfrau');
       await checkA11y(page, 'Formular mit Fehlermeldungen');
 
       await titleField.fill(title);
-      const ok = await submit(page, 'Speichern');
+      const ok = await submit(page, 'Speichern und zur Prüfung einreichen');
       assert.equal(ok.status(), 200);
       const url = new URL(page.url());
       assert.match(url.pathname, /^\/eintraege\/[a-z0-9-]+$/, `Adresse nach dem Speichern: ${page.url()}`);
       assert.ok(url.pathname.includes(marker.toLowerCase()), `Kurzadresse ohne Titelwort: ${url.pathname}`);
       assert.equal((await page.getByRole('heading', { level: 1 }).innerText()).trim(), title);
       await page.getByRole('status').filter({ hasText: 'Gespeichert.' }).waitFor();
+      await page.getByText('Eingereicht: die Koordination prüft diesen Eintrag.').waitFor();
       entryURL = url.pathname;
       await checkA11y(page, 'Eintragsseite');
     });
@@ -152,13 +199,12 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 10 * TEST_TIMEO
 
   test('Bearbeiten, Versionen und Vergleich', opts, async () => {
     assert.ok(entryURL, 'kein Eintrag angelegt');
-    await withPage({}, async (page) => {
+    await withPage(asCoordinator(), async (page) => {
       await page.goto(origin + entryURL);
       await page.getByRole('link', { name: 'Bearbeiten' }).click();
       await page.getByRole('heading', { level: 1, name: 'Eintrag bearbeiten' }).waitFor();
       const newSummary = `Geänderte Kurzbeschreibung: ${marker} jetzt in allen Stadtteilen.`;
       await page.getByLabel('Kurzbeschreibung').fill(newSummary);
-      await page.getByLabel('Ihr Name').fill('Max Mustermann');
       await page.getByLabel('Was haben Sie geändert?').fill('Kurzbeschreibung ergänzt');
       const resp = await submit(page, 'Speichern');
       assert.equal(resp.status(), 200);
@@ -180,10 +226,14 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 10 * TEST_TIMEO
     });
   });
 
-  test('Suche findet den Eintrag und markiert das Suchwort', opts, async () => {
+  test('Suche findet den veröffentlichten Eintrag und markiert das Suchwort', opts, async () => {
     assert.ok(entryURL, 'kein Eintrag angelegt');
-    await withPage({}, async (page) => {
-      await page.goto(`${origin}/`);
+    await withPage(asCoordinator(), async (page) => {
+      // Search lists published entries only: the coordinator publishes it first.
+      await page.goto(origin + entryURL);
+      assert.equal((await submit(page, 'Veröffentlichen')).status(), 200);
+      await page.getByRole('status').filter({ hasText: 'Gespeichert.' }).waitFor();
+
       const header = page.locator('header.site-header');
       // The index is updated from the change feed: allow it a moment.
       const hit = page.locator(`.hits a[href="${entryURL}"]`);
@@ -202,24 +252,21 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 10 * TEST_TIMEO
 
   test('Gleichzeitige Bearbeitung führt zur Konfliktseite mit der eigenen Eingabe', opts, async () => {
     assert.ok(entryURL, 'kein Eintrag angelegt');
-    await withPage({}, async (first, context) => {
+    await withPage(asCoordinator(), async (first, context) => {
       const second = await context.newPage();
       await first.goto(`${origin}${entryURL}/bearbeiten`);
       await second.goto(`${origin}${entryURL}/bearbeiten`);
 
       await first.getByLabel('Kurzbeschreibung').fill(`Fassung der ersten Bearbeiterin zu ${marker}.`);
-      await first.getByLabel('Ihr Name').fill('Erste Bearbeiterin');
       assert.equal((await submit(first, 'Speichern')).status(), 200);
 
       const mine = `Fassung des zweiten Bearbeiters zu ${marker}.`;
       await second.getByLabel('Kurzbeschreibung').fill(mine);
-      await second.getByLabel('Ihr Name').fill('Zweiter Bearbeiter');
       await second.getByLabel('Was haben Sie geändert?').fill('parallel geändert');
       const resp = await submit(second, 'Speichern');
       assert.equal(resp.status(), 409);
       await second.getByRole('heading', { level: 1, name: 'Bearbeitungskonflikt' }).waitFor();
       assert.equal(await second.getByLabel('Kurzbeschreibung').inputValue(), mine);
-      assert.equal(await second.getByLabel('Ihr Name').inputValue(), 'Zweiter Bearbeiter');
       assert.equal(await second.getByLabel('Was haben Sie geändert?').inputValue(), 'parallel geändert');
       await checkA11y(second, 'Konfliktseite');
 
@@ -230,20 +277,201 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 10 * TEST_TIMEO
   });
 
   test('Ohne JavaScript: Eintrag anlegen', opts, async () => {
-    await withPage({ javaScriptEnabled: false }, async (page) => {
+    await withPage(asCoordinator({ javaScriptEnabled: false }), async (page) => {
       await page.goto(`${origin}/eintraege/neu`);
       const title = `${marker} ohne Skript: Pegelmessung am Rathausbrunnen`;
-      await fillEntryForm(page, { title, summary: 'Angelegt in einem Browser ohne JavaScript.', author: 'Nora Nojs' });
-      assert.equal((await submit(page, 'Speichern')).status(), 200);
+      await fillEntryForm(page, { title, summary: 'Angelegt in einem Browser ohne JavaScript.' });
+      assert.equal((await submit(page, 'Als Entwurf speichern')).status(), 200);
       assert.match(new URL(page.url()).pathname, /^\/eintraege\/[a-z0-9-]+$/);
       assert.equal((await page.getByRole('heading', { level: 1 }).innerText()).trim(), title);
       await page.getByText('Gespeichert.').waitFor();
     });
   });
 
+  let flowURL; // the member's entry
+  const flowTitle = `${flowMarker}: Grüne Welle für Busse`;
+
+  test('Koordination lädt ein, das Mitglied legt sein Passwort fest', opts, async () => {
+    let link;
+    await withPage(asCoordinator(), async (page) => {
+      await page.goto(`${origin}/koordination`);
+      await page.getByRole('heading', { level: 1, name: 'Koordination' }).waitFor();
+      await checkA11y(page, 'Koordination: Übersicht');
+      await page.getByRole('link', { name: /Personen/ }).first().click();
+      await page.getByRole('heading', { level: 1, name: 'Personen' }).waitFor();
+      await checkA11y(page, 'Koordination: Personen');
+
+      const form = page.locator('form', { has: page.getByRole('button', { name: 'Einladung verschicken' }) });
+      await form.getByLabel(/^Name/).fill(MEMBER.name);
+      await form.getByLabel(/^E-Mail-Adresse/).fill(MEMBER.email);
+      await form.getByLabel(/^Rolle/).selectOption({ label: 'Mitglied' });
+      await form.getByLabel(/^Kommune/).selectOption({ label: 'Kaiserslautern' });
+      assert.equal((await submit(page, 'Einladung verschicken')).status(), 200);
+      await page.getByRole('status').filter({ hasText: MEMBER.email }).waitFor();
+      const row = page.getByRole('row', { name: new RegExp(MEMBER.name) });
+      await row.getByRole('cell', { name: 'eingeladen' }).waitFor();
+
+      await page.goto(`${origin}/koordination/postausgang`);
+      await page.getByRole('heading', { level: 1, name: 'Postausgang' }).waitFor();
+      await checkA11y(page, 'Koordination: Postausgang');
+      const mail = page.locator('article.mail', { hasText: MEMBER.email }).filter({ hasText: 'Einladung' }).first();
+      const body = await mail.locator('pre').innerText();
+      link = body.match(/\/passwort\/[A-Za-z0-9_-]+/)?.[0];
+      assert.ok(link, `kein Link in der Einladung:\n${body}`);
+    });
+
+    await withPage({}, async (page) => {
+      const resp = await page.goto(origin + link);
+      assert.equal(resp.status(), 200);
+      await page.getByRole('heading', { level: 1, name: 'Passwort festlegen' }).waitFor();
+      await page.getByText(MEMBER.name).first().waitFor();
+      await checkA11y(page, 'Passwort festlegen');
+      await page.getByLabel('Neues Passwort').fill(MEMBER.password);
+      await page.getByLabel('Passwort wiederholen').fill(MEMBER.password);
+      assert.equal((await submit(page, 'Passwort speichern')).status(), 200);
+      await page.getByRole('status').filter({ hasText: 'Willkommen!' }).waitFor();
+
+      await page.getByRole('link', { name: new RegExp(MEMBER.name) }).click();
+      await page.getByRole('heading', { level: 1, name: 'Profil' }).waitFor();
+      await page.getByText(MEMBER.email).waitFor();
+      await checkA11y(page, 'Profil');
+
+      // The link works only once.
+      const again = await page.goto(origin + link);
+      assert.equal(again.status(), 404);
+      await page.getByText(/abgelaufen oder wurde schon benutzt/).waitFor();
+    });
+  });
+
+  test('Mitglied reicht ein, Koordination fordert Überarbeitung an, Mitglied reicht erneut ein', opts, async () => {
+    const comment = `Bitte ergänzen Sie die Kosten (${flowMarker}).`;
+    await withPage({}, async (page) => {
+      await signIn(page, MEMBER);
+      await page.getByRole('link', { name: 'Neuer Eintrag' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Neuer Eintrag' }).waitFor();
+      await fillEntryForm(page, { title: flowTitle, summary: `Ampeln geben Bussen per Funk Vorrang (${flowMarker}).` });
+      await page.getByLabel(/^öffentlich/).check();
+      assert.equal((await submit(page, 'Speichern und zur Prüfung einreichen')).status(), 200);
+      await page.getByText('Eingereicht: die Koordination prüft diesen Eintrag.').waitFor();
+      flowURL = new URL(page.url()).pathname;
+    });
+    assert.ok(flowURL, 'kein Eintrag eingereicht');
+
+    await withPage(asCoordinator(), async (page) => {
+      await page.goto(`${origin}/koordination/pruefung`);
+      await page.getByRole('heading', { level: 1, name: 'Prüfung' }).waitFor();
+      const item = page.getByRole('article', { name: flowTitle });
+      await item.getByText('Kaiserslautern').first().waitFor();
+      await item.getByText(`eingereicht von ${MEMBER.name}`).waitFor();
+      await item.getByText(/Einwilligung der Ansprechperson/).waitFor();
+      await checkA11y(page, 'Koordination: Prüfung');
+      await item.getByLabel(/^Was soll überarbeitet werden/).fill(comment);
+      await Promise.all([
+        page.waitForURL('**/koordination/pruefung?entschieden=1'),
+        item.getByRole('button', { name: /^Überarbeitung anfordern/ }).click(),
+      ]);
+      await page.getByRole('status').filter({ hasText: 'Ihre Entscheidung ist gespeichert.' }).waitFor();
+      assert.equal(await page.getByRole('article', { name: flowTitle }).count(), 0, 'der Eintrag steht noch in der Prüfung');
+    });
+
+    await withPage({}, async (page) => {
+      await signIn(page, MEMBER);
+      await page.goto(origin + flowURL);
+      await page.getByText('Überarbeitung angefordert:').waitFor();
+      await page.getByText(comment).waitFor();
+      await page.getByRole('link', { name: 'Bearbeiten' }).click();
+      await page.getByLabel('Kosten').fill('ca. 12.000 € je Kreuzung');
+      await page.getByLabel('Was haben Sie geändert?').fill('Kosten ergänzt');
+      assert.equal((await submit(page, 'Speichern')).status(), 200);
+      await page.getByText('ca. 12.000 € je Kreuzung').waitFor();
+      assert.equal((await submit(page, 'Erneut einreichen')).status(), 200);
+      await page.getByText('Eingereicht: die Koordination prüft diesen Eintrag.').waitFor();
+
+      // "Meine Kommune" lists the entry with its state.
+      await page.getByRole('link', { name: 'Meine Kommune' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Kaiserslautern' }).waitFor();
+      const hit = page.locator('li.hit', { has: page.getByRole('link', { name: flowTitle }) });
+      await hit.getByText('Eingereicht').waitFor();
+    });
+  });
+
+  test('Koordination veröffentlicht, Besucher:innen finden den Eintrag', opts, async () => {
+    assert.ok(flowURL, 'kein Eintrag eingereicht');
+    await withPage(asCoordinator(), async (page) => {
+      await page.goto(`${origin}/koordination/pruefung`);
+      const item = page.getByRole('article', { name: flowTitle });
+      await Promise.all([
+        page.waitForURL('**/koordination/pruefung?entschieden=1'),
+        item.getByRole('button', { name: /^Veröffentlichen/ }).click(),
+      ]);
+      await page.getByRole('status').filter({ hasText: 'Ihre Entscheidung ist gespeichert.' }).waitFor();
+
+      await page.goto(`${origin}/koordination/protokoll`);
+      await page.getByRole('heading', { level: 1, name: 'Protokoll' }).waitFor();
+      await page.getByRole('row', { name: /Veröffentlicht/ }).filter({ hasText: flowURL.slice('/eintraege/'.length) }).first().waitFor();
+      await checkA11y(page, 'Koordination: Protokoll');
+    });
+
+    await withPage({}, async (page) => {
+      await page.goto(`${origin}/`);
+      const header = page.locator('header.site-header');
+      const hit = page.locator(`.hits a[href="${flowURL}"]`);
+      await eventually(async () => {
+        await header.getByLabel('Suche im Wissensnetz').fill(flowMarker);
+        await Promise.all([page.waitForURL('**/suche?*'), header.getByRole('button', { name: 'Suchen' }).click()]);
+        return (await hit.count()) > 0;
+      }, 10_000, `Suchergebnis für ${flowMarker}`);
+      await hit.click();
+      await page.getByRole('heading', { level: 1, name: flowTitle }).waitFor();
+      assert.equal(await page.getByText('Überarbeitung angefordert').count(), 0);
+    });
+  });
+
+  test('Koordination: Letzte Änderungen, Kommunen, Themen', opts, async () => {
+    assert.ok(flowURL, 'kein Eintrag eingereicht');
+    // The member's edit of the published entry goes live and waits for the patrol.
+    const addition = `Seit Mai auch auf der Linie 105 (${flowMarker}).`;
+    await withPage({}, async (page) => {
+      await signIn(page, MEMBER);
+      await page.goto(`${origin}${flowURL}/bearbeiten`);
+      await page.getByLabel('Kurzbeschreibung').fill(addition);
+      assert.equal((await submit(page, 'Speichern')).status(), 200);
+    });
+    await withPage(asCoordinator(), async (page) => {
+      await page.goto(`${origin}/koordination/aenderungen`);
+      await page.getByRole('heading', { level: 1, name: 'Letzte Änderungen' }).waitFor();
+      const change = page.getByRole('region', { name: flowTitle });
+      await change.locator('ins', { hasText: addition }).first().waitFor();
+      await checkA11y(page, 'Koordination: Letzte Änderungen');
+      await Promise.all([
+        page.waitForURL('**/koordination/aenderungen?geprueft=1'),
+        change.getByRole('button', { name: /^Geprüft/ }).click(),
+      ]);
+      await page.getByRole('status').filter({ hasText: 'Als geprüft markiert.' }).waitFor();
+      assert.equal(await page.getByRole('region', { name: flowTitle }).count(), 0, 'die Änderung steht noch in der Liste');
+
+      await page.goto(`${origin}/koordination/kommunen`);
+      await page.getByRole('heading', { level: 1, name: 'Kommunen verwalten' }).waitFor();
+      await checkA11y(page, 'Koordination: Kommunen');
+      // A taken key is explained at the field, with the input kept.
+      await page.getByLabel(/^Amtlicher Gemeindeschlüssel/).fill('07312000');
+      await page.getByLabel(/^Name/).fill('Kaiserslautern-Doppelt');
+      assert.equal((await submit(page, 'Kommune anlegen')).status(), 409);
+      const ags = page.getByLabel(/^Amtlicher Gemeindeschlüssel/);
+      assert.equal(await ags.getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.getByLabel(/^Name/).inputValue(), 'Kaiserslautern-Doppelt');
+      await page.getByText('Eine Kommune mit diesem Gemeindeschlüssel gibt es schon.').first().waitFor();
+      await checkA11y(page, 'Koordination: Kommunen mit Fehlermeldung');
+
+      await page.goto(`${origin}/koordination/themen`);
+      await page.getByRole('heading', { level: 1, name: 'Themen verwalten' }).waitFor();
+      await checkA11y(page, 'Koordination: Themen');
+    });
+  });
+
   test('Seiten halten ihre Content-Security-Policy ein', opts, async () => {
     assert.ok(entryURL, 'kein Eintrag angelegt');
-    await withPage({ bypassCSP: false }, async (page) => {
+    await withPage(asCoordinator({ bypassCSP: false }), async (page) => {
       await page.addInitScript(() => {
         window.__csp = [];
         document.addEventListener('securitypolicyviolation', (e) => {
@@ -251,7 +479,9 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 10 * TEST_TIMEO
         });
       });
       for (const path of ['/', entryURL, '/eintraege/neu', `/suche?q=${marker}`, '/eintraege', '/themen',
-        '/kommunen', `${entryURL}/versionen`, `${entryURL}/vergleich?von=1&zu=2`]) {
+        '/kommunen', `${entryURL}/versionen`, `${entryURL}/vergleich?von=1&zu=2`, '/profil', '/koordination',
+        '/koordination/pruefung', '/koordination/aenderungen', '/koordination/kommunen', '/koordination/themen',
+        '/koordination/personen', '/koordination/protokoll', '/koordination/postausgang']) {
         const resp = await page.goto(origin + path, { waitUntil: 'load' });
         assert.equal(resp.status(), 200, path);
         assert.match(resp.headers()['content-security-policy'] || '', /default-src 'self'/, path);
@@ -292,8 +522,18 @@ function topicsGroup(page) {
   return page.getByRole('group', { name: /^Themen/ });
 }
 
+// signIn signs in through the sign-in page.
+async function signIn(page, { email, password }) {
+  await page.goto(`${origin}/anmelden`);
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+  await page.getByLabel('Passwort', { exact: true }).fill(password);
+  const resp = await submit(page, 'Anmelden');
+  assert.equal(resp.status(), 200, `Anmeldung als ${email}`);
+  await page.getByRole('button', { name: 'Abmelden' }).waitFor();
+}
+
 // fillEntryForm fills the new-entry form through its visible labels.
-async function fillEntryForm(page, { title, summary, author }) {
+async function fillEntryForm(page, { title, summary }) {
   await page.getByLabel(/^Titel/).fill(title);
   await page.getByLabel('Art des Eintrags').selectOption({ label: 'Lösung' });
   await page.getByLabel('Kurzbeschreibung').fill(summary);
@@ -303,7 +543,6 @@ async function fillEntryForm(page, { title, summary, author }) {
   await topicsGroup(page).getByLabel('Klima & Umwelt', { exact: true }).check();
   await page.getByLabel(/^Kommune/).selectOption({ label: 'Kaiserslautern' });
   await page.getByLabel('Projektstatus').selectOption({ label: 'laufend' });
-  await page.getByLabel('Ihr Name').fill(author);
 }
 
 // submit clicks the button and returns the response of the page it leads to.

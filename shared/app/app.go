@@ -10,8 +10,12 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/mail"
 
 	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/store"
@@ -28,6 +32,14 @@ type App struct {
 	log    *slog.Logger
 	now    func() time.Time
 
+	mail     mail.Mailer  // notifications; nil: none
+	outbox   *mail.Outbox // the local mailer, readable by coordinators; nil on AWS
+	baseURL  string       // site address for links in mails, without trailing slash
+	throttle throttle     // failed logins per client address
+
+	indexOnWrite bool      // see Options.IndexOnWrite
+	demoLogins   []NewUser // demo accounts that still have their demo password
+
 	feed       store.Feed      // the store's change feed in local mode; nil otherwise
 	indexMu    sync.Mutex      // the index has one writer
 	pending    map[string]bool // entries changed while indexing is deferred; guarded by indexMu
@@ -37,8 +49,11 @@ type App struct {
 
 // LocalConfig configures local mode: everything in one folder, no cloud.
 type LocalConfig struct {
+	BaseURL    string                // the site's address, for links in mails; default http://localhost:8080
+	Bootstrap  *NewUser              // first coordinator, created when no account exists; nil: none
 	DataDir    string                // folder for the database file, blobs and the index
 	Demo       func() io.Reader      // demo content loaded into an empty store; nil for none
+	DemoLogins []NewUser             // accounts created with the demo content, shown on the sign-in page
 	DemoAuthor string                // author recorded on demo entries
 	Logger     *slog.Logger          // nil: discard
 	Progress   func(done, total int) // reports index rebuild progress; nil: none
@@ -58,10 +73,14 @@ func OpenLocal(ctx context.Context, cfg LocalConfig) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	a := New(st.Stores(), ix, cfg.Logger)
-	if cfg.Now != nil {
-		a.now = cfg.Now
+	outbox, err := mail.NewOutbox(filepath.Join(cfg.DataDir, "postausgang"))
+	if err != nil {
+		st.Close()
+		ix.Close()
+		return nil, err
 	}
+	a := New(st.Stores(), ix, Options{Logger: cfg.Logger, Mailer: outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
+	a.outbox = outbox
 	a.closers = append(a.closers, ix.Close, st.Close)
 	if err := a.startLocal(ctx, st, cfg); err != nil {
 		a.Close()
@@ -86,24 +105,75 @@ func (a *App) startLocal(ctx context.Context, feed store.Feed, cfg LocalConfig) 
 			return err
 		}
 	}
-	if cfg.Demo == nil || len(a.cat.municipalities()) > 0 || feed.Seq() > 0 {
+	// The configured first coordinator comes before the demo accounts, which would
+	// otherwise count as existing accounts and keep it from being created.
+	if err := a.Bootstrap(ctx, cfg.Bootstrap); err != nil {
+		return err
+	}
+	if cfg.Demo != nil && len(a.cat.municipalities()) == 0 && feed.Seq() == 0 {
+		res, err := a.Import(ctx, cfg.Demo(), cfg.DemoAuthor)
+		if err != nil {
+			return fmt.Errorf("load demo content: %w", err)
+		}
+		for _, u := range cfg.DemoLogins {
+			if _, err := a.CreateUser(ctx, auth.Visitor, u); err != nil {
+				return fmt.Errorf("create demo account: %w", err)
+			}
+		}
+		a.log.Info("demo content loaded", "municipalities", res.Municipalities, "topics", res.Topics, "entries", res.Entries, "accounts", len(cfg.DemoLogins))
+	}
+	for _, u := range cfg.DemoLogins { // still usable with the demo password?
+		if stored, err := a.stores.Users.UserByEmail(ctx, u.Email); err == nil && !stored.Disabled && auth.VerifyPassword(stored.PasswordHash, u.Password) {
+			a.demoLogins = append(a.demoLogins, u)
+		}
+	}
+	return nil
+}
+
+// Bootstrap creates the first coordinator from u when no account exists yet.
+func (a *App) Bootstrap(ctx context.Context, u *NewUser) error {
+	if u == nil || u.Email == "" {
 		return nil
 	}
-	res, err := a.Import(ctx, cfg.Demo(), cfg.DemoAuthor)
-	if err != nil {
-		return fmt.Errorf("load demo content: %w", err)
+	users, err := a.stores.Users.Users(ctx)
+	if err != nil || len(users) > 0 {
+		return err
 	}
-	a.log.Info("demo content loaded", "municipalities", res.Municipalities, "topics", res.Topics, "entries", res.Entries)
+	u.Role = wiki.RoleCoordinator
+	if _, err := a.CreateUser(ctx, auth.Visitor, *u); err != nil {
+		return fmt.Errorf("create first coordinator: %w", err)
+	}
+	a.log.Info("first coordinator created")
 	return nil
+}
+
+// Options are the parts of an App that every mode sets.
+type Options struct {
+	Logger  *slog.Logger     // nil: discard
+	Mailer  mail.Mailer      // nil: no mail
+	BaseURL string           // for links in mails; default http://localhost:8080
+	Now     func() time.Time // clock; nil: time.Now
+
+	// IndexOnWrite puts every entry this App writes into its own index at once. For
+	// modes without an in-process change feed (Lambda), so that a person finds what they
+	// just saved; other instances learn of it from the published index snapshots.
+	IndexOnWrite bool
 }
 
 // New builds an App on the given stores and index. The caller keeps the index current
 // (in local mode through OpenLocal, on AWS through the indexer function).
-func New(stores store.Stores, index *search.Index, logger *slog.Logger) *App {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+func New(stores store.Stores, index *search.Index, o Options) *App {
+	a := &App{stores: stores, index: index, log: o.Logger, now: o.Now, mail: o.Mailer, baseURL: strings.TrimRight(o.BaseURL, "/"), indexOnWrite: o.IndexOnWrite}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
 	}
-	return &App{stores: stores, index: index, log: logger, now: time.Now}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.baseURL == "" {
+		a.baseURL = "http://localhost:8080"
+	}
+	return a
 }
 
 // Close releases the stores and the index.
@@ -121,3 +191,28 @@ func (a *App) Names() wiki.Names { return &a.cat }
 
 // clock returns the current time as stored: UTC, to the millisecond.
 func (a *App) clock() time.Time { return a.now().UTC().Truncate(time.Millisecond) }
+
+// berlin is the time zone of dates in mails.
+var berlin = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.FixedZone("MEZ", 3600)
+	}
+	return loc
+}()
+
+// Outbox returns the mails sent in local mode, newest first. Only coordinators; on AWS
+// there is no outbox (ENOTFOUND).
+func (a *App) Outbox(v auth.Viewer, limit int) ([]mail.Message, error) {
+	if err := auth.Require(v, auth.ReadOutbox, nil); err != nil {
+		return nil, err
+	}
+	if a.outbox == nil {
+		return nil, wiki.Errorf(wiki.ENOTFOUND, "Im Betrieb auf AWS gehen Nachrichten über Amazon SES; einen Postausgang gibt es nur lokal.")
+	}
+	return a.outbox.Messages(limit)
+}
+
+// DemoLogins returns the demo accounts of a local installation that still have their demo
+// password, for the sign-in page. Empty outside demo mode.
+func (a *App) DemoLogins() []NewUser { return a.demoLogins }

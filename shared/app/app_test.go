@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/search"
+	"github.com/ikone-ds/wissensnetz/shared/store/embedded"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -40,6 +42,22 @@ func fixture(t *testing.T) func() io.Reader {
 	}
 }
 
+// users creates a member of Kaiserslautern (07312000) and a coordinator.
+func users(t *testing.T, a *App) (member, coordinator auth.Viewer) {
+	t.Helper()
+	m, err := a.CreateUser(t.Context(), auth.Visitor, NewUser{Email: "max@beispiel-kommune.de", Name: "Max Muster", Role: wiki.RoleMember, Municipality: "07312000", Password: "Pegelstand-2024!"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := a.CreateUser(t.Context(), auth.Visitor, NewUser{Email: "koordination@beispiel-kommune.de", Name: "Karla Koordination", Role: wiki.RoleCoordinator, Password: "Pegelstand-2024!"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auth.Viewer{User: m}, auth.Viewer{User: c}
+}
+
+var everything = auth.Viewer{User: &wiki.User{Role: wiki.RoleCoordinator, Name: "Test"}}
+
 func newEntry() *wiki.Entry {
 	return &wiki.Entry{Title: "Digitaler Mängelmelder", Kind: wiki.KindSolution, Municipality: "07312000",
 		Summary: "Bürgerinnen melden Schäden per App.", Body: "## Lösung\n\nEine App.", Topics: []string{"buergerbeteiligung"},
@@ -48,7 +66,7 @@ func newEntry() *wiki.Entry {
 
 func TestOpenLocalLoadsDemoOnce(t *testing.T) {
 	a, dir := openFixture(t)
-	res, err := a.Search(t.Context(), search.Query{})
+	res, err := a.Search(t.Context(), everything, search.Query{}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +79,7 @@ func TestOpenLocalLoadsDemoOnce(t *testing.T) {
 	if got := a.Municipalities()[0].Name; got != "Kaiserslautern" {
 		t.Errorf("first municipality by name = %q, want Kaiserslautern", got)
 	}
-	e, err := a.Entry(t.Context(), "lorawan-sensornetz-fuer-pegelstaende")
+	e, err := a.Entry(t.Context(), everything, "lorawan-sensornetz-fuer-pegelstaende")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +94,7 @@ func TestOpenLocalLoadsDemoOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	res, err = b.Search(t.Context(), search.Query{})
+	res, err = b.Search(t.Context(), everything, search.Query{}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,61 +106,167 @@ func TestOpenLocalLoadsDemoOnce(t *testing.T) {
 func TestCreateAndUpdateEntry(t *testing.T) {
 	a, _ := openFixture(t)
 	ctx := t.Context()
-	e, err := a.CreateEntry(ctx, newEntry(), Note{Author: "Max Muster", Comment: "neu"})
+	member, coord := users(t, a)
+	e, err := a.CreateEntry(ctx, member, newEntry(), "neu", false)
 	if err != nil {
 		t.Fatalf("CreateEntry: %v", err)
 	}
-	if e.Slug != "digitaler-maengelmelder" || e.Version != 1 || e.State != wiki.StatePublished {
-		t.Errorf("created slug %q v%d state %q, want digitaler-maengelmelder v1 published", e.Slug, e.Version, e.State)
+	if e.Slug != "digitaler-maengelmelder" || e.Version != 1 || e.State != wiki.StateDraft || e.CreatedBy != "Max Muster" {
+		t.Errorf("created slug %q v%d state %q by %q, want digitaler-maengelmelder v1 draft by Max Muster", e.Slug, e.Version, e.State, e.CreatedBy)
 	}
-	second, err := a.CreateEntry(ctx, newEntry(), Note{Author: "Max Muster"})
+	second, err := a.CreateEntry(ctx, member, newEntry(), "", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if second.Slug != "digitaler-maengelmelder-2" {
-		t.Errorf("second slug = %q, want digitaler-maengelmelder-2", second.Slug)
+	if second.Slug != "digitaler-maengelmelder-2" || second.State != wiki.StateSubmitted {
+		t.Errorf("second: %q %q, want digitaler-maengelmelder-2 submitted", second.Slug, second.State)
+	}
+	other := newEntry()
+	other.Municipality = "07320000"
+	if _, err := a.CreateEntry(ctx, member, other, "", false); wiki.ErrorCode(err) != wiki.EFORBIDDEN {
+		t.Errorf("member creating for another municipality: %v, want EFORBIDDEN", err)
+	}
+	if _, err := a.CreateEntry(ctx, auth.Visitor, newEntry(), "", false); wiki.ErrorCode(err) != wiki.EUNAUTHORIZED {
+		t.Errorf("visitor creating: %v, want EUNAUTHORIZED", err)
 	}
 
 	edit := e.Clone()
 	edit.Summary = "Bürgerinnen und Bürger melden Schäden per App und Web."
 	edit.State = wiki.StateArchived // not editable through the form: must be kept
-	updated, err := a.UpdateEntry(ctx, e.Slug, edit, Note{Author: "Erika Muster", Comment: "Web ergänzt"})
+	edit.Municipality = "07320000"  // members cannot give an entry away
+	updated, err := a.UpdateEntry(ctx, coord, e.Slug, edit, "Web ergänzt")
 	if err != nil {
 		t.Fatalf("UpdateEntry: %v", err)
 	}
-	if updated.Version != 2 || updated.State != wiki.StatePublished || updated.CreatedBy != "Max Muster" || updated.UpdatedBy != "Erika Muster" {
-		t.Errorf("updated = v%d %q created by %q updated by %q", updated.Version, updated.State, updated.CreatedBy, updated.UpdatedBy)
+	if updated.Version != 2 || updated.State != wiki.StateDraft || updated.CreatedBy != "Max Muster" || updated.UpdatedBy != "Karla Koordination" || updated.Municipality != "07320000" {
+		t.Errorf("updated = v%d %q created by %q updated by %q in %s", updated.Version, updated.State, updated.CreatedBy, updated.UpdatedBy, updated.Municipality)
 	}
 
 	// An editor who started from version 1 must not overwrite version 2.
 	stale := e.Clone()
 	stale.Summary = "Überholt"
-	if _, err := a.UpdateEntry(ctx, e.Slug, stale, Note{Author: "Spät Dran"}); wiki.ErrorCode(err) != wiki.ECONFLICT {
+	if _, err := a.UpdateEntry(ctx, coord, e.Slug, stale, ""); wiki.ErrorCode(err) != wiki.ECONFLICT {
 		t.Fatalf("stale update: err = %v, want ECONFLICT", err)
 	}
-	cur, _ := a.Entry(ctx, e.Slug)
+	cur, _ := a.Entry(ctx, coord, e.Slug)
 	if cur.Summary != edit.Summary || cur.Version != 2 {
 		t.Errorf("after stale update: v%d %q, want v2 %q", cur.Version, cur.Summary, edit.Summary)
 	}
+	// The entry now belongs to Zweibrücken: the Kaiserslautern member may no longer see
+	// the draft, let alone edit it.
+	if _, err := a.UpdateEntry(ctx, member, e.Slug, cur, ""); wiki.ErrorCode(err) != wiki.ENOTFOUND {
+		t.Errorf("member editing another municipality's draft: %v, want ENOTFOUND", err)
+	}
 
-	_, revs, err := a.History(ctx, e.Slug)
+	_, revs, err := a.History(ctx, coord, e.Slug)
 	if err != nil || len(revs) != 2 || revs[0].Comment != "Web ergänzt" || revs[1].Author != "Max Muster" {
 		t.Fatalf("History = %+v, %v; want 2 revisions newest first", revs, err)
 	}
-	c, err := a.Compare(ctx, e.Slug, 2, 1)
+	c, err := a.Compare(ctx, coord, e.Slug, 2, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Changes) != 1 || c.Changes[0].Label != "Kurzbeschreibung" || c.From.Version != 1 {
-		t.Errorf("Compare = %+v, want only Kurzbeschreibung from v1", c.Changes)
+	if len(c.Changes) != 2 || c.Changes[1].Label != "Kurzbeschreibung" || c.From.Version != 1 {
+		t.Errorf("Compare = %+v, want Kommune and Kurzbeschreibung from v1", c.Changes)
 	}
-	if _, err := a.Compare(ctx, e.Slug, 1, 3); wiki.ErrorCode(err) != wiki.ENOTFOUND {
+	if _, err := a.Compare(ctx, coord, e.Slug, 1, 3); wiki.ErrorCode(err) != wiki.ENOTFOUND {
 		t.Errorf("Compare with missing version: err = %v, want ENOTFOUND", err)
 	}
+}
 
-	res, err := a.Search(ctx, search.Query{Text: "Web"})
-	if err != nil || res.Total == 0 || res.Hits[0].Slug != e.Slug {
-		t.Errorf("search after update: %+v, %v; want %s first", res, err, e.Slug)
+func TestWorkflow(t *testing.T) {
+	a, _ := openFixture(t)
+	ctx := t.Context()
+	member, coord := users(t, a)
+	e, err := a.CreateEntry(ctx, member, newEntry(), "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := a.ReviewQueue(ctx, coord, ReviewFilter{})
+	if err != nil || q.Total != 1 || q.Hits[0].Slug != e.Slug {
+		t.Fatalf("review queue = %+v, %v; want the submitted entry", q, err)
+	}
+	if _, err := a.ReviewQueue(ctx, member, ReviewFilter{}); wiki.ErrorCode(err) != wiki.EFORBIDDEN {
+		t.Errorf("member opening review queue: %v, want EFORBIDDEN", err)
+	}
+	if _, err := a.Move(ctx, member, e.Slug, 0, wiki.StatePublished, ""); wiki.ErrorCode(err) != wiki.EFORBIDDEN {
+		t.Errorf("member publishing: %v, want EFORBIDDEN", err)
+	}
+	if _, err := a.Move(ctx, coord, e.Slug, 0, wiki.StateChangesRequested, " "); wiki.ErrorCode(err) != wiki.EINVALID {
+		t.Errorf("changes requested without comment: %v, want EINVALID", err)
+	}
+	e, err = a.Move(ctx, coord, e.Slug, e.Version, wiki.StateChangesRequested, "Bitte Kosten ergänzen.")
+	if err != nil || e.State != wiki.StateChangesRequested || e.StateComment != "Bitte Kosten ergänzen." {
+		t.Fatalf("request changes: %+v, %v", e, err)
+	}
+	if _, err := a.Move(ctx, coord, e.Slug, e.Version-1, wiki.StatePublished, ""); wiki.ErrorCode(err) != wiki.ECONFLICT {
+		t.Errorf("decision on a stale version: %v, want ECONFLICT", err)
+	}
+	fix := e.Clone()
+	fix.Costs = "ca. 12.000 €"
+	if e, err = a.UpdateEntry(ctx, member, e.Slug, fix, "Kosten ergänzt"); err != nil {
+		t.Fatal(err)
+	}
+	if e, err = a.Move(ctx, member, e.Slug, e.Version, wiki.StateSubmitted, ""); err != nil {
+		t.Fatal(err)
+	}
+	if e, err = a.Move(ctx, coord, e.Slug, e.Version, wiki.StatePublished, ""); err != nil || e.State != wiki.StatePublished {
+		t.Fatalf("publish: %v", err)
+	}
+	if res, _ := a.Search(ctx, auth.Visitor, search.Query{Text: "Mängelmelder"}, false); res.Total != 1 {
+		t.Errorf("visitor finds %d published public entries, want 1", res.Total)
+	}
+
+	// A member's edit of a published entry goes live and waits for a check.
+	live := e.Clone()
+	live.Summary = "Jetzt auch mit Fotos."
+	if e, err = a.UpdateEntry(ctx, member, e.Slug, live, "Fotos"); err != nil {
+		t.Fatal(err)
+	}
+	changes, total, err := a.RecentChanges(ctx, coord, 1)
+	if err != nil || total != 1 || len(changes) != 1 || changes[0].Entry.Slug != e.Slug || len(changes[0].Changes) != 1 {
+		t.Fatalf("recent changes = %d %+v, %v; want the edited entry with its one change", total, changes, err)
+	}
+	if _, err := a.MarkChecked(ctx, coord, e.Slug, e.Version); err != nil {
+		t.Fatal(err)
+	}
+	if _, total, _ := a.RecentChanges(ctx, coord, 1); total != 0 {
+		t.Errorf("recent changes after check = %d, want 0", total)
+	}
+	if e, err = a.SetFeatured(ctx, coord, e.Slug, 0, true); err != nil || !e.Featured {
+		t.Fatalf("feature: %v", err)
+	}
+	if res, _ := a.Search(ctx, auth.Visitor, search.Query{Featured: true}, false); res.Total != 1 {
+		t.Errorf("featured entries = %d, want 1", res.Total)
+	}
+	if e, err = a.Move(ctx, coord, e.Slug, 0, wiki.StateArchived, "veraltet"); err != nil || e.Featured {
+		t.Fatalf("archive: %v, featured %v", err, e.Featured)
+	}
+	if res, _ := a.Search(ctx, member, search.Query{Text: "Mängelmelder"}, false); res.Total != 0 {
+		t.Errorf("archived entry in default search: %d", res.Total)
+	}
+	if res, _ := a.Search(ctx, member, search.Query{Text: "Mängelmelder"}, true); res.Total != 1 {
+		t.Errorf("archived entry with archive option: %d, want 1", res.Total)
+	}
+	if _, err := a.Entry(ctx, auth.Visitor, e.Slug); wiki.ErrorCode(err) != wiki.ENOTFOUND {
+		t.Errorf("visitor reading archived entry: %v, want ENOTFOUND", err)
+	}
+	msgs, err := a.Outbox(coord, 10)
+	if err != nil || len(msgs) < 3 {
+		t.Fatalf("outbox: %d messages, %v; want submission and decision mails", len(msgs), err)
+	}
+	var toMember int
+	for _, m := range msgs {
+		if m.To == "max@beispiel-kommune.de" {
+			toMember++
+		}
+	}
+	if toMember != 3 { // changes requested, published, archived
+		t.Errorf("mails to the submitter = %d, want 3", toMember)
+	}
+	log, err := a.AuditLog(ctx, coord, "", 100)
+	if err != nil || len(log) < 6 {
+		t.Errorf("audit log = %d events, %v", len(log), err)
 	}
 }
 
@@ -152,17 +276,18 @@ func TestCreateEntryInvalid(t *testing.T) {
 	in.Title = "  "
 	in.Topics = []string{"gibt-es-nicht"}
 	in.Municipality = "07999999"
-	_, err := a.CreateEntry(t.Context(), in, Note{})
+	_, coord := users(t, a)
+	_, err := a.CreateEntry(t.Context(), coord, in, "", false)
 	if wiki.ErrorCode(err) != wiki.EINVALID {
 		t.Fatalf("err = %v, want EINVALID", err)
 	}
 	fields := wiki.FieldErrors(err)
-	for _, f := range []string{"title", "topics", "municipality", "author"} {
+	for _, f := range []string{"title", "topics", "municipality"} {
 		if fields[f] == "" {
 			t.Errorf("no message for field %q in %v", f, fields)
 		}
 	}
-	res, _ := a.Search(t.Context(), search.Query{})
+	res, _ := a.Search(t.Context(), everything, search.Query{}, true)
 	if res.Total != 3 {
 		t.Errorf("entries after invalid create = %d, want 3", res.Total)
 	}
@@ -171,12 +296,13 @@ func TestCreateEntryInvalid(t *testing.T) {
 func TestExportImportRoundTrip(t *testing.T) {
 	a, _ := openFixture(t)
 	ctx := t.Context()
-	e, err := a.CreateEntry(ctx, newEntry(), Note{Author: "Max Muster"})
+	member, _ := users(t, a)
+	e, err := a.CreateEntry(ctx, member, newEntry(), "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.Body += "\n\nNachtrag mit Umlauten: äöüß <b>fett</b>"
-	if _, err := a.UpdateEntry(ctx, e.Slug, e, Note{Author: "Max Muster", Comment: "Nachtrag"}); err != nil {
+	if _, err := a.UpdateEntry(ctx, member, e.Slug, e, "Nachtrag"); err != nil {
 		t.Fatal(err)
 	}
 	var first bytes.Buffer
@@ -206,7 +332,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if first.String() != second.String() {
 		t.Errorf("export after import differs:\nfirst:  %s\nsecond: %s", first.String(), second.String())
 	}
-	found, err := b.Search(ctx, search.Query{Text: "Nachtrag"})
+	found, err := b.index.Search(ctx, search.Query{Text: "Nachtrag"})
 	if err != nil || found.Total != 1 {
 		t.Errorf("imported entry not searchable: %+v, %v", found, err)
 	}
@@ -242,7 +368,7 @@ func TestImportRejectsWholeFile(t *testing.T) {
 	if _, err := a.Municipality("07211000"); err == nil {
 		t.Error("municipality of a rejected file was stored")
 	}
-	if r, _ := a.Search(t.Context(), search.Query{}); r.Total != 3 {
+	if r, _ := a.Search(t.Context(), everything, search.Query{}, true); r.Total != 3 {
 		t.Errorf("entries = %d, want 3 (nothing imported)", r.Total)
 	}
 }
@@ -261,7 +387,8 @@ func equalInts(a, b []int) bool {
 
 func TestIndexRebuiltWhenMissing(t *testing.T) {
 	a, dir := openFixture(t)
-	if _, err := a.CreateEntry(t.Context(), newEntry(), Note{Author: "Max Muster"}); err != nil {
+	_, coord := users(t, a)
+	if _, err := a.CreateEntry(t.Context(), coord, newEntry(), "", false); err != nil {
 		t.Fatal(err)
 	}
 	a.Close()
@@ -273,8 +400,33 @@ func TestIndexRebuiltWhenMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	res, err := b.Search(t.Context(), search.Query{Text: "Mängelmelder"})
+	res, err := b.index.Search(t.Context(), search.Query{Text: "Mängelmelder"})
 	if err != nil || res.Total != 1 {
 		t.Errorf("after index loss: %+v, %v; want the entry found", res, err)
+	}
+}
+
+func TestIndexOnWriteWithoutFeed(t *testing.T) {
+	st, err := embedded.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ix, err := search.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	a := New(st.Stores(), ix, Options{IndexOnWrite: true})
+	if _, err := a.Import(t.Context(), fixture(t)(), "Import"); err != nil {
+		t.Fatal(err)
+	}
+	_, coord := users(t, a)
+	if _, err := a.CreateEntry(t.Context(), coord, newEntry(), "", false); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(t.Context(), search.Query{})
+	if err != nil || res.Total != 4 {
+		t.Errorf("index after import and create without a feed: %d entries, %v; want 4", res.Total, err)
 	}
 }

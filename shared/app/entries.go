@@ -2,11 +2,9 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
 	"strconv"
 
-	"github.com/oklog/ulid/v2"
-
+	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -19,27 +17,54 @@ type Note struct {
 // maxSlugTries bounds the search for a free slug ("titel", "titel-2", …).
 const maxSlugTries = 50
 
-// CreateEntry validates a new entry and stores it as version 1 with a slug made from its
-// title (made unique with a number if needed). Returns EINVALID with field messages.
-func (a *App) CreateEntry(ctx context.Context, in *wiki.Entry, note Note) (*wiki.Entry, error) {
+// CreateEntry validates a new entry of the viewer and stores it as version 1 with a slug
+// made from its title (made unique with a number if needed). New entries start as drafts,
+// or submitted for review when submit is set. Returns EINVALID with field messages, or the
+// permission error (members create for their own municipality only).
+func (a *App) CreateEntry(ctx context.Context, v auth.Viewer, in *wiki.Entry, comment string, submit bool) (*wiki.Entry, error) {
+	if err := auth.Require(v, auth.CreateEntry, in); err != nil {
+		if v.SignedIn() && wiki.ErrorCode(err) != wiki.EUNAUTHORIZED {
+			msg := "Sie können Einträge nur für Ihre eigene Kommune anlegen."
+			return nil, &wiki.Error{Code: wiki.EFORBIDDEN, Message: msg, Fields: map[string]string{"municipality": msg}}
+		}
+		return nil, err
+	}
+	e := in.Clone()
+	e.State, e.StateComment, e.SubmittedBy, e.Featured, e.PatrolledVersion = wiki.StateDraft, "", "", false, 0
+	if submit {
+		e.State, e.SubmittedBy = wiki.StateSubmitted, v.User.ID
+	}
+	created, err := a.createEntry(ctx, e, Note{Author: v.User.Name, Comment: comment})
+	if err != nil {
+		return nil, err
+	}
+	a.audit(ctx, v, "entry.created", created.Slug, created.State.Label())
+	if submit {
+		a.notifyCoordinators(ctx, created)
+	}
+	return created, nil
+}
+
+// createEntry stores a new entry as it is (state included) with the note as its first
+// revision.
+func (a *App) createEntry(ctx context.Context, in *wiki.Entry, note Note) (*wiki.Entry, error) {
 	e := in.Clone()
 	e.Normalize()
 	if e.State == "" {
-		e.State = wiki.StatePublished
+		e.State = wiki.StateDraft
 	}
 	if err := validate(e, &a.cat, note); err != nil {
 		return nil, err
 	}
 	now := a.clock()
-	e.ID = ulid.MustNew(ulid.Timestamp(now), rand.Reader).String()
-	e.Version = 1
+	e.ID = newID(now)
+	e.Version, e.PatrolledVersion = 1, 1 // new entries go through review, not the patrol
 	e.CreatedAt, e.CreatedBy = now, note.Author
 	e.UpdatedAt, e.UpdatedBy = now, note.Author
 	base := wiki.Slugify(e.Title)
 	for i := 1; i <= maxSlugTries; i++ {
 		e.Slug = numberedSlug(base, i)
-		rev := revisionOf(e, note)
-		err := a.stores.Entries.CreateEntry(ctx, e, rev)
+		err := a.stores.Entries.CreateEntry(ctx, e, revisionOf(e, note))
 		if wiki.ErrorCode(err) == wiki.ECONFLICT {
 			if _, taken := a.stores.Entries.EntryBySlug(ctx, e.Slug); taken == nil {
 				continue
@@ -48,6 +73,7 @@ func (a *App) CreateEntry(ctx context.Context, in *wiki.Entry, note Note) (*wiki
 		if err != nil {
 			return nil, err
 		}
+		a.written(ctx, e.ID)
 		return e, nil
 	}
 	return nil, &wiki.Error{Code: wiki.ECONFLICT, Message: "Für diesen Titel gibt es schon sehr viele Einträge. Bitte wählen Sie einen genaueren Titel.",
@@ -70,10 +96,15 @@ func numberedSlug(base string, n int) string {
 
 // UpdateEntry saves a new version of the entry with the given slug. in.Version is the
 // version the editor started from; if someone saved in between, it returns ECONFLICT and
-// stores nothing. The id, slug, creation data, workflow state and featured flag are kept.
-func (a *App) UpdateEntry(ctx context.Context, slug string, in *wiki.Entry, note Note) (*wiki.Entry, error) {
-	cur, err := a.Entry(ctx, slug)
+// stores nothing. The id, slug, creation data and control fields are kept; members keep
+// the owning municipality. Edits of published entries go live at once and wait in
+// "Letzte Änderungen" until a coordinator marks them checked.
+func (a *App) UpdateEntry(ctx context.Context, v auth.Viewer, slug string, in *wiki.Entry, comment string) (*wiki.Entry, error) {
+	cur, err := a.Entry(ctx, v, slug)
 	if err != nil {
+		return nil, err
+	}
+	if err := auth.Require(v, auth.EditEntry, cur); err != nil {
 		return nil, err
 	}
 	if in.Version != cur.Version {
@@ -81,17 +112,35 @@ func (a *App) UpdateEntry(ctx context.Context, slug string, in *wiki.Entry, note
 	}
 	e := in.Clone()
 	e.Normalize()
+	if !v.IsCoordinator() {
+		e.Municipality = cur.Municipality
+	}
+	keepControl(e, cur)
+	if err := validate(e, &a.cat, Note{Author: v.User.Name, Comment: comment}); err != nil {
+		return nil, err
+	}
+	return a.saveVersion(ctx, v, cur, e, comment)
+}
+
+// keepControl copies what the entry form does not edit from the stored entry.
+func keepControl(e, cur *wiki.Entry) {
 	e.ID, e.Slug = cur.ID, cur.Slug
 	e.CreatedAt, e.CreatedBy = cur.CreatedAt, cur.CreatedBy
-	e.State, e.Featured = cur.State, cur.Featured
-	if err := validate(e, &a.cat, note); err != nil {
-		return nil, err
-	}
+	e.State, e.StateComment, e.SubmittedBy = cur.State, cur.StateComment, cur.SubmittedBy
+	e.Featured, e.PatrolledVersion = cur.Featured, cur.PatrolledVersion
+}
+
+// saveVersion stores e as the version after cur. A coordinator's save counts as checked.
+func (a *App) saveVersion(ctx context.Context, v auth.Viewer, cur, e *wiki.Entry, comment string) (*wiki.Entry, error) {
 	e.Version = cur.Version + 1
-	e.UpdatedAt, e.UpdatedBy = a.clock(), note.Author
-	if err := a.stores.Entries.UpdateEntry(ctx, e, revisionOf(e, note)); err != nil {
+	e.UpdatedAt, e.UpdatedBy = a.clock(), v.User.Name
+	if v.IsCoordinator() || e.State != wiki.StatePublished {
+		e.PatrolledVersion = e.Version
+	}
+	if err := a.stores.Entries.UpdateEntry(ctx, e, revisionOf(e, Note{Author: v.User.Name, Comment: comment})); err != nil {
 		return nil, err
 	}
+	a.written(ctx, e.ID)
 	return e, nil
 }
 
@@ -116,8 +165,20 @@ func revisionOf(e *wiki.Entry, note Note) *wiki.Revision {
 	return &wiki.Revision{EntryID: e.ID, Version: e.Version, Author: note.Author, At: e.UpdatedAt, Comment: note.Comment, Entry: *e.Clone()}
 }
 
-// Entry returns the entry with the given slug. Returns ENOTFOUND.
-func (a *App) Entry(ctx context.Context, slug string) (*wiki.Entry, error) {
+// Entry returns the entry with the given slug if v may read it. Returns ENOTFOUND also
+// when v may not know that it exists.
+func (a *App) Entry(ctx context.Context, v auth.Viewer, slug string) (*wiki.Entry, error) {
+	e, err := a.entry(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if err := auth.Require(v, auth.ReadEntry, e); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func (a *App) entry(ctx context.Context, slug string) (*wiki.Entry, error) {
 	if !wiki.ValidSlug(slug) {
 		return nil, notFound()
 	}
@@ -130,10 +191,13 @@ func (a *App) Entry(ctx context.Context, slug string) (*wiki.Entry, error) {
 
 func notFound() error { return wiki.Errorf(wiki.ENOTFOUND, "Diesen Eintrag gibt es nicht.") }
 
-// History returns an entry and its revisions, newest first. Returns ENOTFOUND.
-func (a *App) History(ctx context.Context, slug string) (*wiki.Entry, []wiki.Revision, error) {
-	e, err := a.Entry(ctx, slug)
+// History returns an entry and its revisions, newest first, if v may read its history.
+func (a *App) History(ctx context.Context, v auth.Viewer, slug string) (*wiki.Entry, []wiki.Revision, error) {
+	e, err := a.entry(ctx, slug)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := auth.Require(v, auth.ReadHistory, e); err != nil {
 		return nil, nil, err
 	}
 	revs, err := a.stores.Entries.Revisions(ctx, e.ID)
@@ -152,20 +216,28 @@ type Comparison struct {
 
 // Compare returns what changed between two versions of an entry. Returns ENOTFOUND for an
 // unknown entry or version.
-func (a *App) Compare(ctx context.Context, slug string, from, to int) (*Comparison, error) {
-	e, err := a.Entry(ctx, slug)
+func (a *App) Compare(ctx context.Context, v auth.Viewer, slug string, from, to int) (*Comparison, error) {
+	e, err := a.entry(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
+	if err := auth.Require(v, auth.ReadHistory, e); err != nil {
+		return nil, err
+	}
+	return a.compare(ctx, e, from, to)
+}
+
+func (a *App) compare(ctx context.Context, e *wiki.Entry, from, to int) (*Comparison, error) {
 	if from > to {
 		from, to = to, from
 	}
 	revs := make([]*wiki.Revision, 2)
-	for i, v := range []int{from, to} {
-		if v < 1 || v > e.Version {
-			return nil, wiki.Errorf(wiki.ENOTFOUND, "Version %d dieses Eintrags gibt es nicht.", v)
+	for i, n := range []int{from, to} {
+		if n < 1 || n > e.Version {
+			return nil, wiki.Errorf(wiki.ENOTFOUND, "Version %d dieses Eintrags gibt es nicht.", n)
 		}
-		if revs[i], err = a.stores.Entries.Revision(ctx, e.ID, v); err != nil {
+		var err error
+		if revs[i], err = a.stores.Entries.Revision(ctx, e.ID, n); err != nil {
 			return nil, err
 		}
 	}

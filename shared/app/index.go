@@ -21,6 +21,13 @@ func (a *App) indexChange(ctx context.Context, c store.Change) {
 	a.indexEntries(ctx, c.Seq, c.EntryID)
 }
 
+// written is called after every entry write of the App.
+func (a *App) written(ctx context.Context, id string) {
+	if a.indexOnWrite {
+		a.indexChange(ctx, store.Change{EntryID: id})
+	}
+}
+
 // indexEntries puts the current state of the given entries into the index in one batch.
 // The caller holds indexMu.
 func (a *App) indexEntries(ctx context.Context, seq uint64, ids ...string) {
@@ -88,9 +95,4 @@ func (a *App) Reindex(ctx context.Context, progress func(done, total int)) error
 		report = func(done int) { progress(done, total) }
 	}
 	return a.index.Rebuild(ctx, seq, scan, report)
-}
-
-// Search runs a search over the index.
-func (a *App) Search(ctx context.Context, q search.Query) (*search.Result, error) {
-	return a.index.Search(ctx, q)
 }

@@ -118,9 +118,11 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 		var err error
 		switch {
 		case rec.Entry != nil && len(rec.Revisions) > 0:
-			err = a.stores.Entries.RestoreEntry(ctx, rec.Entry, rec.Revisions)
+			if err = a.stores.Entries.RestoreEntry(ctx, rec.Entry, rec.Revisions); err == nil {
+				a.written(ctx, rec.Entry.ID)
+			}
 		case rec.Entry != nil:
-			_, err = a.CreateEntry(ctx, rec.Entry, Note{Author: author, Comment: "Import"})
+			_, err = a.createEntry(ctx, rec.Entry, Note{Author: author, Comment: "Import"})
 		default:
 			continue
 		}

@@ -27,6 +27,9 @@ type Document struct {
 
 	Year    int // project start year, 0 if unknown
 	Updated time.Time
+
+	Featured   bool // shown on the start page
+	NeedsCheck bool // published and edited since a coordinator last checked it
 }
 
 // NewDocument returns the document of e. Names turn the municipality and topic keys into the
@@ -49,6 +52,8 @@ func NewDocument(e *wiki.Entry, n wiki.Names) Document {
 		Visibility:       string(e.Visibility),
 		Year:             e.Year(),
 		Updated:          e.UpdatedAt,
+		Featured:         e.Featured,
+		NeedsCheck:       e.State == wiki.StatePublished && e.PatrolledVersion < e.Version,
 	}
 	if n != nil {
 		d.MunicipalityName = n.MunicipalityName(e.Municipality)
@@ -87,15 +92,41 @@ func (d *Document) fields() map[string]any {
 	list(fieldTopicNames, d.TopicNames)
 	set(fieldKind, d.Kind)
 	set(fieldProjectStatus, d.ProjectStatus)
-	set(fieldState, d.State)
-	set(fieldVisibility, d.Visibility)
-	if d.Year > 0 {
-		m[fieldYear] = strconv.Itoa(d.Year)
+	if facets := d.facetValues(); len(facets) > 0 {
+		m[fieldFacets] = facets
 	}
 	if !d.Updated.IsZero() {
 		m[fieldUpdated] = d.Updated.UTC()
 	}
 	return m
+}
+
+// facetValues returns the values of d for fieldFacets.
+func (d *Document) facetValues() []string {
+	out := make([]string, 0, 8+len(d.Topics))
+	add := func(facet, v string) {
+		if v != "" {
+			out = append(out, facet+":"+v)
+		}
+	}
+	for _, t := range d.Topics {
+		add(facetTopic, t)
+	}
+	add(facetMunicipality, d.Municipality)
+	add(facetKind, d.Kind)
+	add(facetProjectStatus, d.ProjectStatus)
+	if d.Year > 0 {
+		add(facetYear, strconv.Itoa(d.Year))
+	}
+	add(facetState, d.State)
+	add(facetVisibility, d.Visibility)
+	if d.Featured {
+		add(facetFlag, flagFeatured)
+	}
+	if d.NeedsCheck {
+		add(facetFlag, flagNeedsCheck)
+	}
+	return out
 }
 
 // PlainText returns the text of a Markdown document as a reader sees it: paragraphs, headings

@@ -12,7 +12,7 @@ import (
 type names struct{ municipalities, topics map[string]string }
 
 func (n names) MunicipalityName(ags string) string { return n.municipalities[ags] }
-func (n names) TopicName(slug string) string        { return n.topics[slug] }
+func (n names) TopicName(slug string) string       { return n.topics[slug] }
 
 func TestNewDocument(t *testing.T) {
 	updated := time.Date(2025, 2, 3, 10, 11, 12, 0, time.UTC)

@@ -20,15 +20,15 @@ func Example() {
 	err = ix.Apply(ctx, search.Batch{Seq: 1, Put: []search.Document{
 		{
 			ID: "01", Slug: "pegelmessung", Title: "Pegelmessung mit LoRaWAN",
-			Summary: "Ein Sensornetzwerk warnt vor Hochwasser.",
-			Body:    "Zwölf Sensoren messen die Pegel der Bäche <und> melden sie der Feuerwehr.",
+			Summary:      "Ein Sensornetzwerk warnt vor Hochwasser.",
+			Body:         "Zwölf Sensoren messen die Pegel der Bäche <und> melden sie der Feuerwehr.",
 			Municipality: "07111000", MunicipalityName: "Koblenz", Topics: []string{"sensornetzwerke-iot"},
 			Kind: "solution", ProjectStatus: "running", State: "published", Visibility: "public",
 			Year: 2021, Updated: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC),
 		},
 		{
 			ID: "02", Slug: "parkraumsensoren", Title: "Parkraumsensoren",
-			Summary: "Entwurf für ein Sensornetzwerk in der Innenstadt.",
+			Summary:      "Entwurf für ein Sensornetzwerk in der Innenstadt.",
 			Municipality: "07211000", MunicipalityName: "Trier", Topics: []string{"mobilitaet"},
 			Kind: "solution", ProjectStatus: "idea", State: "published", Visibility: "internal",
 			Year: 2024, Updated: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC),

@@ -36,7 +36,7 @@ func testDocs() []Document {
 			Topics:     []string{"sensornetzwerke-iot", "krisenmanagement"},
 			TopicNames: []string{"Sensornetzwerke & IoT", "Krisenmanagement & Bevölkerungsschutz"},
 			Kind:       "solution", ProjectStatus: "running", State: "published", Visibility: "public",
-			Year: 2021, Updated: day("2024-03-01"),
+			Year: 2021, Updated: day("2024-03-01"), NeedsCheck: true,
 		},
 		{
 			ID: "02-ozg", Slug: "digitaler-bauantrag",
@@ -92,7 +92,7 @@ func testDocs() []Document {
 			Topics:     []string{"klima-umwelt", "open-data"},
 			TopicNames: []string{"Klima & Umwelt", "Open Data & urbane Datenplattformen"},
 			Kind:       "lessons_learned", ProjectStatus: "completed", State: "published", Visibility: "public",
-			Year: 2015, Updated: day("2021-09-30"),
+			Year: 2015, Updated: day("2021-09-30"), Featured: true,
 		},
 	}
 }

@@ -14,8 +14,8 @@ const (
 	snippetLength = 160
 	// maxSnippets is the number of highlights of a hit.
 	maxSnippets = 2
-	// maxLocations bounds the matches in a field considered for snippets.
-	maxLocations = 200
+	// maxLocationsPerTerm bounds the matches of one term considered for snippets.
+	maxLocationsPerTerm = 8
 	// ellipsis marks a snippet that starts or ends inside the text.
 	ellipsis = "…"
 )
@@ -48,12 +48,14 @@ func highlights(dm *bsearch.DocumentMatch, stored func(string) string) []string 
 // one adds the most terms not shown yet. They are returned in text order.
 func snippets(text []byte, tlm bsearch.TermLocationMap, n int) []string {
 	locs := highlight.OrderTermLocations(tlm)
+	perTerm := map[string]int{}
 	locs = slices.DeleteFunc(locs, func(l *highlight.TermLocation) bool {
-		return l.Start < 0 || l.End > len(text) || l.Start >= l.End
+		if l.Start < 0 || l.End > len(text) || l.Start >= l.End || perTerm[l.Term] == maxLocationsPerTerm {
+			return true
+		}
+		perTerm[l.Term]++
+		return false
 	})
-	if len(locs) > maxLocations {
-		locs = locs[:maxLocations]
-	}
 	frags := simple.NewFragmenter(snippetLength).Fragment(text, locs)
 
 	var chosen []*highlight.Fragment

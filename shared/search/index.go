@@ -26,6 +26,9 @@ type Index struct {
 	idx          bleve.Index  // nil once closed
 	analyzer     analysis.Analyzer
 	needsRebuild bool
+
+	tableMu sync.Mutex // guards table
+	table   *table     // of the snapshot searched last
 }
 
 // Batch is one atomic change of the index: the documents to add or replace, the ids to
@@ -91,7 +94,9 @@ func createIndex(dir string) (bleve.Index, error) {
 		err error
 	)
 	if dir == "" {
-		idx, err = bleve.NewMemOnly(newMapping())
+		// bleve.NewMemOnly would use another engine (upsidedown); scorch without a path
+		// keeps its segments in memory.
+		idx, err = bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
 	} else {
 		if err = os.MkdirAll(filepath.Dir(dir), 0o755); err == nil {
 			idx, err = bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, nil)

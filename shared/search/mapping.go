@@ -9,7 +9,7 @@ import (
 
 // mappingVersion names the shape of the index. Raise it whenever newMapping or the way
 // documents are indexed changes: an index built with another version reports NeedsRebuild.
-const mappingVersion = "1"
+const mappingVersion = "4"
 
 // Keys of the values stored beside the documents (bleve's internal storage).
 const (
@@ -30,22 +30,37 @@ const (
 	fieldTopicNames       = "topic_names"
 	fieldKind             = "kind"
 	fieldProjectStatus    = "project_status"
-	fieldState            = "state"
-	fieldVisibility       = "visibility"
-	fieldYear             = "year"
 	fieldUpdated          = "updated"
+	// fieldFacets holds every value an entry is filtered or counted by, each as
+	// "name:value", e.g. "topic:mobilitaet", "year:2021", "state:published" or
+	// "flag:featured" (see Document.facetValues). One field serves all filters, and
+	// counting one field per hit is several times cheaper than counting five.
+	fieldFacets = "facets"
 )
 
-// storedFields are the fields a Hit is made of, plus body for its snippets.
-var storedFields = []string{
-	fieldSlug, fieldTitle, fieldSummary, fieldBody, fieldMunicipality, fieldMunicipalityName,
-	fieldTopics, fieldKind, fieldProjectStatus, fieldUpdated,
-}
+// Names of the values in fieldFacets. The first five are the facets of a Result.
+const (
+	facetTopic         = "topic"
+	facetMunicipality  = "municipality"
+	facetKind          = "kind"
+	facetProjectStatus = "project_status"
+	facetYear          = "year"
+	facetState         = "state"
+	facetVisibility    = "visibility"
+	facetFlag          = "flag" // flagFeatured, flagNeedsCheck
+)
+
+// Values of the flag facet.
+const (
+	flagFeatured   = "featured"    // shown on the start page
+	flagNeedsCheck = "needs_check" // published and edited since a coordinator last checked it
+)
 
 // newMapping returns the index mapping. German text is analysed with bleve's "de" analyzer
-// (lower case, stop words, umlaut folding, light stemming); codes and slugs are kept whole.
-// Only the fields shown in hits are stored, only highlighted fields carry term vectors, and
-// only facet and sort fields carry doc values. Nothing goes into the composite _all field.
+// (lower case, stop words, umlaut folding, light stemming); codes are kept whole in
+// fieldFacets. Only the fields shown in hits are stored, only highlighted fields carry term
+// vectors, and only fieldFacets and the update time carry doc values. Nothing goes into the
+// composite _all field.
 func newMapping() mapping.IndexMapping {
 	// text returns a German text field.
 	text := func(store, termVectors bool) *mapping.FieldMapping {
@@ -57,16 +72,23 @@ func newMapping() mapping.IndexMapping {
 		f.DocValues = false
 		return f
 	}
-	// code returns a keyword field.
-	code := func(store, docValues bool) *mapping.FieldMapping {
+	// stored returns a field that is only stored, for hits.
+	stored := func() *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
-		f.Store = store
+		f.Index = false
+		f.Store = true
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
-		f.DocValues = docValues
+		f.DocValues = false
 		return f
 	}
+	facets := bleve.NewKeywordFieldMapping()
+	facets.Analyzer = keyword.Name
+	facets.Store = false
+	facets.IncludeInAll = false
+	facets.DocValues = true
+
 	updated := bleve.NewDateTimeFieldMapping()
 	updated.Store = true
 	updated.IncludeInAll = false
@@ -74,20 +96,18 @@ func newMapping() mapping.IndexMapping {
 
 	doc := bleve.NewDocumentStaticMapping()
 	for name, f := range map[string]*mapping.FieldMapping{
-		fieldSlug:             code(true, false),
+		fieldSlug:             stored(),
 		fieldTitle:            text(true, true),
 		fieldSummary:          text(true, true),
 		fieldBody:             text(true, true),
 		fieldTags:             text(false, false),
-		fieldMunicipality:     code(true, true),
+		fieldMunicipality:     stored(),
 		fieldMunicipalityName: text(true, false),
-		fieldTopics:           code(true, true),
+		fieldTopics:           stored(),
 		fieldTopicNames:       text(false, false),
-		fieldKind:             code(true, true),
-		fieldProjectStatus:    code(true, true),
-		fieldState:            code(false, false),
-		fieldVisibility:       code(false, false),
-		fieldYear:             code(false, true),
+		fieldKind:             stored(),
+		fieldProjectStatus:    stored(),
+		fieldFacets:           facets,
 		fieldUpdated:          updated,
 	} {
 		doc.AddFieldMappingsAt(name, f)

@@ -13,6 +13,7 @@ import (
 const (
 	SortRelevance = "relevance" // best match first; the default when Text is set
 	SortNewest    = "newest"    // last updated first; the default for listings
+	SortOldest    = "oldest"    // least recently updated first (review queue)
 )
 
 // Limits of a Query.
@@ -42,8 +43,12 @@ type Query struct {
 	// states and visibilities; empty means any. The permission layer sets them.
 	States, Visibilities []string
 
-	// Sort is SortRelevance or SortNewest; "" picks SortRelevance for a Text and
-	// SortNewest for a listing. A listing is always sorted by SortNewest.
+	// Featured keeps only entries shown on the start page; NeedsCheck only published
+	// entries edited since a coordinator last checked them.
+	Featured, NeedsCheck bool
+
+	// Sort is SortRelevance, SortNewest or SortOldest; "" picks SortRelevance for a Text
+	// and SortNewest for a listing. A listing sorted by relevance is sorted by SortNewest.
 	Sort string
 
 	// Page counts from 1; values below 1 mean 1. PerPage defaults to DefaultPerPage and
@@ -58,7 +63,7 @@ func (q *Query) normalize() error {
 		return wiki.Errorf(wiki.EINVALID, "Die Suchanfrage ist zu lang (höchstens %d Zeichen).", MaxTextLength)
 	}
 	switch q.Sort {
-	case "", SortRelevance, SortNewest:
+	case "", SortRelevance, SortNewest, SortOldest:
 	default:
 		return wiki.Errorf(wiki.EINVALID, "Unbekannte Sortierung „%s“.", clip(q.Sort, 40))
 	}
@@ -143,38 +148,60 @@ func textQuery(terms []string, all bool) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
-// filter returns the query for the filters and restrictions of q, nil if there are none.
-func (q *Query) filter() query.Query {
-	var qs []query.Query
-	term := func(field, value string) query.Query {
-		tq := query.NewTermQuery(value)
-		tq.SetField(field)
-		return tq
-	}
-	one := func(field, value string) {
+// filterGroups returns the filters and restrictions of q as values of fieldFacets: an entry
+// passes if it has, for every group, one of the group's values.
+func (q *Query) filterGroups() [][]string {
+	var groups [][]string
+	one := func(facet, value string) {
 		if value != "" {
-			qs = append(qs, term(field, value))
+			groups = append(groups, []string{facet + ":" + value})
 		}
 	}
-	anyOf := func(field string, values []string) {
+	anyOf := func(facet string, values []string) {
 		if len(values) == 0 {
 			return
 		}
-		alt := make([]query.Query, len(values))
+		g := make([]string, len(values))
 		for i, v := range values {
-			alt[i] = term(field, v)
+			g[i] = facet + ":" + v
 		}
-		qs = append(qs, query.NewDisjunctionQuery(alt))
+		groups = append(groups, g)
 	}
-	one(fieldTopics, q.Topic)
-	one(fieldMunicipality, q.Municipality)
-	one(fieldKind, q.Kind)
-	one(fieldProjectStatus, q.ProjectStatus)
+	one(facetTopic, q.Topic)
+	one(facetMunicipality, q.Municipality)
+	one(facetKind, q.Kind)
+	one(facetProjectStatus, q.ProjectStatus)
 	if q.Year != 0 {
-		one(fieldYear, strconv.Itoa(q.Year))
+		one(facetYear, strconv.Itoa(q.Year))
 	}
-	anyOf(fieldState, q.States)
-	anyOf(fieldVisibility, q.Visibilities)
+	anyOf(facetState, q.States)
+	anyOf(facetVisibility, q.Visibilities)
+	if q.Featured {
+		one(facetFlag, flagFeatured)
+	}
+	if q.NeedsCheck {
+		one(facetFlag, flagNeedsCheck)
+	}
+	return groups
+}
+
+// filterQuery returns the query matching the entries that pass groups, nil if there are no
+// groups.
+func filterQuery(groups [][]string) query.Query {
+	qs := make([]query.Query, 0, len(groups))
+	for _, g := range groups {
+		alt := make([]query.Query, len(g))
+		for i, v := range g {
+			tq := query.NewTermQuery(v)
+			tq.SetField(fieldFacets)
+			alt[i] = tq
+		}
+		if len(alt) == 1 {
+			qs = append(qs, alt[0])
+		} else {
+			qs = append(qs, query.NewDisjunctionQuery(alt))
+		}
+	}
 	switch len(qs) {
 	case 0:
 		return nil

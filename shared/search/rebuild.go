@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
 const (
@@ -16,6 +18,10 @@ const (
 	oldSuffix = ".old"
 	// rebuildBatchSize is the number of documents a rebuild writes per batch.
 	rebuildBatchSize = 500
+	// rebuildWriters is the number of batches a rebuild writes at the same time, while the
+	// scan fills the next one. Two on two processors used more memory and were no faster:
+	// bleve already analyses the documents of a batch in parallel.
+	rebuildWriters = 1
 )
 
 // Rebuild builds a fresh index from scan and swaps it in for the current one. Scan must call
@@ -43,9 +49,9 @@ func (ix *Index) Rebuild(ctx context.Context, seq uint64, scan func(put func(Doc
 			return fmt.Errorf("search: rebuild: %w", err)
 		}
 	}
-	fresh, err := createIndex(tmp)
+	fresh, err := createBuildIndex(tmp)
 	if err != nil {
-		return fmt.Errorf("search: rebuild: %w", err)
+		return err
 	}
 	defer func() {
 		if fresh != nil {
@@ -56,7 +62,7 @@ func (ix *Index) Rebuild(ctx context.Context, seq uint64, scan func(put func(Doc
 		}
 	}()
 
-	if err := fill(ctx, fresh, seq, scan, progress); err != nil {
+	if err := fill(ctx, fresh, seq, scan, progress, tmp != ""); err != nil {
 		return err
 	}
 
@@ -83,43 +89,134 @@ func (ix *Index) Rebuild(ctx context.Context, seq uint64, scan func(put func(Doc
 	return ix.swap(tmp)
 }
 
-// fill writes everything scan puts into idx, in batches, and stores seq and the mapping
-// version with the last batch: an index whose build did not complete has no mapping version.
-func fill(ctx context.Context, idx bleve.Index, seq uint64, scan func(put func(Document) error) error, progress func(done int)) error {
-	batch := idx.NewBatch()
-	done := 0
-	flush := func() error {
-		if err := idx.Batch(batch); err != nil {
-			return fmt.Errorf("search: rebuild: write batch: %w", err)
-		}
-		batch.Reset()
-		if progress != nil {
-			progress(done)
-		}
-		return nil
+// createBuildIndex creates the empty index a rebuild fills, in dir or in memory if dir is "".
+// On disk its batches return before they are persisted (fill waits for the last one); that
+// option is given when opening, so that it is not stored with the index.
+func createBuildIndex(dir string) (bleve.Index, error) {
+	idx, err := createIndex(dir)
+	if err != nil || dir == "" {
+		return idx, err
 	}
+	if err := idx.Close(); err != nil {
+		return nil, fmt.Errorf("search: rebuild: %w", err)
+	}
+	idx, err = bleve.OpenUsing(dir, map[string]any{"unsafe_batch": true})
+	if err != nil {
+		return nil, fmt.Errorf("search: rebuild: %w", err)
+	}
+	return idx, nil
+}
+
+// fill writes everything scan puts into idx, in batches of which rebuildWriters are written
+// at the same time, and stores seq and the mapping version with a last batch: an index whose
+// build did not complete has no mapping version. If persisted is set, fill returns only
+// when that last batch is on disk.
+func fill(ctx context.Context, idx bleve.Index, seq uint64, scan func(put func(Document) error) error, progress func(done int), persisted bool) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex // serialises progress calls
+		written int
+		batches = make(chan *bleve.Batch)
+	)
+	for range rebuildWriters {
+		wg.Go(func() {
+			for b := range batches {
+				n := b.Size()
+				if err := idx.Batch(b); err != nil {
+					cancel(fmt.Errorf("search: rebuild: write batch: %w", err))
+					continue
+				}
+				mu.Lock()
+				written += n
+				if progress != nil {
+					progress(written)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	send := func(b *bleve.Batch) error {
+		select {
+		case batches <- b:
+			return nil
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+
+	batch := idx.NewBatch()
 	put := func(d Document) error {
 		if err := ctx.Err(); err != nil {
-			return err
+			return context.Cause(ctx)
 		}
 		if err := indexDocument(batch, &d); err != nil {
 			return fmt.Errorf("search: rebuild: %w", err)
 		}
-		done++
 		if batch.Size() >= rebuildBatchSize {
-			return flush()
+			b := batch
+			batch = idx.NewBatch()
+			return send(b)
 		}
 		return nil
 	}
-	if err := scan(put); err != nil {
+	err := scan(put)
+	if err == nil && batch.Size() > 0 {
+		err = send(batch)
+	}
+	close(batches)
+	wg.Wait()
+	if cause := context.Cause(ctx); cause != nil {
+		return fmt.Errorf("search: rebuild: %w", cause)
+	}
+	if err != nil {
 		return fmt.Errorf("search: rebuild: scan: %w", err)
 	}
-	if err := ctx.Err(); err != nil {
+
+	last := idx.NewBatch()
+	last.SetInternal([]byte(keySeq), encodeSeq(seq))
+	last.SetInternal([]byte(keyMappingVersion), []byte(mappingVersion))
+	done := make(chan error, 1)
+	if persisted {
+		// The index persists its state in order: once this batch is on disk, all are.
+		last.SetPersistedCallback(func(err error) { done <- err })
+	} else {
+		done <- nil
+	}
+	if err := idx.Batch(last); err != nil {
+		return fmt.Errorf("search: rebuild: write batch: %w", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("search: rebuild: persist: %w", err)
+		}
+	case <-ctx.Done():
+		return fmt.Errorf("search: rebuild: %w", context.Cause(ctx))
+	}
+	if !persisted {
+		return nil // an index in memory has no merger
+	}
+	return compact(ctx, idx)
+}
+
+// compact merges the segments of a freshly built index on disk into one: a search then
+// walks one dictionary and one postings list per term instead of several.
+func compact(ctx context.Context, idx bleve.Index) error {
+	adv, err := idx.Advanced()
+	if err != nil {
 		return fmt.Errorf("search: rebuild: %w", err)
 	}
-	batch.SetInternal([]byte(keySeq), encodeSeq(seq))
-	batch.SetInternal([]byte(keyMappingVersion), []byte(mappingVersion))
-	return flush()
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	if err := s.ForceMerge(ctx, nil); err != nil {
+		return fmt.Errorf("search: rebuild: merge segments: %w", err)
+	}
+	return nil
 }
 
 // swap replaces the index in ix.dir by the closed, complete index in dir tmp and removes the

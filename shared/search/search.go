@@ -4,13 +4,15 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Result is one page of a search or listing.
@@ -50,20 +52,17 @@ type Hit struct {
 	// (body, summary or title; body first on a tie) as safe HTML: the text is escaped
 	// and the matched words are wrapped in <mark>…</mark>. Empty for listings.
 	Highlights []string
-	Score      float64
+	// Score is the relevance of the hit; 0 if the result is sorted by date.
+	Score float64
 }
 
-// Facet names and sizes: no facet lists more values than this.
-var facetSizes = []struct {
-	name, field string
-	size        int
-}{
-	{"topic", fieldTopics, 50},
-	{"municipality", fieldMunicipality, 50},
-	{"kind", fieldKind, 10},
-	{"project_status", fieldProjectStatus, 10},
-	{"year", fieldYear, 50},
+// facetSizes bound the values a facet lists.
+var facetSizes = map[string]int{
+	facetTopic: 50, facetMunicipality: 50, facetKind: 10, facetProjectStatus: 10, facetYear: 50,
 }
+
+// maxFacetValues bounds the distinct values of fieldFacets in an index.
+const maxFacetValues = math.MaxUint16
 
 // Search runs q. Returns EINVALID if the text is longer than MaxTextLength characters or
 // the sort order is unknown. A page beyond the last one has no hits but the right Total. A
@@ -85,13 +84,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	)
 	switch terms := ix.terms(q.Text); {
 	case strings.TrimSpace(q.Text) == "":
-		res, err = ix.run(ctx, &q, query.NewMatchAllQuery(), false)
+		res, err = ix.run(ctx, &q, query.NewMatchAllQuery(), nil)
 	case len(terms) == 0:
 		res = emptyResult()
 	default:
-		res, err = ix.run(ctx, &q, textQuery(terms, true), true)
+		res, err = ix.run(ctx, &q, textQuery(terms, true), terms)
 		if err == nil && res.Total == 0 && len(terms) > 1 {
-			res, err = ix.run(ctx, &q, textQuery(terms, false), true)
+			res, err = ix.run(ctx, &q, textQuery(terms, false), terms)
 			if res != nil {
 				res.AnyTerm = true
 			}
@@ -106,47 +105,121 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 
 // run searches for main within the filters of q. Text searches are sorted as q asks and
 // highlighted; listings are sorted newest first.
-func (ix *Index) run(ctx context.Context, q *Query, main query.Query, text bool) (*Result, error) {
+//
+// It drives bleve's collector itself rather than calling Index.Search, so that the facets
+// and the date order come from the snapshot's table (see table) and term locations are
+// read only for the hits of the page, all on one snapshot of the index.
+func (ix *Index) run(ctx context.Context, q *Query, main query.Query, terms []string) (*Result, error) {
+	text := terms != nil
+	// A listing walks the postings of its filters; a text search checks the filters of
+	// each match in the table, which is cheaper than walking their postings alongside.
+	groups := q.filterGroups()
 	qq := main
-	if f := q.filter(); f != nil {
-		qq = &query.BooleanQuery{Must: main, Filter: f}
+	if f := filterQuery(groups); f != nil && !text {
+		qq = f
 	}
 	size, from := q.PerPage, (q.Page-1)*q.PerPage
 	if q.Page > maxPage {
 		size, from = 0, 0
 	}
-	req := bleve.NewSearchRequestOptions(qq, size, from, false)
-	req.Fields = storedFields
-	if text && q.Sort != SortNewest {
-		req.SortBy([]string{"-_score", "_id"})
-		req.IncludeLocations = true
-	} else {
-		req.SortBy([]string{"-" + fieldUpdated, "_id"})
-		req.IncludeLocations = text
-	}
-	for _, f := range facetSizes {
-		req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
-	}
 
-	sr, err := ix.idx.SearchInContext(ctx, req)
+	adv, err := ix.idx.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("search: query: %w", err)
 	}
-	res := &Result{Total: sr.Total, Hits: make([]Hit, 0, len(sr.Hits))}
-	if q.Page > maxPage {
-		sr.Hits = nil
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("search: query: %w", err)
 	}
-	for _, dm := range sr.Hits {
-		res.Hits = append(res.Hits, ix.hit(dm))
+	defer r.Close()
+	t, err := ix.tableFor(r)
+	if err != nil {
+		return nil, err
 	}
-	res.Facets = Facets{
-		Topic:         facetValues(sr.Facets["topic"]),
-		Municipality:  facetValues(sr.Facets["municipality"]),
-		Kind:          facetValues(sr.Facets["kind"]),
-		ProjectStatus: facetValues(sr.Facets["project_status"]),
-		Year:          facetValues(sr.Facets["year"]),
+
+	var order bsearch.SortOrder
+	opts := bsearch.SearcherOptions{}
+	switch {
+	case q.Sort == SortOldest:
+		order = bsearch.SortOrder{&updatedSort{t: t}}
+		opts.Score = "none"
+	case text && q.Sort != SortNewest:
+		order = bsearch.SortOrder{&bsearch.SortScore{Desc: true}}
+	default:
+		order = bsearch.SortOrder{&updatedSort{t: t, desc: true}}
+		opts.Score = "none"
 	}
+	s, err := qq.Searcher(ctx, r, ix.idx.Mapping(), opts)
+	if err != nil {
+		return nil, fmt.Errorf("search: query: %w", err)
+	}
+	defer s.Close()
+	var keep [][]uint16
+	if text {
+		keep = t.filter(groups)
+	}
+	counter := newFacetCounter(s, t, keep)
+	coll := collector.NewTopNCollector(size, from, order)
+	if err := coll.Collect(ctx, counter, r); err != nil {
+		return nil, fmt.Errorf("search: query: %w", err)
+	}
+	matches := coll.Results()
+	if text && len(matches) > 0 {
+		if err := ix.locate(ctx, r, terms, matches); err != nil {
+			return nil, err
+		}
+	}
+
+	res := &Result{Total: coll.Total(), Hits: make([]Hit, 0, len(matches))}
+	for _, dm := range matches {
+		h, err := ix.hit(r, dm)
+		if err != nil {
+			return nil, err
+		}
+		res.Hits = append(res.Hits, h)
+	}
+	res.Facets = facets(t.values, counter.counts)
 	return res, nil
+}
+
+// locate sets the locations of terms in the highlighted fields of matches: the snippets are
+// made from them. Reading locations only for the hits of the page is much cheaper than for
+// every match.
+func (ix *Index) locate(ctx context.Context, r index.IndexReader, terms []string, matches bsearch.DocumentMatchCollection) error {
+	var qs []query.Query
+	for _, t := range terms {
+		for _, f := range highlightFields {
+			tq := query.NewTermQuery(t)
+			tq.SetField(f)
+			qs = append(qs, tq)
+		}
+	}
+	s, err := query.NewDisjunctionQuery(qs).Searcher(ctx, r, ix.idx.Mapping(), bsearch.SearcherOptions{IncludeTermVectors: true, Score: "none"})
+	if err != nil {
+		return fmt.Errorf("search: query: locations: %w", err)
+	}
+	defer s.Close()
+	byID := slices.Clone(matches)
+	slices.SortFunc(byID, func(a, b *bsearch.DocumentMatch) int { return a.IndexInternalID.Compare(b.IndexInternalID) })
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+len(byID), 0), IndexReader: r}
+	var m *bsearch.DocumentMatch
+	for _, dm := range byID {
+		// A match may have its terms only in fields without locations; then the
+		// searcher is already past it.
+		if m == nil || m.IndexInternalID.Compare(dm.IndexInternalID) < 0 {
+			if m, err = s.Advance(sctx, dm.IndexInternalID); err != nil {
+				return fmt.Errorf("search: query: locations: %w", err)
+			}
+		}
+		if m == nil {
+			break
+		}
+		if m.IndexInternalID.Equals(dm.IndexInternalID) {
+			m.Complete(nil)
+			dm.Locations = m.Locations
+		}
+	}
+	return nil
 }
 
 func emptyResult() *Result {
@@ -156,50 +229,72 @@ func emptyResult() *Result {
 	}}
 }
 
-// hit turns a bleve match with its stored fields into a Hit.
-func (ix *Index) hit(dm *bsearch.DocumentMatch) Hit {
-	str := func(name string) string {
-		s, _ := dm.Fields[name].(string)
-		return s
+// hit turns a bleve match into a Hit with the stored fields of its document.
+func (ix *Index) hit(r index.IndexReader, dm *bsearch.DocumentMatch) (Hit, error) {
+	h := Hit{ID: dm.ID, Score: dm.Score}
+	doc, err := r.Document(dm.ID)
+	if err != nil {
+		return h, fmt.Errorf("search: load %s: %w", dm.ID, err)
 	}
-	h := Hit{
-		ID:               dm.ID,
-		Slug:             str(fieldSlug),
-		Title:            str(fieldTitle),
-		Summary:          str(fieldSummary),
-		Municipality:     str(fieldMunicipality),
-		MunicipalityName: str(fieldMunicipalityName),
-		Kind:             str(fieldKind),
-		ProjectStatus:    str(fieldProjectStatus),
-		Score:            dm.Score,
+	if doc == nil {
+		return h, nil
 	}
-	switch v := dm.Fields[fieldTopics].(type) {
-	case string:
-		h.Topics = []string{v}
-	case []any:
-		for _, t := range v {
-			if s, ok := t.(string); ok {
-				h.Topics = append(h.Topics, s)
+	stored := map[string]string{}
+	doc.VisitFields(func(f index.Field) {
+		switch f.Name() {
+		case fieldTopics:
+			h.Topics = append(h.Topics, string(f.Value()))
+		case fieldUpdated:
+			if dt, ok := f.(index.DateTimeField); ok {
+				if t, _, err := dt.DateTime(); err == nil {
+					h.Updated = t.UTC()
+				}
+			}
+		default:
+			if _, ok := f.(index.TextField); ok {
+				stored[f.Name()] = string(f.Value())
 			}
 		}
-	}
-	if t, err := time.Parse(time.RFC3339Nano, str(fieldUpdated)); err == nil {
-		h.Updated = t
-	}
-	h.Highlights = highlights(dm, str)
-	return h
+	})
+	h.Slug = stored[fieldSlug]
+	h.Title = stored[fieldTitle]
+	h.Summary = stored[fieldSummary]
+	h.Municipality = stored[fieldMunicipality]
+	h.MunicipalityName = stored[fieldMunicipalityName]
+	h.Kind = stored[fieldKind]
+	h.ProjectStatus = stored[fieldProjectStatus]
+	h.Highlights = highlights(dm, func(field string) string { return stored[field] })
+	return h, nil
 }
 
-func facetValues(fr *bsearch.FacetResult) []FacetValue {
-	out := []FacetValue{}
-	if fr == nil || fr.Terms == nil {
-		return out
+// facets splits the counts of the facet values into the facets, sorted by count (most
+// first) and value, each at most as long as facetSizes says.
+func facets(values []string, counts []int) Facets {
+	byFacet := map[string][]FacetValue{}
+	for i, c := range counts {
+		if c == 0 {
+			continue
+		}
+		facet, value, ok := strings.Cut(values[i], ":")
+		if ok {
+			byFacet[facet] = append(byFacet[facet], FacetValue{Value: value, Count: c})
+		}
 	}
-	for _, t := range fr.Terms.Terms() {
-		out = append(out, FacetValue{Value: t.Term, Count: t.Count})
+	list := func(facet string) []FacetValue {
+		out := byFacet[facet]
+		slices.SortFunc(out, func(a, b FacetValue) int {
+			return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Value, b.Value))
+		})
+		if out == nil {
+			out = []FacetValue{}
+		}
+		return out[:min(len(out), facetSizes[facet])]
 	}
-	slices.SortFunc(out, func(a, b FacetValue) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Value, b.Value))
-	})
-	return out
+	return Facets{
+		Topic:         list(facetTopic),
+		Municipality:  list(facetMunicipality),
+		Kind:          list(facetKind),
+		ProjectStatus: list(facetProjectStatus),
+		Year:          list(facetYear),
+	}
 }

@@ -78,6 +78,10 @@ func TestSearchFilters(t *testing.T) {
 		{"text and restriction", Query{Text: "Sensornetzwerk", Visibilities: []string{"internal"}}, []string{"03-internal"}},
 		{"text not matching within filter", Query{Text: "Hitzekarte", Municipality: mainz}, []string{}},
 		{"unknown filter value", Query{Kind: "nonsense"}, []string{}},
+		{"featured", Query{Featured: true}, []string{"06-klima"}},
+		{"featured with text", Query{Text: "Open Data", Featured: true}, []string{"06-klima"}},
+		{"featured without the text", Query{Text: "Sensornetzwerk", Featured: true}, []string{}},
+		{"needs check", Query{NeedsCheck: true, States: []string{"published"}}, []string{"01-sensor"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,6 +186,8 @@ func TestSearchInternalNeverLeaks(t *testing.T) {
 func TestSearchSort(t *testing.T) {
 	ix := newTestIndex(t, testDocs()...)
 	newest := []string{"04-draft", "03-internal", "01-sensor", "02-ozg", "05-xss", "06-klima"}
+	oldest := slices.Clone(newest)
+	slices.Reverse(oldest)
 	tests := []struct {
 		name string
 		q    Query
@@ -190,12 +196,19 @@ func TestSearchSort(t *testing.T) {
 		{"listing is newest first", Query{}, newest},
 		{"listing asked for relevance is newest first", Query{Sort: SortRelevance}, newest},
 		{"text sorted by newest", Query{Text: "Sensornetzwerk", Sort: SortNewest}, []string{"04-draft", "03-internal", "01-sensor"}},
+		{"listing sorted by oldest", Query{Sort: SortOldest}, oldest},
+		{"text sorted by oldest", Query{Text: "Sensornetzwerk", Sort: SortOldest}, []string{"01-sensor", "03-internal", "04-draft"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := search(t, ix, tt.q)
 			if got := hitIDs(res); !slices.Equal(got, tt.want) {
 				t.Errorf("hits = %v, want %v", got, tt.want)
+			}
+			for _, h := range res.Hits {
+				if h.Score != 0 && tt.q.Sort != SortRelevance && tt.q.Text != "" {
+					t.Errorf("hit %s sorted by date has score %v, want 0", h.ID, h.Score)
+				}
 			}
 		})
 	}
@@ -293,7 +306,7 @@ func TestSearchInvalid(t *testing.T) {
 		{"500 characters", Query{Text: strings.Repeat("ä", 500)}, ""},
 		{"501 characters", Query{Text: strings.Repeat("ä", 501)}, "Die Suchanfrage ist zu lang (höchstens 500 Zeichen)."},
 		{"very long", Query{Text: strings.Repeat("Sensor ", 10_000)}, "Die Suchanfrage ist zu lang (höchstens 500 Zeichen)."},
-		{"unknown sort", Query{Sort: "oldest"}, "Unbekannte Sortierung „oldest“."},
+		{"unknown sort", Query{Sort: "beliebt"}, "Unbekannte Sortierung „beliebt“."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -66,6 +66,8 @@ type Topics interface {
 	Topic(ctx context.Context, slug string) (*wiki.Topic, error)
 	// Topics returns all topics ordered by slug.
 	Topics(ctx context.Context) ([]wiki.Topic, error)
+	// DeleteTopic removes a topic (after a merge); removing a missing one is not an error.
+	DeleteTopic(ctx context.Context, slug string) error
 }
 
 // Blobs keeps files: attachments, extracted text and index snapshots. Keys are
@@ -97,10 +99,15 @@ type Feed interface {
 	Seq() uint64
 }
 
-// Stores bundles the ports one backend provides.
+// Stores bundles the ports one backend provides. Every field is required; storetest.Run
+// fails for a missing one.
 type Stores struct {
 	Entries        Entries
 	Municipalities Municipalities
 	Topics         Topics
 	Blobs          Blobs
+	Users          Users
+	Sessions       Sessions
+	Tokens         Tokens
+	Audit          Audit
 }

@@ -40,6 +40,9 @@ func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error
 	if errorStatus(err) == http.StatusRequestEntityTooLarge {
 		code = wiki.EINVALID
 	}
+	if errorStatus(err) == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="Wissensnetz"`)
+	}
 	writeJSON(w, errorStatus(err), apiError{apiErrorBody{Code: code, Message: userMessage(err), Fields: wiki.FieldErrors(err)}})
 }
 
@@ -128,7 +131,7 @@ func (s *Server) apiEntryList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.Sort = "newest"
-	res, err := s.app.Search(r.Context(), q)
+	res, err := s.app.Search(r.Context(), viewerOf(r), q, r.URL.Query().Get("archived") == "true")
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
@@ -152,12 +155,13 @@ func perPage(n int) int {
 }
 
 func (s *Server) apiEntryShow(w http.ResponseWriter, r *http.Request) {
-	e, err := s.app.Entry(r.Context(), r.PathValue("slug"))
+	e, err := s.app.Entry(r.Context(), viewerOf(r), r.PathValue("slug"))
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, e)
+	w.Header().Set("ETag", etag(e.Version))
+	writeJSON(w, http.StatusOK, s.entryForViewer(r, e))
 }
 
 // apiSearchResult is the body of /api/v1/search.
@@ -168,6 +172,10 @@ type apiSearchResult struct {
 	Facets apiFacets      `json:"facets"`
 }
 
+// apiSearchHit is one hit of /api/v1/search, in relevance order. The relevance score
+// itself is not sent: it depends on statistics of the whole index (how many entries there
+// are and which words they hold), internal and unpublished entries included, so it would
+// tell about entries that the caller may not see.
 type apiSearchHit struct {
 	Slug         string   `json:"slug"`
 	Title        string   `json:"title"`
@@ -175,15 +183,28 @@ type apiSearchHit struct {
 	Municipality string   `json:"municipality"`
 	Topics       []string `json:"topics"`
 	Highlights   []string `json:"highlights"`
-	Score        float64  `json:"score"`
 }
 
 type apiFacets struct {
-	Topic         []search.FacetValue `json:"topic"`
-	Municipality  []search.FacetValue `json:"municipality"`
-	Kind          []search.FacetValue `json:"kind"`
-	ProjectStatus []search.FacetValue `json:"project_status"`
-	Year          []search.FacetValue `json:"year"`
+	Topic         []apiFacetValue `json:"topic"`
+	Municipality  []apiFacetValue `json:"municipality"`
+	Kind          []apiFacetValue `json:"kind"`
+	ProjectStatus []apiFacetValue `json:"project_status"`
+	Year          []apiFacetValue `json:"year"`
+}
+
+// apiFacetValue is one value of a facet and how many entries found have it.
+type apiFacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+func apiFacet(values []search.FacetValue) []apiFacetValue {
+	out := make([]apiFacetValue, 0, len(values))
+	for _, v := range values {
+		out = append(out, apiFacetValue{Value: v.Value, Count: v.Count})
+	}
+	return out
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
@@ -192,17 +213,17 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	res, err := s.app.Search(r.Context(), q)
+	res, err := s.app.Search(r.Context(), viewerOf(r), q, r.URL.Query().Get("archived") == "true")
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}
 	out := apiSearchResult{Total: res.Total, Page: max(q.Page, 1), Hits: []apiSearchHit{}, Facets: apiFacets{
-		Topic: nonNil(res.Facets.Topic), Municipality: nonNil(res.Facets.Municipality), Kind: nonNil(res.Facets.Kind),
-		ProjectStatus: nonNil(res.Facets.ProjectStatus), Year: nonNil(res.Facets.Year)}}
+		Topic: apiFacet(res.Facets.Topic), Municipality: apiFacet(res.Facets.Municipality), Kind: apiFacet(res.Facets.Kind),
+		ProjectStatus: apiFacet(res.Facets.ProjectStatus), Year: apiFacet(res.Facets.Year)}}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, apiSearchHit{Slug: h.Slug, Title: h.Title, Summary: h.Summary, Municipality: h.Municipality,
-			Topics: nonNil(h.Topics), Highlights: nonNil(h.Highlights), Score: h.Score})
+			Topics: nonNil(h.Topics), Highlights: nonNil(h.Highlights)})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -221,3 +242,6 @@ func (s *Server) apiMunicipalities(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiTopics(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, nonNil(s.app.Topics()))
 }
+
+// etag is the entity tag of an entry version, for If-Match.
+func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }

@@ -9,9 +9,11 @@ import (
 
 // homePage is the data of the start page.
 type homePage struct {
-	Newest []search.Hit
-	Total  uint64
-	Topics []topicCount
+	Welcome  bool
+	Featured []search.Hit
+	Newest   []search.Hit
+	Total    uint64
+	Topics   []topicCount
 }
 
 type topicCount struct {
@@ -20,12 +22,19 @@ type topicCount struct {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	res, err := s.app.Search(r.Context(), search.Query{Sort: "newest", PerPage: 6})
+	v := viewerOf(r)
+	res, err := s.app.Search(r.Context(), v, search.Query{Sort: "newest", PerPage: 6}, false)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "home", view{Title: T("home.title"), Nav: "home", Data: &homePage{Newest: res.Hits, Total: res.Total, Topics: s.topicCounts(res)}})
+	featured, err := s.app.Search(r.Context(), v, search.Query{Featured: true, Sort: "newest", PerPage: 3}, false)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "home", view{Title: T("home.title"), Nav: "home",
+		Data: &homePage{Welcome: r.URL.Query().Get("willkommen") == "1", Featured: featured.Hits, Newest: res.Hits, Total: res.Total, Topics: s.topicCounts(res)}})
 }
 
 // topicCounts lists every topic with the number of entries the result's facet counted.
@@ -46,6 +55,7 @@ type groupPage struct {
 	Municipality *wiki.Municipality
 	Topic        *wiki.Topic
 	Hits         []search.Hit
+	States       map[string]wiki.State // slug → state of the hits that are not published
 	Total        uint64
 	AllLink      string
 }
@@ -55,7 +65,7 @@ type groupPage struct {
 const maxGroupEntries = 50
 
 func (s *Server) municipalityList(w http.ResponseWriter, r *http.Request) {
-	res, err := s.app.Search(r.Context(), search.Query{PerPage: 1})
+	res, err := s.app.Search(r.Context(), viewerOf(r), search.Query{PerPage: 1}, false)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -81,17 +91,33 @@ func (s *Server) municipalityShow(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	res, err := s.app.Search(r.Context(), search.Query{Municipality: m.AGS, Sort: "newest", PerPage: maxGroupEntries})
+	v := viewerOf(r)
+	res, err := s.app.MunicipalityEntries(r.Context(), v, m.AGS, 1, maxGroupEntries)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "group", view{Title: m.Name, Nav: "municipalities",
-		Data: &groupPage{Municipality: &m, Hits: res.Hits, Total: res.Total, AllLink: "/eintraege?kommune=" + m.Slug}})
+	p := &groupPage{Municipality: &m, Hits: res.Hits, Total: res.Total, AllLink: "/eintraege?kommune=" + m.Slug}
+	if v.IsCoordinator() || (v.IsMember() && v.Municipality() == m.AGS) {
+		p.States = s.unpublishedStates(r, res.Hits) // the list holds drafts and entries in review
+	}
+	s.render(w, r, http.StatusOK, "group", view{Title: m.Name, Nav: "municipalities", Data: p})
+}
+
+// unpublishedStates looks up the workflow state of each hit, which the index does not
+// return, and keeps those that are not published.
+func (s *Server) unpublishedStates(r *http.Request, hits []search.Hit) map[string]wiki.State {
+	states := map[string]wiki.State{}
+	for _, h := range hits {
+		if e, err := s.app.Entry(r.Context(), viewerOf(r), h.Slug); err == nil && e.State != wiki.StatePublished {
+			states[h.Slug] = e.State
+		}
+	}
+	return states
 }
 
 func (s *Server) topicList(w http.ResponseWriter, r *http.Request) {
-	res, err := s.app.Search(r.Context(), search.Query{PerPage: 1})
+	res, err := s.app.Search(r.Context(), viewerOf(r), search.Query{PerPage: 1}, false)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -105,7 +131,7 @@ func (s *Server) topicShow(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	res, err := s.app.Search(r.Context(), search.Query{Topic: t.Slug, Sort: "newest", PerPage: maxGroupEntries})
+	res, err := s.app.Search(r.Context(), viewerOf(r), search.Query{Topic: t.Slug, Sort: "newest", PerPage: maxGroupEntries}, false)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -4,22 +4,24 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
 // formPage is the data of the entry form page.
 type formPage struct {
-	Form           *entryForm
-	Errors         map[string]string
-	Message        string
-	Action         string
-	IsNew          bool
-	Slug           string
-	Municipalities []wiki.Municipality
-	Topics         []wiki.Topic
-	Kinds          []wiki.Kind
-	Statuses       []wiki.ProjectStatus
-	Conflict       *conflict
+	Form              *entryForm
+	Errors            map[string]string
+	Message           string
+	Action            string
+	IsNew             bool
+	Slug              string
+	Municipalities    []wiki.Municipality // those the viewer may choose as owner
+	AllMunicipalities []wiki.Municipality // partners can be any
+	Topics            []wiki.Topic
+	Kinds             []wiki.Kind
+	Statuses          []wiki.ProjectStatus
+	Conflict          *conflict
 }
 
 // conflict shows what someone else saved while the user was editing.
@@ -28,56 +30,79 @@ type conflict struct {
 	Changes []wiki.FieldChange // from the current version to the user's input
 }
 
-func (s *Server) formPage(form *entryForm, isNew bool, slug string) *formPage {
-	p := &formPage{Form: form, IsNew: isNew, Slug: slug, Municipalities: s.app.Municipalities(), Topics: s.app.Topics(),
+// formPage builds the form page. Members choose no municipality: theirs is set.
+func (s *Server) formPage(r *http.Request, form *entryForm, isNew bool, slug string) *formPage {
+	v := viewerOf(r)
+	p := &formPage{Form: form, IsNew: isNew, Slug: slug, Topics: s.app.Topics(),
 		Kinds: wiki.Kinds, Statuses: wiki.ProjectStatuses, Action: "/eintraege"}
+	for _, m := range s.app.Municipalities() {
+		if v.IsCoordinator() || m.AGS == form.Entry.Municipality || (isNew && m.AGS == v.Municipality()) {
+			p.Municipalities = append(p.Municipalities, m)
+		}
+	}
+	p.AllMunicipalities = s.app.Municipalities()
 	if !isNew {
 		p.Action = "/eintraege/" + slug + "/bearbeiten"
 	}
 	return p
 }
 
+// requireSignIn sends visitors to the sign-in page and back here afterwards.
+func requireSignIn(w http.ResponseWriter, r *http.Request) bool {
+	if viewerOf(r).SignedIn() {
+		return true
+	}
+	http.Redirect(w, r, "/anmelden?weiter="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	return false
+}
+
 func (s *Server) entryNew(w http.ResponseWriter, r *http.Request) {
-	form := &entryForm{Entry: &wiki.Entry{Body: T("form.body.template"), Visibility: wiki.Internal}}
-	s.render(w, r, http.StatusOK, "entry_form", view{Title: T("form.new.title"), Nav: "new", Data: s.formPage(form, true, "")})
+	if !requireSignIn(w, r) {
+		return
+	}
+	form := &entryForm{Entry: &wiki.Entry{Body: T("form.body.template"), Visibility: wiki.Internal, Municipality: viewerOf(r).Municipality()}}
+	s.render(w, r, http.StatusOK, "entry_form", view{Title: T("form.new.title"), Nav: "new", Data: s.formPage(r, form, true, "")})
 }
 
 func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request) {
-	form, err := parseEntryForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
+	form := parseEntryForm(r)
+	v := viewerOf(r)
+	if v.IsMember() {
+		form.Entry.Municipality = v.Municipality()
 	}
-	e, err := s.app.CreateEntry(r.Context(), form.Entry, form.Note)
+	e, err := s.app.CreateEntry(r.Context(), v, form.Entry, form.Comment, form.Submit)
 	if err != nil {
-		s.formError(w, r, s.formPage(form, true, ""), err)
+		s.formError(w, r, s.formPage(r, form, true, ""), err)
 		return
 	}
 	http.Redirect(w, r, "/eintraege/"+e.Slug+"?gespeichert=1", http.StatusSeeOther)
 }
 
 func (s *Server) entryEdit(w http.ResponseWriter, r *http.Request) {
-	e, err := s.app.Entry(r.Context(), r.PathValue("slug"))
+	if !requireSignIn(w, r) {
+		return
+	}
+	v := viewerOf(r)
+	e, err := s.app.Entry(r.Context(), v, r.PathValue("slug"))
+	if err == nil {
+		err = auth.Require(v, auth.EditEntry, e)
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "entry_form", view{Title: T("form.edit.title") + ": " + e.Title, Data: s.formPage(formFromEntry(e), false, e.Slug)})
+	s.render(w, r, http.StatusOK, "entry_form", view{Title: T("form.edit.title") + ": " + e.Title, Data: s.formPage(r, formFromEntry(e), false, e.Slug)})
 }
 
 func (s *Server) entryUpdate(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
-	form, err := parseEntryForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	e, err := s.app.UpdateEntry(r.Context(), slug, form.Entry, form.Note)
+	form := parseEntryForm(r)
+	e, err := s.app.UpdateEntry(r.Context(), viewerOf(r), slug, form.Entry, form.Comment)
 	switch {
 	case wiki.ErrorCode(err) == wiki.ECONFLICT:
 		s.entryConflict(w, r, slug, form)
 	case err != nil:
-		s.formError(w, r, s.formPage(form, false, slug), err)
+		s.formError(w, r, s.formPage(r, form, false, slug), err)
 	default:
 		http.Redirect(w, r, "/eintraege/"+url.PathEscape(e.Slug)+"?gespeichert=1", http.StatusSeeOther)
 	}
@@ -86,7 +111,7 @@ func (s *Server) entryUpdate(w http.ResponseWriter, r *http.Request) {
 // entryConflict shows the current version next to the user's input, with the form filled
 // with the input and set to the current version, so that saving again is a deliberate act.
 func (s *Server) entryConflict(w http.ResponseWriter, r *http.Request, slug string, form *entryForm) {
-	cur, err := s.app.Entry(r.Context(), slug)
+	cur, err := s.app.Entry(r.Context(), viewerOf(r), slug)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -94,7 +119,7 @@ func (s *Server) entryConflict(w http.ResponseWriter, r *http.Request, slug stri
 	mine := form.Entry.Clone()
 	mine.Normalize()
 	mine.State = cur.State
-	p := s.formPage(form, false, slug)
+	p := s.formPage(r, form, false, slug)
 	p.Conflict = &conflict{Current: cur, Changes: wiki.Compare(cur, mine, s.app.Names())}
 	form.Entry.Version = cur.Version
 	s.render(w, r, http.StatusConflict, "entry_form", view{Title: T("conflict.title") + ": " + cur.Title, Data: p})

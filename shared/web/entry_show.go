@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -13,17 +14,36 @@ type entryPage struct {
 	Municipality wiki.Municipality
 	Partners     []wiki.Municipality
 	Topics       []wiki.Topic
+	Related      []*wiki.Entry // the related entries the viewer may read
 	Saved        bool
 	Demo         bool
+	Moves        []move // workflow buttons the viewer may press
+	CanEdit      bool
+	CanHistory   bool
+	CanContact   bool
+	CanFeature   bool
+}
+
+// move is one workflow button.
+type move struct {
+	To           wiki.State
+	Label        string
+	NeedsComment bool
 }
 
 func (s *Server) entryShow(w http.ResponseWriter, r *http.Request) {
-	e, err := s.app.Entry(r.Context(), r.PathValue("slug"))
+	e, err := s.app.Entry(r.Context(), viewerOf(r), r.PathValue("slug"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	p := &entryPage{Entry: e, Saved: r.URL.Query().Get("gespeichert") == "1", Demo: e.CreatedBy == wiki.DemoAuthor}
+	v := viewerOf(r)
+	p := &entryPage{Entry: e, Saved: r.URL.Query().Get("gespeichert") == "1", Demo: e.CreatedBy == wiki.DemoAuthor,
+		CanEdit: auth.Can(v, auth.EditEntry, e), CanHistory: auth.Can(v, auth.ReadHistory, e),
+		CanContact: auth.Can(v, auth.SeeContact, e), CanFeature: auth.Can(v, auth.FeatureEntry, e) && e.State == wiki.StatePublished}
+	for _, to := range auth.Moves(v, e) {
+		p.Moves = append(p.Moves, move{To: to, Label: wiki.ActionLabel(e.State, to), NeedsComment: to == wiki.StateChangesRequested})
+	}
 	p.Municipality, _ = s.app.Municipality(e.Municipality)
 	for _, ags := range e.Partners {
 		if m, err := s.app.Municipality(ags); err == nil {
@@ -35,6 +55,7 @@ func (s *Server) entryShow(w http.ResponseWriter, r *http.Request) {
 			p.Topics = append(p.Topics, t)
 		}
 	}
+	p.Related = s.readableRelated(r, e)
 	s.render(w, r, http.StatusOK, "entry", view{Title: e.Title, Data: p})
 }
 
@@ -45,7 +66,7 @@ type historyPage struct {
 }
 
 func (s *Server) entryHistory(w http.ResponseWriter, r *http.Request) {
-	e, revs, err := s.app.History(r.Context(), r.PathValue("slug"))
+	e, revs, err := s.app.History(r.Context(), viewerOf(r), r.PathValue("slug"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -61,10 +82,47 @@ func (s *Server) entryCompare(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, wiki.Errorf(wiki.EINVALID, "Bitte wählen Sie zwei Versionen zum Vergleich aus."))
 		return
 	}
-	c, err := s.app.Compare(r.Context(), r.PathValue("slug"), from, to)
+	c, err := s.app.Compare(r.Context(), viewerOf(r), r.PathValue("slug"), from, to)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "entry_compare", view{Title: T("compare.title") + ": " + c.Entry.Title, Data: c})
+}
+
+func (s *Server) entryMove(w http.ResponseWriter, r *http.Request) {
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	e, err := s.app.Move(r.Context(), viewerOf(r), r.PathValue("slug"), version, wiki.State(r.PostFormValue("to")), r.PostFormValue("comment"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if next := r.PostFormValue("weiter"); next != "" { // a decision from the review queue
+		http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/eintraege/"+e.Slug+"?gespeichert=1", http.StatusSeeOther)
+}
+
+func (s *Server) entryFeature(w http.ResponseWriter, r *http.Request) {
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	e, err := s.app.SetFeatured(r.Context(), viewerOf(r), r.PathValue("slug"), version, r.PostFormValue("featured") == "1")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/eintraege/"+e.Slug+"?gespeichert=1", http.StatusSeeOther)
+}
+
+func (s *Server) entryChecked(w http.ResponseWriter, r *http.Request) {
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	if _, err := s.app.MarkChecked(r.Context(), viewerOf(r), r.PathValue("slug"), version); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	next := "/koordination/aenderungen"
+	if n := r.PostFormValue("weiter"); n != "" {
+		next = safeNext(n)
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }

@@ -16,14 +16,33 @@ var statusOf = map[wiki.Code]int{
 	wiki.EINVALID:      http.StatusBadRequest,
 	wiki.EFORBIDDEN:    http.StatusForbidden,
 	wiki.EUNAUTHORIZED: http.StatusUnauthorized,
+	wiki.ETOOMANY:      http.StatusTooManyRequests,
 	wiki.EINTERNAL:     http.StatusInternalServerError,
 }
+
+// statusError is a domain error that HTTP answers with a status other than its code's:
+// the API's precondition (412, 428) and media-type (415) failures, which the domain does
+// not know about.
+type statusError struct {
+	status int
+	err    *wiki.Error
+}
+
+func (e *statusError) Error() string { return e.err.Error() }
+func (e *statusError) Unwrap() error { return e.err }
+
+// withStatus returns err answered with the given status instead of its code's.
+func withStatus(status int, err *wiki.Error) error { return &statusError{status: status, err: err} }
 
 // errorStatus returns the HTTP status for err.
 func errorStatus(err error) int {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return http.StatusRequestEntityTooLarge
+	}
+	var se *statusError
+	if errors.As(err, &se) {
+		return se.status
 	}
 	if st, ok := statusOf[wiki.ErrorCode(err)]; ok {
 		return st

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -13,7 +12,8 @@ import (
 // of the list fields, so that a form shown again keeps exactly what was typed.
 type entryForm struct {
 	Entry    *wiki.Entry
-	Note     app.Note
+	Comment  string // for the version history
+	Submit   bool   // save and submit for review
 	External string // one per line
 	Tags     string // comma separated
 	Software string // comma separated
@@ -23,14 +23,8 @@ type entryForm struct {
 
 // parseEntryForm reads the entry form from a POST. It fails only if the request itself is
 // unreadable (too large, malformed); field problems are left to validation.
-func parseEntryForm(w http.ResponseWriter, r *http.Request) (*entryForm, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		if errorStatus(err) == http.StatusRequestEntityTooLarge {
-			return nil, err
-		}
-		return nil, wiki.Errorf(wiki.EINVALID, "Das Formular konnte nicht gelesen werden.")
-	}
+// The body was parsed and bounded by the guard.
+func parseEntryForm(r *http.Request) *entryForm {
 	f := r.PostForm
 	version, _ := strconv.Atoi(f.Get("version"))
 	form := &entryForm{
@@ -39,7 +33,8 @@ func parseEntryForm(w http.ResponseWriter, r *http.Request) (*entryForm, error) 
 		Software: f.Get("software"),
 		Links:    f.Get("links"),
 		Related:  f.Get("related"),
-		Note:     app.Note{Author: strings.TrimSpace(f.Get("author")), Comment: strings.TrimSpace(f.Get("comment"))},
+		Comment:  strings.TrimSpace(f.Get("comment")),
+		Submit:   f.Get("submit") == "1",
 	}
 	form.Entry = &wiki.Entry{
 		Title:            f.Get("title"),
@@ -64,7 +59,7 @@ func parseEntryForm(w http.ResponseWriter, r *http.Request) (*entryForm, error) 
 		Visibility:       wiki.Visibility(f.Get("visibility")),
 		Version:          version,
 	}
-	return form, nil
+	return form
 }
 
 // formFromEntry fills the form with a stored entry, for editing.

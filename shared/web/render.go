@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -28,11 +29,21 @@ type pages struct {
 
 // view is what every page template receives.
 type view struct {
-	Title string // page title, before " – Wissensnetz"
-	Q     string // the search box's value
-	Nav   string // which main navigation item is current
-	Data  any    // the page's own data
+	Title  string      // page title, before " – Wissensnetz"
+	Q      string      // the search box's value
+	Nav    string      // which main navigation item is current
+	Data   any         // the page's own data
+	Viewer auth.Viewer // who is looking
+	// MyMunicipality is the signed-in person's municipality ("Meine Kommune"), or nil.
+	MyMunicipality *wiki.Municipality
+
+	w http.ResponseWriter
+	r *http.Request
 }
+
+// CSRF returns the form token for the page's forms (and sets the visitor's form cookie
+// the first time a page with a form is shown).
+func (v view) CSRF() string { return formToken(v.w, v.r) }
 
 var berlin = mustLoadLocation("Europe/Berlin")
 
@@ -149,6 +160,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		logFor(r).Error("unknown page template", "page", page)
 		http.Error(w, T("error.internal"), http.StatusInternalServerError)
 		return
+	}
+	v.Viewer, v.w, v.r = viewerOf(r), w, r
+	if m, err := s.app.Municipality(v.Viewer.Municipality()); err == nil {
+		v.MyMunicipality = &m
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {

@@ -33,6 +33,7 @@ type listParams struct {
 	Year         int    // jahr
 	Sort         string // sortierung: "" or "neueste"
 	Page         int    // seite
+	Archived     bool   // archiv=1: archived entries too (members)
 }
 
 func (p listParams) values() url.Values {
@@ -51,6 +52,9 @@ func (p listParams) values() url.Values {
 		v.Set("jahr", strconv.Itoa(p.Year))
 	}
 	set("sortierung", p.Sort)
+	if p.Archived {
+		v.Set("archiv", "1")
+	}
 	if p.Page > 1 {
 		v.Set("seite", strconv.Itoa(p.Page))
 	}
@@ -74,6 +78,7 @@ type facetLink struct {
 func parseListParams(q url.Values) listParams {
 	p := listParams{Q: q.Get("q"), Topic: q.Get("thema"), Municipality: q.Get("kommune"), Kind: q.Get("art"), Status: q.Get("status"), Sort: q.Get("sortierung")}
 	p.Year, _ = strconv.Atoi(q.Get("jahr"))
+	p.Archived = q.Get("archiv") == "1"
 	p.Page, _ = strconv.Atoi(q.Get("seite"))
 	if p.Page < 1 {
 		p.Page = 1
@@ -124,7 +129,7 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request, path, heading s
 		s.renderError(w, r, err)
 		return
 	}
-	res, err := s.app.Search(r.Context(), q)
+	res, err := s.app.Search(r.Context(), viewerOf(r), q, p.Archived)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

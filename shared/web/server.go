@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
 // maxFormBytes bounds a form post; an entry with a full body is far below it.
@@ -19,10 +21,11 @@ const maxFormBytes = 1 << 20
 
 // Server holds what the handlers share. Create it with New.
 type Server struct {
-	app   *app.App
-	log   *slog.Logger
-	pages *pages
-	mux   *http.ServeMux
+	app     *app.App
+	log     *slog.Logger
+	pages   *pages
+	mux     *http.ServeMux
+	handler http.Handler // mux behind the cross-origin protection
 }
 
 // New returns the handler for every page and API route.
@@ -36,6 +39,11 @@ func New(a *app.App, logger *slog.Logger) (*Server, error) {
 	}
 	s := &Server{app: a, log: logger, pages: p, mux: http.NewServeMux()}
 	s.routes()
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, wiki.Errorf(wiki.EFORBIDDEN, "Anfragen von fremden Seiten werden abgewiesen."))
+	}))
+	s.handler = cop.Handler(http.HandlerFunc(s.guard))
 	return s, nil
 }
 
@@ -50,11 +58,44 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /eintraege/{slug}/bearbeiten", s.entryUpdate)
 	m.HandleFunc("GET /eintraege/{slug}/versionen", s.entryHistory)
 	m.HandleFunc("GET /eintraege/{slug}/vergleich", s.entryCompare)
+	m.HandleFunc("POST /eintraege/{slug}/status", s.entryMove)
+	m.HandleFunc("POST /eintraege/{slug}/hervorheben", s.entryFeature)
+	m.HandleFunc("POST /eintraege/{slug}/geprueft", s.entryChecked)
+	m.HandleFunc("GET /anmelden", s.loginForm)
+	m.HandleFunc("POST /anmelden", s.login)
+	m.HandleFunc("POST /abmelden", s.logout)
+	m.HandleFunc("GET /passwort-vergessen", s.forgotForm)
+	m.HandleFunc("POST /passwort-vergessen", s.forgot)
+	m.HandleFunc("GET /passwort/{token}", s.passwordForm)
+	m.HandleFunc("POST /passwort/{token}", s.passwordSet)
 	m.HandleFunc("GET /suche", s.searchPage)
 	m.HandleFunc("GET /kommunen", s.municipalityList)
 	m.HandleFunc("GET /kommunen/{slug}", s.municipalityShow)
 	m.HandleFunc("GET /themen", s.topicList)
 	m.HandleFunc("GET /themen/{slug}", s.topicShow)
+	m.HandleFunc("GET /profil", s.profile)
+	m.HandleFunc("POST /profil/passwort", s.profilePassword)
+	m.HandleFunc("POST /profil/tokens", s.profileTokenCreate)
+	m.HandleFunc("POST /profil/tokens/widerrufen", s.profileTokenRevoke)
+	m.HandleFunc("POST /profil/ueberall-abmelden", s.profileLogoutEverywhere)
+	m.HandleFunc("GET /koordination", s.coordination)
+	m.HandleFunc("GET /koordination/pruefung", s.reviewQueue)
+	m.HandleFunc("GET /koordination/aenderungen", s.recentChanges)
+	m.HandleFunc("GET /koordination/kommunen", s.municipalitiesManage)
+	m.HandleFunc("POST /koordination/kommunen", s.municipalityCreate)
+	m.HandleFunc("GET /koordination/kommunen/{ags}", s.municipalityEdit)
+	m.HandleFunc("POST /koordination/kommunen/{ags}", s.municipalityUpdate)
+	m.HandleFunc("GET /koordination/themen", s.topicsManage)
+	m.HandleFunc("POST /koordination/themen", s.topicCreate)
+	m.HandleFunc("GET /koordination/themen/{slug}", s.topicEdit)
+	m.HandleFunc("POST /koordination/themen/{slug}", s.topicUpdate)
+	m.HandleFunc("POST /koordination/themen-zusammenfuehren", s.topicMerge)
+	m.HandleFunc("GET /koordination/personen", s.people)
+	m.HandleFunc("POST /koordination/personen", s.personInvite)
+	m.HandleFunc("GET /koordination/personen/{id}", s.personEdit)
+	m.HandleFunc("POST /koordination/personen/{id}", s.personUpdate)
+	m.HandleFunc("GET /koordination/protokoll", s.auditLog)
+	m.HandleFunc("GET /koordination/postausgang", s.outbox)
 	m.Handle("GET /static/", staticHandler())
 
 	m.HandleFunc("GET /healthz", s.healthz)
@@ -64,6 +105,17 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/search", s.apiSearch)
 	m.HandleFunc("GET /api/v1/municipalities", s.apiMunicipalities)
 	m.HandleFunc("GET /api/v1/topics", s.apiTopics)
+	m.HandleFunc("POST /api/v1/entries", s.apiEntryCreate)
+	m.HandleFunc("PUT /api/v1/entries/{slug}", s.apiEntryUpdate)
+	m.HandleFunc("POST /api/v1/entries/{slug}/transitions", s.apiEntryTransition)
+	m.HandleFunc("GET /api/v1/municipalities/{ags}", s.apiMunicipalityShow)
+	m.HandleFunc("POST /api/v1/municipalities", s.apiMunicipalityCreate)
+	m.HandleFunc("PUT /api/v1/municipalities/{ags}", s.apiMunicipalityUpdate)
+	m.HandleFunc("GET /api/v1/topics/{slug}", s.apiTopicShow)
+	m.HandleFunc("POST /api/v1/topics", s.apiTopicCreate)
+	m.HandleFunc("PUT /api/v1/topics/{slug}", s.apiTopicUpdate)
+	m.HandleFunc("GET /api/v1/review-queue", s.apiReviewQueue)
+	m.HandleFunc("GET /api/v1/audit", s.apiAudit)
 	m.HandleFunc("/api/", s.apiNotFound)
 	m.HandleFunc("/", s.notFound)
 }
@@ -93,9 +145,47 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				s.renderError(rec, r, errInternal)
 			}
 		}
-		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds())
+		log.Info("request", "method", r.Method, "path", logPath(r.URL.Path), "status", rec.status, "ms", time.Since(start).Milliseconds())
 	}()
-	s.mux.ServeHTTP(rec, r.WithContext(withLogger(r.Context(), log)))
+	s.handler.ServeHTTP(rec, r.WithContext(withLogger(r.Context(), log)))
+}
+
+// guard identifies the viewer and, for form posts, bounds the body and checks the form
+// token, before the route runs.
+func (s *Server) guard(w http.ResponseWriter, r *http.Request) {
+	r, err := s.identify(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if r.Method == http.MethodPost && !isAPI(r) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		if err := r.ParseForm(); err != nil {
+			if errorStatus(err) != http.StatusRequestEntityTooLarge {
+				err = wiki.Errorf(wiki.EINVALID, "Das Formular konnte nicht gelesen werden.")
+			}
+			s.fail(w, r, err)
+			return
+		}
+		if err := checkFormToken(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/")
+}
+
+// fail answers with an error: JSON for the API, a page otherwise.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.renderError(w, r, err)
 }
 
 type statusRecorder struct {
@@ -114,4 +204,12 @@ func (w *statusRecorder) WriteHeader(code int) {
 func (w *statusRecorder) Write(b []byte) (int, error) {
 	w.wrote = true
 	return w.ResponseWriter.Write(b)
+}
+
+// logPath hides the secret in password links, which must not end up in logs.
+func logPath(p string) string {
+	if strings.HasPrefix(p, "/passwort/") {
+		return "/passwort/…"
+	}
+	return p
 }

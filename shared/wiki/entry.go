@@ -30,14 +30,17 @@ type Entry struct {
 	Links         []Link        `json:"links,omitempty"`
 	Related       []string      `json:"related,omitempty"` // slugs of related entries
 
-	Visibility Visibility `json:"visibility"`
-	State      State      `json:"state"`
-	Featured   bool       `json:"featured,omitempty"`
-	Version    int        `json:"version"`
-	CreatedAt  time.Time  `json:"created_at"`
-	CreatedBy  string     `json:"created_by"`
-	UpdatedAt  time.Time  `json:"updated_at"`
-	UpdatedBy  string     `json:"updated_by"`
+	Visibility       Visibility `json:"visibility"`
+	State            State      `json:"state"`
+	StateComment     string     `json:"state_comment,omitempty"`     // the coordinator's comment on the last workflow decision
+	SubmittedBy      string     `json:"submitted_by,omitempty"`      // user id of who last submitted it for review
+	Featured         bool       `json:"featured,omitempty"`          // shown on the start page
+	PatrolledVersion int        `json:"patrolled_version,omitempty"` // last version a coordinator checked
+	Version          int        `json:"version"`
+	CreatedAt        time.Time  `json:"created_at"`
+	CreatedBy        string     `json:"created_by"`
+	UpdatedAt        time.Time  `json:"updated_at"`
+	UpdatedBy        string     `json:"updated_by"`
 }
 
 // Contact is the contact person of an entry. It is personal data: shown to members only.

@@ -18,6 +18,7 @@ const (
 	EINVALID      Code = "invalid"
 	EFORBIDDEN    Code = "forbidden"
 	EUNAUTHORIZED Code = "unauthorized"
+	ETOOMANY      Code = "too_many_requests"
 	EINTERNAL     Code = "internal"
 )
 

@@ -56,6 +56,14 @@ func (s *Store) Topics(ctx context.Context) ([]wiki.Topic, error) {
 	return list, wrap("list topics", err)
 }
 
+// DeleteTopic removes a topic; removing a missing one is not an error.
+func (s *Store) DeleteTopic(ctx context.Context, slug string) error {
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketTopics).Delete([]byte(slug))
+	})
+	return wrap("delete topic "+slug, err)
+}
+
 // put stores v as JSON under key.
 func (s *Store) put(ctx context.Context, bucket []byte, key string, v any) error {
 	if err := ctx.Err(); err != nil {

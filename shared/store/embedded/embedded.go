@@ -1,9 +1,12 @@
 // Package embedded is the local-mode backend of Wissensnetz: one bbolt file holds entries,
-// revisions, municipalities and topics, and a folder holds the blobs. It needs no network
-// and feeds changes to the indexer in-process through Subscribe.
+// revisions, municipalities, topics, accounts, sessions, tokens and the audit log, and a
+// folder holds the blobs. It needs no network and feeds changes to the indexer in-process
+// through Subscribe.
 package embedded
 
 import (
+	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -24,6 +27,10 @@ var (
 	_ store.Municipalities = (*Store)(nil)
 	_ store.Topics         = (*Store)(nil)
 	_ store.Blobs          = (*Store)(nil)
+	_ store.Users          = (*Store)(nil)
+	_ store.Sessions       = (*Store)(nil)
+	_ store.Tokens         = (*Store)(nil)
+	_ store.Audit          = (*Store)(nil)
 	_ store.Feed           = (*Store)(nil)
 )
 
@@ -45,8 +52,20 @@ var (
 	bucketMunicipalities = []byte("municipalities") // AGS → municipality JSON
 	bucketTopics         = []byte("topics")         // slug → topic JSON
 	bucketMeta           = []byte("meta")           // keySeq → big-endian uint64
+	bucketUsers          = []byte("users")          // id → user JSON
+	bucketEmails         = []byte("emails")         // normalised e-mail → user id
+	bucketSessions       = []byte("sessions")       // token hash → session JSON
+	bucketUserSessions   = []byte("user-sessions")  // ownerPrefix(user id) + token hash → empty
+	bucketTokens         = []byte("tokens")         // hash → token JSON
+	bucketUserTokens     = []byte("user-tokens")    // ownerPrefix(user id, kind) + hash → empty
+	bucketAudit          = []byte("audit")          // event id (ULID, sorts by time) → event JSON
 
 	keySeq = []byte("seq")
+
+	buckets = [][]byte{
+		bucketEntries, bucketSlugs, bucketRevisions, bucketMunicipalities, bucketTopics, bucketMeta,
+		bucketUsers, bucketEmails, bucketSessions, bucketUserSessions, bucketTokens, bucketUserTokens, bucketAudit,
+	}
 )
 
 // Store is an embedded backend in one directory. It is safe for concurrent use by the
@@ -63,7 +82,8 @@ type Store struct {
 }
 
 // Open opens the store in dir, creating dir/wissensnetz.db and dir/blobs if they do not
-// exist. It fails after a second if another process holds the store open.
+// exist, and purges expired sessions and tokens (see Purge). It fails after a second if
+// another process holds the store open.
 func Open(dir string) (*Store, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -88,11 +108,12 @@ func Open(dir string) (*Store, error) {
 	return s, nil
 }
 
-// init creates the buckets and folders and loads the sequence number. The database lock is
-// held, so leftover uploads belong to no one and are removed.
+// init creates the buckets and folders, loads the sequence number and purges expired
+// sessions and tokens. The database lock is held, so leftover uploads belong to no one and
+// are removed.
 func (s *Store) init() error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketEntries, bucketSlugs, bucketRevisions, bucketMunicipalities, bucketTopics, bucketMeta} {
+		for _, name := range buckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
@@ -102,6 +123,9 @@ func (s *Store) init() error {
 				return fmt.Errorf("corrupt sequence number %x", v)
 			}
 			s.seq.Store(binary.BigEndian.Uint64(v))
+		}
+		if _, err := purgeExpired(tx, time.Now()); err != nil {
+			return fmt.Errorf("purge: %w", err)
 		}
 		return nil
 	})
@@ -127,9 +151,18 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Stores returns the store as the bundle of ports, blobs included.
+// Stores returns the store as the bundle of all ports.
 func (s *Store) Stores() store.Stores {
-	return store.Stores{Entries: s, Municipalities: s, Topics: s, Blobs: s}
+	return store.Stores{
+		Entries:        s,
+		Municipalities: s,
+		Topics:         s,
+		Blobs:          s,
+		Users:          s,
+		Sessions:       s,
+		Tokens:         s,
+		Audit:          s,
+	}
 }
 
 // Subscribe registers fn to be told of every committed entry write (CreateEntry,
@@ -171,4 +204,40 @@ func (s *Store) writeEntry(fn func(tx *bolt.Tx) (id string, err error)) error {
 		fn(store.Change{Seq: next, EntryID: id})
 	}
 	return nil
+}
+
+// update runs fn in a write transaction unless ctx is done.
+func (s *Store) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.Update(fn)
+}
+
+// ownerPrefix returns the common start of the index keys of one owner, such as a user and
+// a token kind. Each part is preceded by its length, so that no owner's prefix is the start
+// of another owner's keys.
+func ownerPrefix(parts ...string) []byte {
+	var k []byte
+	for _, p := range parts {
+		k = binary.AppendUvarint(k, uint64(len(p)))
+		k = append(k, p...)
+	}
+	return k
+}
+
+// indexKey returns the key of item in the index of owner.
+func indexKey(item string, owner ...string) []byte {
+	return append(ownerPrefix(owner...), item...)
+}
+
+// keysWithPrefix returns copies of the keys of b that start with prefix, in order, so that
+// the caller may delete them.
+func keysWithPrefix(b *bolt.Bucket, prefix []byte) [][]byte {
+	var keys [][]byte
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	return keys
 }

@@ -139,6 +139,33 @@ func runTopics(t *testing.T, open func(t *testing.T) store.Topics) {
 	t.Run("ListEmpty", func(t *testing.T) {
 		wantList(t, open(t), nil)
 	})
+	t.Run("Delete", func(t *testing.T) {
+		s := open(t)
+		for _, tp := range sample {
+			put(t, s, tp)
+		}
+		mustOK(t, "DeleteTopic("+sample[1].Slug+")", s.DeleteTopic(t.Context(), sample[1].Slug))
+		_, err := s.Topic(t.Context(), sample[1].Slug)
+		wantCode(t, "Topic after DeleteTopic", err, wiki.ENOTFOUND)
+		wantList(t, s, []wiki.Topic{sample[3], sample[4], sample[2], sample[0]})
+		got, err := s.Topic(t.Context(), sample[0].Slug)
+		mustOK(t, "Topic("+sample[0].Slug+") after deleting another", err)
+		wantSame(t, "Topic("+sample[0].Slug+") after deleting another", got, &sample[0])
+		// A deleted topic can be created again.
+		put(t, s, sample[1])
+		wantList(t, s, bySlug)
+	})
+	t.Run("DeleteMissing", func(t *testing.T) {
+		s := open(t)
+		mustOK(t, "DeleteTopic in an empty store", s.DeleteTopic(t.Context(), "mobilitaet"))
+		put(t, s, sample[0])
+		mustOK(t, "DeleteTopic(mobilitaet)", s.DeleteTopic(t.Context(), "mobilitaet"))
+		wantList(t, s, sample[:1])
+		for i := range 2 {
+			mustOK(t, fmt.Sprintf("DeleteTopic(%s), time %d", sample[0].Slug, i+1), s.DeleteTopic(t.Context(), sample[0].Slug))
+		}
+		wantList(t, s, nil)
+	})
 	t.Run("ReturnsCopies", func(t *testing.T) {
 		s := open(t)
 		tp := sample[3]

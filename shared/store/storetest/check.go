@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -29,4 +30,17 @@ func wantSame(t *testing.T, what string, got, want any) {
 	if d := differences(got, want); len(d) > 0 {
 		t.Errorf("%s differs:\n\t%s", what, strings.Join(d, "\n\t"))
 	}
+}
+
+// zeroFields returns the names of the exported fields of the struct *v that hold their zero
+// value, so that a sample meant to set every field notices new ones.
+func zeroFields(v any) []string {
+	var zero []string
+	s := reflect.ValueOf(v).Elem()
+	for i := range s.NumField() {
+		if f := s.Type().Field(i); f.IsExported() && s.Field(i).IsZero() {
+			zero = append(zero, f.Name)
+		}
+	}
+	return zero
 }

@@ -14,6 +14,8 @@
 package storetest
 
 import (
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -21,47 +23,66 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
-// Run runs the whole contract suite as named subtests: Entries, Municipalities, Topics and
-// Blobs. Every subtest calls open for a fresh, empty backend. The Blobs part is skipped
-// when the backend has no blob store.
+// Run runs the whole contract suite as named subtests: Ports, then Entries,
+// Municipalities, Topics, Blobs, Users, Sessions, Tokens and Audit. Every subtest calls open
+// for a fresh, empty backend. Every backend implements every port: a nil field of the
+// returned Stores fails the suite.
 func Run(t *testing.T, open func(t *testing.T) store.Stores) {
 	t.Helper()
-	t.Run("Entries", func(t *testing.T) {
-		runEntries(t, func(t *testing.T) store.Entries {
-			t.Helper()
-			return mustHave(t, open(t).Entries, "Entries")
-		})
-	})
-	t.Run("Municipalities", func(t *testing.T) {
-		runMunicipalities(t, func(t *testing.T) store.Municipalities {
-			t.Helper()
-			return mustHave(t, open(t).Municipalities, "Municipalities")
-		})
-	})
-	t.Run("Topics", func(t *testing.T) {
-		runTopics(t, func(t *testing.T) store.Topics {
-			t.Helper()
-			return mustHave(t, open(t).Topics, "Topics")
-		})
-	})
-	t.Run("Blobs", func(t *testing.T) {
-		if open(t).Blobs == nil {
-			t.Skip("backend has no blob store")
+	var missing []string
+	t.Run("Ports", func(t *testing.T) {
+		missing = missingPorts(open(t))
+		for _, name := range missing {
+			t.Errorf("open returned store.Stores without %s: every backend implements every port", name)
 		}
-		RunBlobs(t, func(t *testing.T) store.Blobs {
+	})
+	p := ports{open: open, missing: missing}
+	runPort(t, p, "Entries", func(s store.Stores) store.Entries { return s.Entries }, runEntries)
+	runPort(t, p, "Municipalities", func(s store.Stores) store.Municipalities { return s.Municipalities }, runMunicipalities)
+	runPort(t, p, "Topics", func(s store.Stores) store.Topics { return s.Topics }, runTopics)
+	runPort(t, p, "Blobs", func(s store.Stores) store.Blobs { return s.Blobs }, RunBlobs)
+	runPort(t, p, "Users", func(s store.Stores) store.Users { return s.Users }, runUsers)
+	runPort(t, p, "Sessions", func(s store.Stores) store.Sessions { return s.Sessions }, runSessions)
+	runPort(t, p, "Tokens", func(s store.Stores) store.Tokens { return s.Tokens }, runTokens)
+	runPort(t, p, "Audit", func(s store.Stores) store.Audit { return s.Audit }, runAudit)
+}
+
+// ports is what Run knows about the backend: how to open it and which ports it lacks.
+type ports struct {
+	open    func(t *testing.T) store.Stores
+	missing []string
+}
+
+// runPort runs the part of the suite for one port as a subtest named after it. It fails
+// without running the part if the backend lacks the port.
+func runPort[P comparable](t *testing.T, p ports, name string, port func(store.Stores) P, run func(t *testing.T, open func(t *testing.T) P)) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		if slices.Contains(p.missing, name) {
+			t.Fatalf("backend lacks the %s port (see Ports)", name)
+		}
+		run(t, func(t *testing.T) P {
 			t.Helper()
-			return mustHave(t, open(t).Blobs, "Blobs")
+			got := port(p.open(t))
+			var zero P
+			if got == zero {
+				t.Fatalf("open returned store.Stores without %s: every backend implements every port", name)
+			}
+			return got
 		})
 	})
 }
 
-func mustHave[T comparable](t *testing.T, port T, name string) T {
-	t.Helper()
-	var zero T
-	if port == zero {
-		t.Fatalf("open returned Stores without %s", name)
+// missingPorts returns the names of the nil fields of s.
+func missingPorts(s store.Stores) []string {
+	var missing []string
+	v := reflect.ValueOf(s)
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Kind() == reflect.Interface && f.IsNil() {
+			missing = append(missing, v.Type().Field(i).Name)
+		}
 	}
-	return port
+	return missing
 }
 
 // NewEntry returns a valid version-1 entry with German sample content: a LoRaWAN sensor

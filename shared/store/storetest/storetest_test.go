@@ -1,10 +1,12 @@
 package storetest
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -67,5 +69,22 @@ func TestDifferences(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestMissingPorts(t *testing.T) {
+	all := []string{"Entries", "Municipalities", "Topics", "Blobs", "Users", "Sessions", "Tokens", "Audit"}
+	if got := missingPorts(store.Stores{}); !slices.Equal(got, all) {
+		t.Errorf("missingPorts of empty Stores: got %v, want %v", got, all)
+	}
+	var sessions struct{ store.Sessions }
+	if got := missingPorts(store.Stores{Sessions: sessions}); slices.Contains(got, "Sessions") || len(got) != len(all)-1 {
+		t.Errorf("missingPorts with Sessions set: got %v, want all but Sessions", got)
+	}
+}
+
+func TestFullUserSetsEveryField(t *testing.T) {
+	if zero := zeroFields(fullUser()); len(zero) > 0 {
+		t.Errorf("fullUser leaves fields %v unset", zero)
 	}
 }

@@ -1,0 +1,163 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// SaveMunicipality creates (isNew) or changes a municipality. Only coordinators. A renamed
+// municipality's entries are indexed again, so that search finds the new name.
+func (a *App) SaveMunicipality(ctx context.Context, v auth.Viewer, m wiki.Municipality, isNew bool) (*wiki.Municipality, error) {
+	if err := auth.Require(v, auth.ManageCatalog, nil); err != nil {
+		return nil, err
+	}
+	old, exists := a.cat.municipality(m.AGS)
+	if isNew && exists {
+		msg := "Eine Kommune mit diesem Gemeindeschlüssel gibt es schon."
+		return nil, &wiki.Error{Code: wiki.ECONFLICT, Message: msg, Fields: map[string]string{"ags": msg}}
+	}
+	if !isNew && !exists {
+		return nil, wiki.Errorf(wiki.ENOTFOUND, "Diese Kommune ist im Netzwerk nicht bekannt.")
+	}
+	if !isNew {
+		m.Slug = old.Slug // addresses stay stable
+	} else {
+		m.Slug = ""
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if other, taken := a.cat.municipalityBySlug(m.Slug); taken && other.AGS != m.AGS {
+		msg := "Eine Kommune mit diesem Namen gibt es schon."
+		return nil, &wiki.Error{Code: wiki.ECONFLICT, Message: msg, Fields: map[string]string{"name": msg}}
+	}
+	if err := a.stores.Municipalities.PutMunicipality(ctx, &m); err != nil {
+		return nil, err
+	}
+	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
+		return nil, err
+	}
+	action := "municipality.created"
+	if !isNew {
+		action = "municipality.changed"
+		if old.Name != m.Name {
+			if err := a.reindexWhere(ctx, func(e *wiki.Entry) bool { return e.Municipality == m.AGS || slices.Contains(e.Partners, m.AGS) }); err != nil {
+				return nil, err
+			}
+		}
+	}
+	a.audit(ctx, v, action, m.AGS, m.Name)
+	return &m, nil
+}
+
+// SaveTopic creates (isNew) or renames a topic. Only coordinators. The slug stays when a
+// topic is renamed, and its entries are indexed again.
+func (a *App) SaveTopic(ctx context.Context, v auth.Viewer, t wiki.Topic, isNew bool) (*wiki.Topic, error) {
+	if err := auth.Require(v, auth.ManageCatalog, nil); err != nil {
+		return nil, err
+	}
+	if isNew {
+		t.Slug = ""
+	}
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	old, exists := a.cat.topic(t.Slug)
+	if isNew && exists {
+		msg := "Ein Thema mit diesem Namen gibt es schon."
+		return nil, &wiki.Error{Code: wiki.ECONFLICT, Message: msg, Fields: map[string]string{"name": msg}}
+	}
+	if !isNew && !exists {
+		return nil, wiki.Errorf(wiki.ENOTFOUND, "Dieses Thema gibt es nicht.")
+	}
+	if err := a.stores.Topics.PutTopic(ctx, &t); err != nil {
+		return nil, err
+	}
+	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
+		return nil, err
+	}
+	if !isNew && old.Name != t.Name {
+		if err := a.reindexWhere(ctx, func(e *wiki.Entry) bool { return slices.Contains(e.Topics, t.Slug) }); err != nil {
+			return nil, err
+		}
+	}
+	a.audit(ctx, v, map[bool]string{true: "topic.created", false: "topic.changed"}[isNew], t.Slug, t.Name)
+	return &t, nil
+}
+
+// MergeTopics moves every entry of topic from to topic into (a new revision each) and
+// deletes from. Only coordinators.
+func (a *App) MergeTopics(ctx context.Context, v auth.Viewer, from, into string) (int, error) {
+	if err := auth.Require(v, auth.ManageCatalog, nil); err != nil {
+		return 0, err
+	}
+	src, ok1 := a.cat.topic(from)
+	dst, ok2 := a.cat.topic(into)
+	if !ok1 || !ok2 {
+		return 0, wiki.Errorf(wiki.ENOTFOUND, "Dieses Thema gibt es nicht.")
+	}
+	if from == into {
+		return 0, wiki.Errorf(wiki.EINVALID, "Ein Thema lässt sich nicht mit sich selbst zusammenführen.")
+	}
+	var affected []*wiki.Entry
+	err := a.stores.Entries.ScanEntries(ctx, func(e *wiki.Entry) error {
+		if slices.Contains(e.Topics, from) {
+			affected = append(affected, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	comment := fmt.Sprintf("Thema „%s“ in „%s“ zusammengeführt", src.Name, dst.Name)
+	for _, cur := range affected {
+		e := cur.Clone()
+		var topics []string
+		for _, t := range e.Topics {
+			if t == from {
+				t = into
+			}
+			if !slices.Contains(topics, t) {
+				topics = append(topics, t)
+			}
+		}
+		e.Topics = topics
+		if _, err := a.saveVersion(ctx, v, cur, e, comment); err != nil {
+			return 0, fmt.Errorf("merge topics: entry %s: %w", cur.Slug, err)
+		}
+	}
+	if err := a.stores.Topics.DeleteTopic(ctx, from); err != nil {
+		return 0, err
+	}
+	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
+		return 0, err
+	}
+	a.audit(ctx, v, "topic.merged", into, comment)
+	return len(affected), nil
+}
+
+// reindexWhere indexes again the entries for which match holds (after a rename).
+func (a *App) reindexWhere(ctx context.Context, match func(*wiki.Entry) bool) error {
+	var ids []string
+	err := a.stores.Entries.ScanEntries(ctx, func(e *wiki.Entry) error {
+		if match(e) {
+			ids = append(ids, e.ID)
+		}
+		return nil
+	})
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	var seq uint64
+	if a.feed != nil {
+		seq = a.feed.Seq()
+	}
+	a.indexMu.Lock()
+	defer a.indexMu.Unlock()
+	a.indexEntries(ctx, seq, ids...)
+	return nil
+}

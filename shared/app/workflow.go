@@ -1,0 +1,228 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/mail"
+	"github.com/ikone-ds/wissensnetz/shared/search"
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// Move moves an entry through the workflow: submit, publish, request changes (comment
+// required), archive, restore, withdraw. version is the version the person decided on (0:
+// the current one); if the entry changed since, it returns ECONFLICT. Every move is a
+// revision and an audit event, and the submitter hears of decisions by mail.
+func (a *App) Move(ctx context.Context, v auth.Viewer, slug string, version int, to wiki.State, comment string) (*wiki.Entry, error) {
+	cur, err := a.Entry(ctx, v, slug)
+	if err != nil {
+		return nil, err
+	}
+	if version != 0 && version != cur.Version {
+		return nil, wiki.Errorf(wiki.ECONFLICT, "Der Eintrag wurde inzwischen geändert. Bitte sehen Sie sich die neue Fassung an und entscheiden Sie dann.")
+	}
+	if !to.Valid() {
+		return nil, wiki.Errorf(wiki.EINVALID, "Unbekannter Bearbeitungsstand %q.", to)
+	}
+	if !wiki.CanMove(cur.State, to) {
+		return nil, wiki.Errorf(wiki.ECONFLICT, "Ein Eintrag im Stand „%s“ kann nicht nach „%s“ wechseln.", cur.State.Label(), to.Label())
+	}
+	if !auth.CanMove(v, cur, to) {
+		return nil, auth.Require(v, auth.Review, nil)
+	}
+	comment = strings.TrimSpace(comment)
+	if to == wiki.StateChangesRequested && comment == "" {
+		msg := "Bitte schreiben Sie dazu, was überarbeitet werden soll."
+		return nil, &wiki.Error{Code: wiki.EINVALID, Message: msg, Fields: map[string]string{"comment": msg}}
+	}
+	if err := wiki.ValidateRevisionNote(v.User.Name, comment); err != nil {
+		return nil, err
+	}
+	e := cur.Clone()
+	e.State, e.StateComment = to, comment
+	if to == wiki.StateSubmitted {
+		e.SubmittedBy = v.User.ID
+	}
+	if to != wiki.StatePublished {
+		e.Featured = false
+	}
+	note := wiki.ActionLabel(cur.State, to)
+	if comment != "" {
+		note += ": " + comment
+	}
+	saved, err := a.saveVersion(ctx, v, cur, e, clip(note, wiki.MaxCommentLen))
+	if err != nil {
+		return nil, err
+	}
+	a.audit(ctx, v, "entry."+string(to), saved.Slug, comment)
+	switch to {
+	case wiki.StateSubmitted:
+		a.notifyCoordinators(ctx, saved)
+	case wiki.StatePublished, wiki.StateChangesRequested, wiki.StateArchived:
+		a.notifySubmitter(ctx, v, saved)
+	}
+	return saved, nil
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// notifyCoordinators tells every coordinator that an entry waits for review.
+func (a *App) notifyCoordinators(ctx context.Context, e *wiki.Entry) {
+	users, err := a.stores.Users.Users(ctx)
+	if err != nil {
+		a.log.Error("notify coordinators", "err", err)
+		return
+	}
+	for _, u := range users {
+		if u.Role == wiki.RoleCoordinator && !u.Disabled {
+			a.send(ctx, mail.Message{To: u.Email, Subject: "Zur Prüfung: " + e.Title,
+				Body: fmt.Sprintf("Guten Tag %s,\n\n%s (%s) hat einen Eintrag zur Prüfung eingereicht:\n\n%s\n%s/eintraege/%s\n\nAlle offenen Einträge: %s/koordination/pruefung\n", u.Name, e.UpdatedBy, a.cat.MunicipalityName(e.Municipality), e.Title, a.baseURL, e.Slug, a.baseURL)})
+		}
+	}
+}
+
+// notifySubmitter tells who submitted an entry what the coordination decided.
+func (a *App) notifySubmitter(ctx context.Context, v auth.Viewer, e *wiki.Entry) {
+	if e.SubmittedBy == "" || e.SubmittedBy == v.User.ID {
+		return
+	}
+	u, err := a.stores.Users.User(ctx, e.SubmittedBy)
+	if err != nil || u.Disabled {
+		return
+	}
+	body := fmt.Sprintf("Guten Tag %s,\n\nIhr Eintrag „%s“ ist jetzt: %s.\n", u.Name, e.Title, e.State.Label())
+	if e.StateComment != "" {
+		body += "\nAnmerkung der Koordination (" + v.User.Name + "):\n" + e.StateComment + "\n"
+	}
+	body += fmt.Sprintf("\n%s/eintraege/%s\n\nIhre Koordinierungsstelle\n", a.baseURL, e.Slug)
+	a.send(ctx, mail.Message{To: u.Email, Subject: e.State.Label() + ": " + e.Title, Body: body})
+}
+
+// SetFeatured shows a published entry on the start page, or stops doing so.
+func (a *App) SetFeatured(ctx context.Context, v auth.Viewer, slug string, version int, featured bool) (*wiki.Entry, error) {
+	cur, err := a.Entry(ctx, v, slug)
+	if err != nil {
+		return nil, err
+	}
+	if err := auth.Require(v, auth.FeatureEntry, cur); err != nil {
+		return nil, err
+	}
+	if version != 0 && version != cur.Version {
+		return nil, conflict()
+	}
+	if featured && cur.State != wiki.StatePublished {
+		return nil, wiki.Errorf(wiki.EINVALID, "Nur veröffentlichte Einträge können hervorgehoben werden.")
+	}
+	if cur.Featured == featured {
+		return cur, nil
+	}
+	e := cur.Clone()
+	e.Featured = featured
+	comment := "Auf der Startseite hervorgehoben"
+	if !featured {
+		comment = "Nicht mehr auf der Startseite hervorgehoben"
+	}
+	saved, err := a.saveVersion(ctx, v, cur, e, comment)
+	if err == nil {
+		a.audit(ctx, v, map[bool]string{true: "entry.featured", false: "entry.unfeatured"}[featured], saved.Slug, "")
+	}
+	return saved, err
+}
+
+// MarkChecked marks the current version of an entry as checked by the coordination, which
+// takes it off "Letzte Änderungen". version is the version that was checked.
+func (a *App) MarkChecked(ctx context.Context, v auth.Viewer, slug string, version int) (*wiki.Entry, error) {
+	if err := auth.Require(v, auth.Review, nil); err != nil {
+		return nil, err
+	}
+	cur, err := a.Entry(ctx, v, slug)
+	if err != nil {
+		return nil, err
+	}
+	if version != cur.Version {
+		return nil, wiki.Errorf(wiki.ECONFLICT, "Der Eintrag wurde seit Ihrer Prüfung noch einmal geändert. Bitte prüfen Sie die neue Fassung.")
+	}
+	if cur.PatrolledVersion >= cur.Version {
+		return cur, nil
+	}
+	e := cur.Clone()
+	saved, err := a.saveVersion(ctx, v, cur, e, fmt.Sprintf("Geprüft (Änderungen seit Version %d)", max(cur.PatrolledVersion, 1)))
+	if err == nil {
+		a.audit(ctx, v, "entry.checked", saved.Slug, fmt.Sprintf("Version %d", version))
+	}
+	return saved, err
+}
+
+// ReviewFilter narrows the review queue.
+type ReviewFilter struct {
+	Topic        string // slug
+	Municipality string // AGS
+	Page         int
+}
+
+// ReviewQueue returns the submitted entries, oldest first. Only coordinators.
+func (a *App) ReviewQueue(ctx context.Context, v auth.Viewer, f ReviewFilter) (*search.Result, error) {
+	if err := auth.Require(v, auth.Review, nil); err != nil {
+		return nil, err
+	}
+	return a.index.Search(ctx, search.Query{States: []string{string(wiki.StateSubmitted)}, Topic: f.Topic, Municipality: f.Municipality, Sort: "oldest", Page: f.Page, PerPage: 20})
+}
+
+// Change is an entry edited since a coordinator last checked it, with what changed.
+type Change struct {
+	*Comparison
+}
+
+// RecentChanges returns published entries edited since they were last checked, newest
+// first, each with its changes since then. Only coordinators.
+func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]Change, uint64, error) {
+	if err := auth.Require(v, auth.Review, nil); err != nil {
+		return nil, 0, err
+	}
+	res, err := a.index.Search(ctx, search.Query{NeedsCheck: true, Sort: "newest", Page: page, PerPage: 20})
+	if err != nil {
+		return nil, 0, err
+	}
+	var out []Change
+	for _, h := range res.Hits {
+		e, err := a.stores.Entries.Entry(ctx, h.ID)
+		if err != nil {
+			return nil, 0, err
+		}
+		if e.PatrolledVersion >= e.Version {
+			continue // checked in the meantime
+		}
+		c, err := a.compare(ctx, e, max(e.PatrolledVersion, 1), e.Version)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, Change{c})
+	}
+	return out, res.Total, nil
+}
+
+// Search runs a search restricted to what v may see: published entries (and archived ones
+// when asked for) and, for visitors, only public ones — in hits and in facet counts.
+func (a *App) Search(ctx context.Context, v auth.Viewer, q search.Query, withArchived bool) (*search.Result, error) {
+	scope := auth.ListScope(v, withArchived)
+	q.States, q.Visibilities, q.NeedsCheck = scope.States, scope.Visibilities, false
+	return a.index.Search(ctx, q)
+}
+
+// MunicipalityEntries lists a municipality's entries, newest first: what v may see in
+// lists, and for its own members and coordinators also drafts and entries in review.
+func (a *App) MunicipalityEntries(ctx context.Context, v auth.Viewer, ags string, page, perPage int) (*search.Result, error) {
+	q := search.Query{Municipality: ags, Sort: "newest", Page: page, PerPage: perPage}
+	if v.IsCoordinator() || (v.IsMember() && v.Municipality() == ags) {
+		return a.index.Search(ctx, q) // every state: Can(ReadEntry) holds for all of them
+	}
+	return a.Search(ctx, v, q, false)
+}

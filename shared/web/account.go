@@ -1,0 +1,135 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// loginPage is the data of the sign-in page.
+type loginPage struct {
+	Demo    []app.NewUser // demo accounts of a local installation
+	Email   string
+	Next    string
+	Message string
+	Errors  map[string]string
+	Notice  string
+}
+
+// safeNext returns a local address to continue at after signing in, "/" for anything
+// that could lead elsewhere.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	p := &loginPage{Next: safeNext(r.URL.Query().Get("weiter")), Demo: s.app.DemoLogins()}
+	if r.URL.Query().Get("abgemeldet") == "1" {
+		p.Notice = T("login.loggedout")
+	}
+	s.render(w, r, http.StatusOK, "login", view{Title: T("login.title"), Nav: "login", Data: p})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	p := &loginPage{Email: r.PostFormValue("email"), Next: safeNext(r.PostFormValue("weiter")), Demo: s.app.DemoLogins()}
+	secret, _, err := s.app.Login(r.Context(), p.Email, r.PostFormValue("password"), clientAddr(r))
+	if err != nil {
+		if code := wiki.ErrorCode(err); code != wiki.EUNAUTHORIZED && code != wiki.ETOOMANY {
+			s.renderError(w, r, err)
+			return
+		}
+		p.Message = wiki.ErrorMessage(err)
+		s.render(w, r, errorStatus(err), "login", view{Title: "Fehler: " + T("login.title"), Nav: "login", Data: p})
+		return
+	}
+	setCookie(w, r, sessionCookie, secret, int(app.SessionAbsolute.Seconds()))
+	clearCookie(w, r, formCookie)
+	http.Redirect(w, r, p.Next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.app.Logout(r.Context(), c.Value); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	clearCookie(w, r, sessionCookie)
+	http.Redirect(w, r, "/anmelden?abgemeldet=1", http.StatusSeeOther)
+}
+
+// passwordPage is the data of the pages to request and to set a password.
+type passwordPage struct {
+	Email   string
+	User    *wiki.User
+	Sent    bool
+	Message string
+	Errors  map[string]string
+}
+
+func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "password_forgot", view{Title: T("forgot.title"), Data: &passwordPage{}})
+}
+
+func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
+	p := &passwordPage{Email: r.PostFormValue("email")}
+	if err := s.app.RequestPasswordReset(r.Context(), p.Email, clientAddr(r)); err != nil {
+		if wiki.ErrorCode(err) != wiki.ETOOMANY {
+			s.renderError(w, r, err)
+			return
+		}
+		p.Message = wiki.ErrorMessage(err)
+		s.render(w, r, errorStatus(err), "password_forgot", view{Title: T("forgot.title"), Data: p})
+		return
+	}
+	p.Sent = true
+	s.render(w, r, http.StatusOK, "password_forgot", view{Title: T("forgot.title"), Data: p})
+}
+
+func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) {
+	u, err := s.app.PasswordLink(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	s.render(w, r, http.StatusOK, "password_set", view{Title: T("setpw.title"), Data: &passwordPage{User: u}})
+}
+
+func (s *Server) passwordSet(w http.ResponseWriter, r *http.Request) {
+	pw, again := r.PostFormValue("password"), r.PostFormValue("password2")
+	token := r.PathValue("token")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	if pw != again {
+		u, err := s.app.PasswordLink(r.Context(), token)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		msg := T("setpw.mismatch")
+		s.render(w, r, http.StatusBadRequest, "password_set", view{Title: "Fehler: " + T("setpw.title"), Data: &passwordPage{User: u, Message: msg, Errors: map[string]string{"password2": msg}}})
+		return
+	}
+	secret, _, err := s.app.SetPassword(r.Context(), token, pw)
+	if wiki.ErrorCode(err) == wiki.EINVALID {
+		u, lerr := s.app.PasswordLink(r.Context(), token)
+		if lerr != nil {
+			s.renderError(w, r, lerr)
+			return
+		}
+		s.render(w, r, http.StatusBadRequest, "password_set", view{Title: "Fehler: " + T("setpw.title"), Data: &passwordPage{User: u, Message: wiki.ErrorMessage(err), Errors: wiki.FieldErrors(err)}})
+		return
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	setCookie(w, r, sessionCookie, secret, int(app.SessionAbsolute.Seconds()))
+	clearCookie(w, r, formCookie)
+	http.Redirect(w, r, "/?willkommen=1", http.StatusSeeOther)
+}

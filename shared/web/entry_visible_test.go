@@ -1,0 +1,68 @@
+package web
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// TestRelatedEntries checks that an entry's related entries are shown by title to whoever
+// may read them, and left out for everyone else, on the page and in the API — except for
+// those who may edit the entry, who get the list as stored.
+func TestRelatedEntries(t *testing.T) {
+	ts, a := newTestServer(t)
+	const (
+		slug     = "lorawan-sensornetz-fuer-pegelstaende" // public, of Kaiserslautern
+		public   = "bodenfeuchte-fuer-stadtbaeume"
+		internal = "buergerhaushalt-online"
+	)
+	coord := auth.Viewer{User: &wiki.User{Role: wiki.RoleCoordinator, Name: "Karla Koordination"}}
+	e, err := a.Entry(t.Context(), coord, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Related = []string{public, internal, "gibt-es-nicht"}
+	if _, err := a.UpdateEntry(t.Context(), coord, slug, e, "Verwandte Einträge"); err != nil {
+		t.Fatal(err)
+	}
+	_, owner := apiUser(t, a, "max@beispiel-kommune.de", wiki.RoleMember, "07312000")
+	_, other := apiUser(t, a, "zoe@beispiel-zweibruecken.de", wiki.RoleMember, "07320000")
+	member := newClient(t, ts)
+	member.signIn(a, "zora@beispiel-zweibruecken.de", wiki.RoleMember, "07320000")
+
+	tests := []struct {
+		name  string
+		token string
+		want  []string
+	}{
+		{"visitor", "", []string{public}},
+		{"member of another municipality", other, []string{public, internal}},
+		{"member who may edit", owner, []string{public, internal, "gibt-es-nicht"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := callAPI(t, ts, nil, apiRequest{method: "GET", path: "/api/v1/entries/" + slug, token: tt.token})
+			var got wiki.Entry
+			if err := json.Unmarshal([]byte(resp.raw), &got); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.Related, tt.want) {
+				t.Errorf("related = %v, want %v", got.Related, tt.want)
+			}
+		})
+	}
+
+	_, page := get(t, ts, "/eintraege/"+slug)
+	if !strings.Contains(page, `<a href="/eintraege/`+public+`">Bodenfeuchte für Stadtbäume</a>`) || strings.Contains(page, `href="/eintraege/gibt-es-nicht"`) ||
+		strings.Contains(page, "Bürgerhaushalt online") {
+		t.Error("visitor's page: want the public related entry by title, and neither the internal nor the missing one")
+	}
+	_, page = member.get("/eintraege/" + slug)
+	if !strings.Contains(page, `<a href="/eintraege/`+internal+`">Bürgerhaushalt online</a>`) {
+		t.Error("member's page lacks the internal related entry")
+	}
+}

@@ -1,0 +1,135 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/ikone-ds/wissensnetz/shared/store"
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// profilePage is the data of the profile page: the account, the password form and the
+// API tokens.
+type profilePage struct {
+	User         *wiki.User
+	Municipality *wiki.Municipality
+	Tokens       []store.Token
+	Errors       map[string]string // at the fields of the password form
+	Message      string
+	Notice       string
+}
+
+// tokenPage shows a new API token's secret, the only time it is shown.
+type tokenPage struct {
+	Name   string
+	Secret string
+}
+
+// passwordChange is the password form of the profile page.
+type passwordChange struct {
+	Current, New, Repeat string
+}
+
+// parsePasswordChange reads the password form (the guard has parsed the body).
+func parsePasswordChange(r *http.Request) passwordChange {
+	return passwordChange{Current: r.PostFormValue("current"), New: r.PostFormValue("password"), Repeat: r.PostFormValue("password2")}
+}
+
+// errSignInNeeded is the answer to posts that only signed-in people may make.
+var errSignInNeeded = &wiki.Error{Code: wiki.EUNAUTHORIZED, Message: T("error.signin")}
+
+// profileNotices are the confirmations the profile page shows after a redirect.
+var profileNotices = map[string]string{
+	"passwort":   "profile.password.changed",
+	"widerrufen": "profile.token.revoked",
+}
+
+func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
+	if !requireSignIn(w, r) {
+		return
+	}
+	p := &profilePage{}
+	if key, ok := profileNotices[r.URL.Query().Get("gespeichert")]; ok {
+		p.Notice = T(key)
+	}
+	s.renderProfile(w, r, http.StatusOK, p)
+}
+
+// renderProfile fills in the account and its tokens and shows the profile page.
+func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, p *profilePage) {
+	v := viewerOf(r)
+	tokens, err := s.app.APITokens(r.Context(), v)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p.User, p.Tokens = v.User, tokens
+	if m, err := s.app.Municipality(v.Municipality()); err == nil {
+		p.Municipality = &m
+	}
+	title := T("profile.title")
+	if p.Errors != nil || p.Message != "" {
+		title = T("error.title") + ": " + title
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, "profile", view{Title: title, Nav: "profile", Data: p})
+}
+
+func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
+	v := viewerOf(r)
+	if !v.SignedIn() {
+		s.renderError(w, r, errSignInNeeded)
+		return
+	}
+	f := parsePasswordChange(r)
+	if f.New != f.Repeat {
+		msg := T("setpw.mismatch")
+		s.renderProfile(w, r, http.StatusBadRequest, &profilePage{Message: msg, Errors: map[string]string{"password2": msg}})
+		return
+	}
+	if err := s.app.ChangePassword(r.Context(), v, f.Current, f.New); err != nil {
+		if wiki.ErrorCode(err) != wiki.EINVALID {
+			s.renderError(w, r, err)
+			return
+		}
+		s.renderProfile(w, r, http.StatusBadRequest, &profilePage{Message: wiki.ErrorMessage(err), Errors: wiki.FieldErrors(err)})
+		return
+	}
+	http.Redirect(w, r, "/profil?gespeichert=passwort", http.StatusSeeOther)
+}
+
+func (s *Server) profileTokenCreate(w http.ResponseWriter, r *http.Request) {
+	name := r.PostFormValue("name")
+	secret, err := s.app.CreateAPIToken(r.Context(), viewerOf(r), name)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if name == "" {
+		name = T("profile.token.defaultname")
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	s.render(w, r, http.StatusOK, "profile_token", view{Title: T("token.title"), Nav: "profile", Data: &tokenPage{Name: name, Secret: secret}})
+}
+
+func (s *Server) profileTokenRevoke(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.RevokeAPIToken(r.Context(), viewerOf(r), r.PostFormValue("token")); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/profil?gespeichert=widerrufen", http.StatusSeeOther)
+}
+
+func (s *Server) profileLogoutEverywhere(w http.ResponseWriter, r *http.Request) {
+	v := viewerOf(r)
+	if !v.SignedIn() {
+		s.renderError(w, r, errSignInNeeded)
+		return
+	}
+	if err := s.app.LogoutEverywhere(r.Context(), v); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	clearCookie(w, r, sessionCookie)
+	http.Redirect(w, r, "/anmelden?abgemeldet=1", http.StatusSeeOther)
+}
