@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of Wissensnetz: go vet, the Go tests with the race detector, a short fuzz
-# run of every Fuzz target from its seed corpus, and the browser tests (infra/e2e).
-# Installs what the tests need when it is missing (Debian's chromium, the npm packages of
-# infra/e2e). Run it from anywhere:
+# Runs every test of Wissensnetz: go vet, the Lambda builds (arm64 and amd64), the Go tests
+# with the race detector, a short fuzz run of every Fuzz target from its seed corpus, and the
+# browser tests (infra/e2e). Installs what the tests need when it is missing (Debian's
+# chromium, the npm packages of infra/e2e, aws-lambda-rie). Run it from anywhere:
 #
 #   bash infra/test.sh
 #
@@ -11,8 +11,8 @@
 #                      (exports WISSENSNETZ_REQUIRE_STANDINS=1)
 #   FUZZTIME=5s        how long each Fuzz target runs
 #
-# Ends with "N passed, M failed" (N counts Go packages, fuzz targets and browser tests)
-# and a non-zero exit status if anything failed.
+# Ends with "N passed, M failed" (N counts Lambda builds, the template lint, Go packages,
+# fuzz targets and browser tests) and a non-zero exit status if anything failed.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -78,6 +78,32 @@ step "npm packages for the browser tests (infra/e2e)"
 	npm ci --no-audit --no-fund --loglevel=error
 ) || die "npm ci in infra/e2e failed"
 
+# --- stand-ins for AWS -------------------------------------------------------------------
+
+step "stand-ins for AWS (dynalite, versitygw: infra/standins.sh)"
+if standins=$(bash infra/standins.sh); then
+	eval "$standins"
+	trap 'bash infra/standins.sh stop; rm -rf "$LOG"' EXIT
+elif [[ "${CI:-}" == "true" ]]; then
+	die "could not start the stand-ins for AWS"
+else
+	echo "warning: stand-ins for AWS not started; their tests will be skipped" >&2
+fi
+
+# --- Lambda Runtime Interface Emulator (infra/lambda) ------------------------------------
+
+# The RIE test (infra/lambda) runs the web function's bootstrap under the emulator.
+RIE_MODULE=github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@v0.0.0-20261030222936-bef5c4ba774d
+GOBIN_DIR=$(go env GOBIN)
+GOBIN_DIR=${GOBIN_DIR:-$(go env GOPATH)/bin}
+if ! command -v aws-lambda-rie >/dev/null && [[ ! -x $GOBIN_DIR/aws-lambda-rie ]]; then
+	step "installing aws-lambda-rie (go install)"
+	if ! (cd "$LOG" && GOFLAGS= go install "$RIE_MODULE"); then
+		[[ "${CI:-}" != "true" ]] || die "could not install aws-lambda-rie"
+		echo "warning: aws-lambda-rie not installed; the RIE test will be skipped" >&2
+	fi
+fi
+
 # --- go vet ------------------------------------------------------------------------------
 
 step "go vet ./..."
@@ -86,6 +112,41 @@ if go vet ./...; then
 	echo "go vet: ok ($(elapsed $t0))"
 else
 	fail "go vet"
+fi
+
+# --- Lambda builds -----------------------------------------------------------------------
+
+# Every function as Lambda runs it, for arm64 (deployed) and amd64; the web bootstrap for
+# this machine is handed to the RIE test. Go's build cache keeps this short after a first run.
+step "Lambda builds (infra/lambda/build.sh: arm64, amd64)"
+t0=$SECONDS
+for arch in arm64 amd64; do
+	if OUT="$LOG/lambda-$arch" ARCH=$arch bash infra/lambda/build.sh; then
+		passed=$((passed + 1))
+	else
+		fail "Lambda build ($arch)"
+	fi
+done
+if [[ -x "$LOG/lambda-$(go env GOARCH)/web/bootstrap" ]]; then
+	export WISSENSNETZ_TEST_WEB_BOOTSTRAP="$LOG/lambda-$(go env GOARCH)/web/bootstrap"
+fi
+echo "Lambda builds: $(elapsed $t0)"
+
+# --- template.yaml -----------------------------------------------------------------------
+
+# AWS's CloudFormation linter (Python package cfn-lint; it applies the SAM transform and
+# finds, e.g., circular dependencies) where the machine has it; infra/deploy's Go test
+# checks the template against the code either way.
+if command -v cfn-lint >/dev/null; then
+	step "cfn-lint template.yaml"
+	if cfn-lint template.yaml; then
+		passed=$((passed + 1))
+		echo "cfn-lint: ok"
+	else
+		fail "cfn-lint template.yaml"
+	fi
+else
+	echo "warning: cfn-lint not installed; template.yaml is checked by infra/deploy only" >&2
 fi
 
 # --- go test -----------------------------------------------------------------------------

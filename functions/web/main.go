@@ -58,7 +58,7 @@ func env(key, def string) string {
 
 func run() error {
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
-		return fmt.Errorf("running inside AWS Lambda needs the AWS stores, which this build does not wire yet")
+		return runLambda()
 	}
 	cfg := readConfig()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))

@@ -73,7 +73,7 @@ func (a *App) createEntry(ctx context.Context, in *wiki.Entry, note Note) (*wiki
 		if err != nil {
 			return nil, err
 		}
-		a.written(ctx, e.ID)
+		a.written(ctx, e)
 		return e, nil
 	}
 	return nil, &wiki.Error{Code: wiki.ECONFLICT, Message: "Für diesen Titel gibt es schon sehr viele Einträge. Bitte wählen Sie einen genaueren Titel.",
@@ -140,7 +140,7 @@ func (a *App) saveVersion(ctx context.Context, v auth.Viewer, cur, e *wiki.Entry
 	if err := a.stores.Entries.UpdateEntry(ctx, e, revisionOf(e, Note{Author: v.User.Name, Comment: comment})); err != nil {
 		return nil, err
 	}
-	a.written(ctx, e.ID)
+	a.written(ctx, e)
 	return e, nil
 }
 

@@ -21,10 +21,19 @@ func (a *App) indexChange(ctx context.Context, c store.Change) {
 	a.indexEntries(ctx, c.Seq, c.EntryID)
 }
 
-// written is called after every entry write of the App.
-func (a *App) written(ctx context.Context, id string) {
-	if a.indexOnWrite {
-		a.indexChange(ctx, store.Change{EntryID: id})
+// written is called after every entry write of the App with the entry as written.
+func (a *App) written(ctx context.Context, e *wiki.Entry) {
+	if !a.indexOnWrite {
+		return
+	}
+	a.indexMu.Lock()
+	defer a.indexMu.Unlock()
+	if a.pending != nil {
+		a.pending[e.ID] = true
+		return
+	}
+	if err := a.index.Apply(ctx, search.Batch{Put: []search.Document{search.NewDocument(e, &a.cat)}}); err != nil {
+		a.log.Error("index written entry", "entry", e.ID, "err", err)
 	}
 }
 

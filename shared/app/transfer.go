@@ -119,7 +119,7 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 		switch {
 		case rec.Entry != nil && len(rec.Revisions) > 0:
 			if err = a.stores.Entries.RestoreEntry(ctx, rec.Entry, rec.Revisions); err == nil {
-				a.written(ctx, rec.Entry.ID)
+				a.written(ctx, rec.Entry)
 			}
 		case rec.Entry != nil:
 			_, err = a.createEntry(ctx, rec.Entry, Note{Author: author, Comment: "Import"})

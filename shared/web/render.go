@@ -130,24 +130,31 @@ func germanMonth(s string) string {
 }
 
 func parsePages() (*pages, error) {
+	partials, err := fs.Glob(templateFS, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	// The layout and the partials are parsed once; each page clones them and adds its own
+	// "content".
+	base, err := template.New("layout.html").Funcs(templateFuncs()).ParseFS(templateFS, append([]string{"templates/layout.html"}, partials...)...)
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, name := range names {
-		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
-		if base == "layout" || strings.HasPrefix(base, "_") {
+		page := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if page == "layout" || strings.HasPrefix(page, "_") {
 			continue
 		}
-		files := []string{"templates/layout.html", name}
-		partials, _ := fs.Glob(templateFS, "templates/_*.html")
-		files = append(files, partials...)
-		t, err := template.New("layout.html").Funcs(templateFuncs()).ParseFS(templateFS, files...)
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, name)
 		if err != nil {
 			return nil, fmt.Errorf("web: parse %s: %w", name, err)
 		}
-		p.sets[base] = t
+		p.sets[page] = t
 	}
 	return p, nil
 }

@@ -1,0 +1,167 @@
+package deploy
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// goSource is one non-test Go file of a folder.
+type goSource struct {
+	path string
+	text string
+	file *ast.File
+}
+
+// goSources parses the non-test Go files of dir.
+func goSources(t *testing.T, dir string) []goSource {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []goSource
+	fset := token.NewFileSet()
+	for _, p := range paths {
+		if strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		text, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := parser.ParseFile(fset, p, text, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, goSource{path: p, text: string(text), file: f})
+	}
+	if len(list) == 0 {
+		t.Fatalf("%s has no Go files", dir)
+	}
+	return list
+}
+
+// TestFunctions checks that every function of the template is a main package under
+// functions/, built by SAM's Go builder for provided.al2023 on arm64, and that every
+// folder under functions/ is deployed.
+func TestFunctions(t *testing.T) {
+	s := loadTemplate(t, nil)
+	var deployed []string
+	for _, fn := range s.functions(t) {
+		deployed = append(deployed, fn.name)
+		t.Run(fn.name, func(t *testing.T) {
+			for _, src := range goSources(t, fn.dir) {
+				if got := src.file.Name.Name; got != "main" {
+					t.Errorf("%s: package %s, want main", src.path, got)
+				}
+			}
+			f, err := s.GetServerlessFunctionWithName(fn.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Runtime == nil || *f.Runtime != "provided.al2023" {
+				t.Errorf("Runtime = %s, want provided.al2023", describe(f.Runtime))
+			}
+			if f.Handler == nil || *f.Handler != "bootstrap" {
+				t.Errorf("Handler = %s, want bootstrap", describe(f.Handler))
+			}
+			if !slices.Equal(f.Architectures, []string{"arm64"}) {
+				t.Errorf("Architectures = %q, want [arm64]", f.Architectures)
+			}
+			if got := f.AWSCloudFormationMetadata["BuildMethod"]; got != "go1.x" {
+				t.Errorf("Metadata.BuildMethod = %v, want go1.x", got)
+			}
+			if f.MemorySize == nil || f.Timeout == nil {
+				t.Errorf("MemorySize and Timeout must be set")
+			}
+		})
+	}
+	entries, err := os.ReadDir(filepath.Join(repoRoot, "functions"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var folders []string
+	for _, e := range entries {
+		if e.IsDir() {
+			folders = append(folders, e.Name())
+		}
+	}
+	if !slices.Equal(folders, deployed) {
+		t.Errorf("folders under functions/ = %q, functions in the template = %q", folders, deployed)
+	}
+}
+
+// notDeployed are environment variables the functions read that the template must not
+// set, and why.
+var notDeployed = map[string]string{
+	"AWS_LAMBDA_RUNTIME_API":        "set by Lambda itself",
+	"WISSENSNETZ_ADDR":              "local mode only",
+	"WISSENSNETZ_DATA_DIR":          "local mode only",
+	"WISSENSNETZ_DEMO":              "local mode only",
+	"WISSENSNETZ_DYNAMODB_ENDPOINT": "for tests against stand-ins only",
+	"WISSENSNETZ_S3_ENDPOINT":       "for tests against stand-ins only",
+}
+
+// envRead finds the variables a function's code reads: os.Getenv("…"), os.LookupEnv("…")
+// and the env("…", default) helper of functions/web.
+var envRead = regexp.MustCompile(`\b(?:os\.Getenv|os\.LookupEnv|env)\(\s*"([A-Za-z_][A-Za-z0-9_]*)"`)
+
+// TestEnvironment checks that every environment variable a function's configuration
+// reads is set in the template, and that the template sets nothing the code does not read.
+func TestEnvironment(t *testing.T) {
+	s := loadTemplate(t, nil)
+	table := s.resourceOfType(t, "AWS::DynamoDB::Table")
+	bucket := s.resourceOfType(t, "AWS::S3::Bucket")
+	for _, fn := range s.functions(t) {
+		t.Run(fn.name, func(t *testing.T) {
+			read := make(map[string]bool)
+			for _, src := range goSources(t, fn.dir) {
+				for _, m := range envRead.FindAllStringSubmatch(src.text, -1) {
+					read[m[1]] = true
+				}
+			}
+			f, _ := s.GetServerlessFunctionWithName(fn.id)
+			set := map[string]string{}
+			if f.Environment != nil {
+				set = f.Environment.Variables
+			}
+			for name := range read {
+				_, isSet := set[name]
+				switch why, excluded := notDeployed[name]; {
+				case excluded && isSet:
+					t.Errorf("%s is set, but it is %s", name, why)
+				case !excluded && !isSet:
+					t.Errorf("the code reads %s, the template does not set it", name)
+				}
+			}
+			for name, value := range set {
+				if !read[name] {
+					t.Errorf("the template sets %s, the code does not read it", name)
+				}
+				switch name {
+				case "WISSENSNETZ_TABLE":
+					if ref(value) != table {
+						t.Errorf("%s = %s, want Ref %s", name, describe(value), table)
+					}
+				case "WISSENSNETZ_BUCKET":
+					if ref(value) != bucket {
+						t.Errorf("%s = %s, want Ref %s", name, describe(value), bucket)
+					}
+				}
+				if strings.Contains(name, "PASSWORD") {
+					p, ok := s.Parameters[ref(value)]
+					if !ok || p.NoEcho == nil || !*p.NoEcho {
+						t.Errorf("%s = %s, want a Ref to a NoEcho parameter", name, describe(value))
+					}
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,433 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// CreateEntry stores a new entry whose Version is 1 together with its first revision. The
+// revision's EntryID, Version and Entry are taken from e. Returns ECONFLICT if the id or the
+// slug is taken, EINVALID if Version is not 1 or id or slug is empty; then nothing is
+// written. It puts the slug guard, the revision and the entry item, in that order.
+func (s *Store) CreateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revision) error {
+	if e.Version != 1 {
+		return wiki.Errorf(wiki.EINVALID, "Ein neuer Eintrag beginnt mit Version 1, nicht mit Version %d.", e.Version)
+	}
+	if err := checkKeys(e); err != nil {
+		return err
+	}
+	r, err := revisionOf(e, rev)
+	if err != nil {
+		return err
+	}
+	return wrap("create entry "+e.ID, s.insert(ctx, e, []wiki.Revision{*r}))
+}
+
+// RestoreEntry stores an entry with its complete history as it is, for imports. The
+// revisions, in any order, must run from 1 to e.Version. Returns ECONFLICT if the id or slug
+// is taken and EINVALID for an incomplete history or an empty id or slug; then nothing is
+// written. It puts the slug guard, the revisions from the oldest on and the entry item, in
+// that order.
+func (s *Store) RestoreEntry(ctx context.Context, e *wiki.Entry, revs []wiki.Revision) error {
+	if err := checkKeys(e); err != nil {
+		return err
+	}
+	history, err := completeHistory(e, revs)
+	if err != nil {
+		return err
+	}
+	return wrap("restore entry "+e.ID, s.insert(ctx, e, history))
+}
+
+// insert stores a new entry with its history: the slug guard first, then the revisions,
+// the entry item last, which makes the entry visible. If a step fails, it takes back the
+// steps before.
+func (s *Store) insert(ctx context.Context, e *wiki.Entry, history []wiki.Revision) error {
+	u := s.begin()
+	if err := s.claimSlug(ctx, u, e.Slug, e.ID); err != nil {
+		return s.abort(ctx, u, err)
+	}
+	for i := range history {
+		if err := s.putRevision(ctx, u, &history[i]); err != nil {
+			if errors.Is(err, errCondition) {
+				err = errIDTaken()
+			}
+			return s.abort(ctx, u, err)
+		}
+	}
+	it, err := s.entryItem(ctx, u, e)
+	if err != nil {
+		return s.abort(ctx, u, err)
+	}
+	if err := s.putNew(ctx, u, it); err != nil {
+		if errors.Is(err, errCondition) {
+			err = errIDTaken()
+		}
+		return s.abort(ctx, u, fmt.Errorf("put entry: %w", err))
+	}
+	return nil
+}
+
+// UpdateEntry replaces a stored entry by e and adds rev, but only if the stored version is
+// e.Version-1. The revision's EntryID, Version and Entry are taken from e. Returns ENOTFOUND
+// if the entry does not exist, ECONFLICT if someone saved in between and EINVALID if e
+// carries another slug than the stored entry; then nothing is written.
+//
+// The entry item is put first, on the condition that its version is e.Version-1 and its
+// slug e.Slug; that single conditional write decides between concurrent editors. Then the
+// revision is put; if that fails, the previous entry item is put back.
+func (s *Store) UpdateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revision) error {
+	r, err := revisionOf(e, rev)
+	if err != nil {
+		return err
+	}
+	return wrap("update entry "+e.ID, s.update(ctx, e, r))
+}
+
+func (s *Store) update(ctx context.Context, e *wiki.Entry, r *wiki.Revision) error {
+	u := s.begin()
+	it, err := s.entryItem(ctx, u, e)
+	if err != nil {
+		return s.abort(ctx, u, err)
+	}
+	old, err := s.put(ctx, write{
+		item:   it,
+		cond:   "attribute_exists(#pk) AND #version = :prev AND #slug = :slug",
+		names:  map[string]string{"#pk": attrPK, "#version": "version", "#slug": "slug"},
+		values: item{":prev": num(e.Version - 1), ":slug": str(e.Slug)},
+		old:    true,
+	})
+	switch {
+	case errors.Is(err, errCondition):
+		// nil from whyNot: the SDK retried this put after it had succeeded. The item it
+		// replaced is unknown then, and cannot be put back.
+		if err := s.whyNot(ctx, e, old, u.token); err != nil {
+			return s.abort(ctx, u, err)
+		}
+		old = nil
+	case err != nil:
+		return s.abort(ctx, u, fmt.Errorf("put entry: %w", err))
+	default:
+		u.restore = old
+	}
+	if err := s.putRevision(ctx, u, r); err != nil {
+		if errors.Is(err, errCondition) {
+			// The version was just won by this write, so a revision item of it is one left
+			// behind by an interrupted write, which Revisions does not list: replace it.
+			err = s.replaceRevision(ctx, u, r)
+		}
+		if err != nil {
+			return s.abort(ctx, u, fmt.Errorf("put revision %d: %w", r.Version, err))
+		}
+	}
+	// The previous version's blob, if it had one, is no longer pointed to. Should the delete
+	// fail, the blob stays as garbage that nothing reads.
+	if blobKey := text(old, attrBlob); blobKey != "" && s.blobs != nil {
+		_ = s.blobs.DeleteBlob(ctx, blobKey)
+	}
+	return nil
+}
+
+// whyNot returns the error for an update of e whose condition failed, given the stored
+// entry item if DynamoDB returned it. It returns nil if the stored item is the update's own
+// write, which carries token.
+func (s *Store) whyNot(ctx context.Context, e *wiki.Entry, stored item, token string) error {
+	if stored == nil {
+		var err error
+		if stored, err = s.get(ctx, key(entryPK(e.ID), skMeta)); err != nil {
+			return fmt.Errorf("get entry: %w", err)
+		}
+	}
+	switch {
+	case stored == nil:
+		return errEntryNotFound()
+	case text(stored, attrWriter) == token:
+		return nil
+	case number(stored, "version") != e.Version-1:
+		return errStale()
+	case text(stored, "slug") != e.Slug:
+		return errSlugChanged()
+	}
+	return errStale() // changed and changed back in between
+}
+
+// claimSlug puts the guard that reserves slug for the entry id. A guard that an interrupted
+// write left behind is removed first once it is older than the guard timeout.
+func (s *Store) claimSlug(ctx context.Context, u *undo, slug, id string) error {
+	guard := guardItem(slug, id, u.token, s.now())
+	for range 2 {
+		old, err := s.put(ctx, creating(guard))
+		if err == nil || !errors.Is(err, errCondition) {
+			u.items = append(u.items, keyOf(guard)) // also after an error: it may be written
+			return err
+		}
+		if old == nil {
+			if old, err = s.get(ctx, keyOf(guard)); err != nil {
+				return fmt.Errorf("get slug guard %s: %w", slug, err)
+			}
+			if old == nil {
+				continue // removed in between
+			}
+		}
+		if text(old, attrWriter) == u.token { // a retry of a put that had succeeded
+			u.items = append(u.items, keyOf(guard))
+			return nil
+		}
+		abandoned, err := s.abandoned(ctx, old)
+		if err != nil || !abandoned {
+			if err == nil {
+				err = errSlugTaken()
+			}
+			return err
+		}
+		if err := s.deleteIfWrittenBy(ctx, keyOf(old), text(old, attrWriter)); err != nil && !errors.Is(err, errCondition) {
+			return fmt.Errorf("delete abandoned slug guard %s: %w", slug, err)
+		}
+	}
+	return errSlugTaken()
+}
+
+// abandoned reports whether a slug guard was left behind by an interrupted write: it is
+// older than the guard timeout and its entry item does not exist.
+func (s *Store) abandoned(ctx context.Context, guard item) (bool, error) {
+	created, err := time.Parse(time.RFC3339Nano, text(guard, attrGuardCreated))
+	if err != nil || s.now().Sub(created) < s.guardTimeout {
+		return false, nil
+	}
+	e, err := s.get(ctx, key(entryPK(text(guard, attrGuardEntry)), skMeta))
+	if err != nil {
+		return false, fmt.Errorf("get entry of slug guard: %w", err)
+	}
+	return e == nil, nil
+}
+
+// entryItem returns the item of e, with its content moved to the blob store if it is too
+// large.
+func (s *Store) entryItem(ctx context.Context, u *undo, e *wiki.Entry) (item, error) {
+	it, err := entryItem(e, u.token)
+	if err != nil {
+		return nil, err
+	}
+	return s.fit(ctx, u, it, inUTC(e), e.ID, e.Version, listAttributes())
+}
+
+// putRevision stores a revision that must not exist yet. It returns errCondition if it
+// does.
+func (s *Store) putRevision(ctx context.Context, u *undo, r *wiki.Revision) error {
+	it, err := s.revisionItem(ctx, u, r)
+	if err != nil {
+		return err
+	}
+	return s.putNew(ctx, u, it)
+}
+
+// replaceRevision stores a revision over one that exists.
+func (s *Store) replaceRevision(ctx context.Context, u *undo, r *wiki.Revision) error {
+	it, err := s.revisionItem(ctx, u, r)
+	if err != nil {
+		return err
+	}
+	u.items = append(u.items, keyOf(it))
+	_, err = s.put(ctx, write{item: it})
+	return err
+}
+
+func (s *Store) revisionItem(ctx context.Context, u *undo, r *wiki.Revision) (item, error) {
+	it, err := revisionItem(r, u.token)
+	if err != nil {
+		return nil, err
+	}
+	return s.fit(ctx, u, it, revisionInUTC(r), r.EntryID, r.Version, revisionHead())
+}
+
+// Entry returns the entry with the given id. Returns ENOTFOUND.
+func (s *Store) Entry(ctx context.Context, id string) (*wiki.Entry, error) {
+	e, err := s.entry(ctx, id)
+	return e, wrap("get entry "+id, err)
+}
+
+func (s *Store) entry(ctx context.Context, id string) (*wiki.Entry, error) {
+	it, err := s.get(ctx, key(entryPK(id), skMeta))
+	if err != nil {
+		return nil, err
+	}
+	if it == nil {
+		return nil, errEntryNotFound()
+	}
+	return s.decodeEntry(ctx, it)
+}
+
+// EntryBySlug returns the entry with the given slug. Returns ENOTFOUND, also while the
+// entry of a slug guard is being written.
+func (s *Store) EntryBySlug(ctx context.Context, slug string) (*wiki.Entry, error) {
+	guard, err := s.get(ctx, key(slugPK(slug), skGuard))
+	if err != nil {
+		return nil, wrap("get entry by slug "+slug, err)
+	}
+	if guard == nil {
+		return nil, errEntryNotFound()
+	}
+	e, err := s.entry(ctx, text(guard, attrGuardEntry))
+	return e, wrap("get entry by slug "+slug, err)
+}
+
+// Revisions returns the revisions of an entry, newest first. Returns ENOTFOUND if the entry
+// does not exist. One Query reads the revisions and, last, the entry item; revision items
+// newer than the entry, left behind by an interrupted write, are left out.
+func (s *Store) Revisions(ctx context.Context, id string) ([]wiki.Revision, error) {
+	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		KeyConditionExpression:    aws.String("#pk = :pk AND #sk BETWEEN :meta AND :last"),
+		ExpressionAttributeNames:  map[string]string{"#pk": attrPK, "#sk": attrSK},
+		ExpressionAttributeValues: item{":pk": str(entryPK(id)), ":meta": str(skMeta), ":last": str(revLast)},
+		ScanIndexForward:          aws.Bool(false),
+		ConsistentRead:            aws.Bool(true),
+	})
+	var revs []item
+	var meta item
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("list revisions of "+id, err)
+		}
+		for _, it := range page.Items {
+			switch sk := text(it, attrSK); {
+			case sk == skMeta:
+				meta = it
+			case strings.HasPrefix(sk, revPrefix):
+				revs = append(revs, it)
+			}
+		}
+	}
+	if meta == nil {
+		return nil, errEntryNotFound()
+	}
+	version := number(meta, "version")
+	list := make([]wiki.Revision, 0, len(revs))
+	for _, it := range revs {
+		if number(it, "version") > version {
+			continue
+		}
+		var r wiki.Revision
+		if err := s.decode(ctx, it, &r); err != nil {
+			return nil, wrap("list revisions of "+id, err)
+		}
+		list = append(list, r)
+	}
+	return list, nil
+}
+
+// Revision returns one revision of an entry. Returns ENOTFOUND.
+func (s *Store) Revision(ctx context.Context, id string, version int) (*wiki.Revision, error) {
+	if version < 1 {
+		return nil, errRevisionNotFound()
+	}
+	op := fmt.Sprintf("get revision %s/%d", id, version)
+	it, err := s.get(ctx, key(entryPK(id), revisionSK(version)))
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	if it == nil {
+		return nil, errRevisionNotFound()
+	}
+	r := new(wiki.Revision)
+	if err := s.decode(ctx, it, r); err != nil {
+		return nil, wrap(op, err)
+	}
+	return r, nil
+}
+
+// ScanEntries calls fn for every entry in id order and stops at fn's first error, which it
+// returns. It pages through gsi3 and reads each page's entries with one strongly
+// consistent BatchGetItem; fn runs between the calls and may write to the store. An entry
+// created a moment before the scan reaches its id may be missed, as the index lags behind
+// the table.
+func (s *Store) ScanEntries(ctx context.Context, fn func(*wiki.Entry) error) error {
+	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		IndexName:                 aws.String(indexAllEntries),
+		KeyConditionExpression:    aws.String("#pk = :all"),
+		ExpressionAttributeNames:  map[string]string{"#pk": attrGSI3PK},
+		ExpressionAttributeValues: item{":all": str(allEntries)},
+		Limit:                     aws.Int32(scanPage),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return wrap("scan entries", err)
+		}
+		if len(page.Items) == 0 {
+			continue
+		}
+		keys := make([]item, len(page.Items))
+		for i, it := range page.Items {
+			keys[i] = keyOf(it)
+		}
+		items, err := s.batchGet(ctx, keys)
+		if err != nil {
+			return wrap("scan entries", err)
+		}
+		for _, it := range items {
+			e, err := s.decodeEntry(ctx, it)
+			if err != nil {
+				return wrap("scan entries", err)
+			}
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkKeys rejects entries that cannot be stored under their id and slug.
+func checkKeys(e *wiki.Entry) error {
+	if e.ID == "" || e.Slug == "" {
+		return wiki.Errorf(wiki.EINVALID, "Ein Eintrag braucht eine Kennung und eine Kurzadresse.")
+	}
+	return nil
+}
+
+// revisionOf returns rev completed from e: its entry id, version and the entry itself.
+func revisionOf(e *wiki.Entry, rev *wiki.Revision) (*wiki.Revision, error) {
+	if rev == nil {
+		return nil, wiki.Errorf(wiki.EINVALID, "Zu jeder Version gehört eine Angabe, wer sie wann gespeichert hat.")
+	}
+	if (rev.EntryID != "" && rev.EntryID != e.ID) || (rev.Version != 0 && rev.Version != e.Version) {
+		return nil, wiki.Errorf(wiki.EINVALID, "Die Version %d von %s passt nicht zum Eintrag %s in Version %d.", rev.Version, rev.EntryID, e.ID, e.Version)
+	}
+	r := *rev
+	r.EntryID, r.Version, r.Entry = e.ID, e.Version, *e
+	return &r, nil
+}
+
+// completeHistory returns revs sorted by version, checked to run from 1 to e.Version.
+func completeHistory(e *wiki.Entry, revs []wiki.Revision) ([]wiki.Revision, error) {
+	incomplete := func() error {
+		return wiki.Errorf(wiki.EINVALID, "Die Versionsgeschichte von %s ist unvollständig: erwartet sind die Versionen 1 bis %d.", e.ID, e.Version)
+	}
+	if e.Version < 1 || len(revs) != e.Version {
+		return nil, incomplete()
+	}
+	sorted := slices.Clone(revs)
+	slices.SortFunc(sorted, func(a, b wiki.Revision) int { return a.Version - b.Version })
+	for i := range sorted {
+		if sorted[i].Version != i+1 {
+			return nil, incomplete()
+		}
+		if sorted[i].EntryID != "" && sorted[i].EntryID != e.ID {
+			return nil, wiki.Errorf(wiki.EINVALID, "Die Version %d gehört zu %s, nicht zu %s.", i+1, sorted[i].EntryID, e.ID)
+		}
+		sorted[i].EntryID = e.ID
+	}
+	return sorted, nil
+}
