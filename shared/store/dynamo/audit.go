@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"strings"
 	"time"
 
@@ -52,7 +53,7 @@ func (s *Store) appendAudit(ctx context.Context, ev *wiki.AuditEvent, month stri
 	it[attrWriter] = str(w.token)
 	if err := s.putNew(ctx, w, it); err != nil {
 		if errors.Is(err, errCondition) {
-			return errAuditIDTaken()
+			return store.ErrAuditIDTaken()
 		}
 		return fmt.Errorf("put event: %w", err)
 	}

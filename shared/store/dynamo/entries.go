@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"strings"
 	"time"
 
@@ -22,10 +22,10 @@ func (s *Store) CreateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revisi
 	if e.Version != 1 {
 		return wiki.Errorf(wiki.EINVALID, "Ein neuer Eintrag beginnt mit Version 1, nicht mit Version %d.", e.Version)
 	}
-	if err := checkKeys(e); err != nil {
+	if err := store.CheckKeys(e); err != nil {
 		return err
 	}
-	r, err := revisionOf(e, rev)
+	r, err := store.CompleteRevision(e, rev)
 	if err != nil {
 		return err
 	}
@@ -38,10 +38,10 @@ func (s *Store) CreateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revisi
 // written. It puts the slug guard, the revisions from the oldest on and the entry item, in
 // that order.
 func (s *Store) RestoreEntry(ctx context.Context, e *wiki.Entry, revs []wiki.Revision) error {
-	if err := checkKeys(e); err != nil {
+	if err := store.CheckKeys(e); err != nil {
 		return err
 	}
-	history, err := completeHistory(e, revs)
+	history, err := store.CompleteHistory(e, revs)
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *Store) insert(ctx context.Context, e *wiki.Entry, history []wiki.Revisi
 	for i := range history {
 		if err := s.putRevision(ctx, u, &history[i]); err != nil {
 			if errors.Is(err, errCondition) {
-				err = errIDTaken()
+				err = store.ErrIDTaken()
 			}
 			return s.abort(ctx, u, err)
 		}
@@ -70,7 +70,7 @@ func (s *Store) insert(ctx context.Context, e *wiki.Entry, history []wiki.Revisi
 	}
 	if err := s.putNew(ctx, u, it); err != nil {
 		if errors.Is(err, errCondition) {
-			err = errIDTaken()
+			err = store.ErrIDTaken()
 		}
 		return s.abort(ctx, u, fmt.Errorf("put entry: %w", err))
 	}
@@ -86,7 +86,7 @@ func (s *Store) insert(ctx context.Context, e *wiki.Entry, history []wiki.Revisi
 // slug e.Slug; that single conditional write decides between concurrent editors. Then the
 // revision is put; if that fails, the previous entry item is put back.
 func (s *Store) UpdateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revision) error {
-	r, err := revisionOf(e, rev)
+	r, err := store.CompleteRevision(e, rev)
 	if err != nil {
 		return err
 	}
@@ -149,15 +149,15 @@ func (s *Store) whyNot(ctx context.Context, e *wiki.Entry, stored item, token st
 	}
 	switch {
 	case stored == nil:
-		return errEntryNotFound()
+		return store.ErrEntryNotFound()
 	case text(stored, attrWriter) == token:
 		return nil
 	case number(stored, "version") != e.Version-1:
-		return errStale()
+		return store.ErrStale()
 	case text(stored, "slug") != e.Slug:
-		return errSlugChanged()
+		return store.ErrSlugChanged()
 	}
-	return errStale() // changed and changed back in between
+	return store.ErrStale() // changed and changed back in between
 }
 
 // claimSlug puts the guard that reserves slug for the entry id. A guard that an interrupted
@@ -185,7 +185,7 @@ func (s *Store) claimSlug(ctx context.Context, u *undo, slug, id string) error {
 		abandoned, err := s.abandoned(ctx, old)
 		if err != nil || !abandoned {
 			if err == nil {
-				err = errSlugTaken()
+				err = store.ErrSlugTaken()
 			}
 			return err
 		}
@@ -193,7 +193,7 @@ func (s *Store) claimSlug(ctx context.Context, u *undo, slug, id string) error {
 			return fmt.Errorf("delete abandoned slug guard %s: %w", slug, err)
 		}
 	}
-	return errSlugTaken()
+	return store.ErrSlugTaken()
 }
 
 // abandoned reports whether a slug guard was left behind by an interrupted write: it is
@@ -261,7 +261,7 @@ func (s *Store) entry(ctx context.Context, id string) (*wiki.Entry, error) {
 		return nil, err
 	}
 	if it == nil {
-		return nil, errEntryNotFound()
+		return nil, store.ErrEntryNotFound()
 	}
 	return s.decodeEntry(ctx, it)
 }
@@ -274,7 +274,7 @@ func (s *Store) EntryBySlug(ctx context.Context, slug string) (*wiki.Entry, erro
 		return nil, wrap("get entry by slug "+slug, err)
 	}
 	if guard == nil {
-		return nil, errEntryNotFound()
+		return nil, store.ErrEntryNotFound()
 	}
 	e, err := s.entry(ctx, text(guard, attrGuardEntry))
 	return e, wrap("get entry by slug "+slug, err)
@@ -309,7 +309,7 @@ func (s *Store) Revisions(ctx context.Context, id string) ([]wiki.Revision, erro
 		}
 	}
 	if meta == nil {
-		return nil, errEntryNotFound()
+		return nil, store.ErrEntryNotFound()
 	}
 	version := number(meta, "version")
 	list := make([]wiki.Revision, 0, len(revs))
@@ -329,7 +329,7 @@ func (s *Store) Revisions(ctx context.Context, id string) ([]wiki.Revision, erro
 // Revision returns one revision of an entry. Returns ENOTFOUND.
 func (s *Store) Revision(ctx context.Context, id string, version int) (*wiki.Revision, error) {
 	if version < 1 {
-		return nil, errRevisionNotFound()
+		return nil, store.ErrRevisionNotFound()
 	}
 	op := fmt.Sprintf("get revision %s/%d", id, version)
 	it, err := s.get(ctx, key(entryPK(id), revisionSK(version)))
@@ -337,7 +337,7 @@ func (s *Store) Revision(ctx context.Context, id string, version int) (*wiki.Rev
 		return nil, wrap(op, err)
 	}
 	if it == nil {
-		return nil, errRevisionNotFound()
+		return nil, store.ErrRevisionNotFound()
 	}
 	r := new(wiki.Revision)
 	if err := s.decode(ctx, it, r); err != nil {
@@ -387,47 +387,4 @@ func (s *Store) ScanEntries(ctx context.Context, fn func(*wiki.Entry) error) err
 		}
 	}
 	return nil
-}
-
-// checkKeys rejects entries that cannot be stored under their id and slug.
-func checkKeys(e *wiki.Entry) error {
-	if e.ID == "" || e.Slug == "" {
-		return wiki.Errorf(wiki.EINVALID, "Ein Eintrag braucht eine Kennung und eine Kurzadresse.")
-	}
-	return nil
-}
-
-// revisionOf returns rev completed from e: its entry id, version and the entry itself.
-func revisionOf(e *wiki.Entry, rev *wiki.Revision) (*wiki.Revision, error) {
-	if rev == nil {
-		return nil, wiki.Errorf(wiki.EINVALID, "Zu jeder Version gehört eine Angabe, wer sie wann gespeichert hat.")
-	}
-	if (rev.EntryID != "" && rev.EntryID != e.ID) || (rev.Version != 0 && rev.Version != e.Version) {
-		return nil, wiki.Errorf(wiki.EINVALID, "Die Version %d von %s passt nicht zum Eintrag %s in Version %d.", rev.Version, rev.EntryID, e.ID, e.Version)
-	}
-	r := *rev
-	r.EntryID, r.Version, r.Entry = e.ID, e.Version, *e
-	return &r, nil
-}
-
-// completeHistory returns revs sorted by version, checked to run from 1 to e.Version.
-func completeHistory(e *wiki.Entry, revs []wiki.Revision) ([]wiki.Revision, error) {
-	incomplete := func() error {
-		return wiki.Errorf(wiki.EINVALID, "Die Versionsgeschichte von %s ist unvollständig: erwartet sind die Versionen 1 bis %d.", e.ID, e.Version)
-	}
-	if e.Version < 1 || len(revs) != e.Version {
-		return nil, incomplete()
-	}
-	sorted := slices.Clone(revs)
-	slices.SortFunc(sorted, func(a, b wiki.Revision) int { return a.Version - b.Version })
-	for i := range sorted {
-		if sorted[i].Version != i+1 {
-			return nil, incomplete()
-		}
-		if sorted[i].EntryID != "" && sorted[i].EntryID != e.ID {
-			return nil, wiki.Errorf(wiki.EINVALID, "Die Version %d gehört zu %s, nicht zu %s.", i+1, sorted[i].EntryID, e.ID)
-		}
-		sorted[i].EntryID = e.ID
-	}
-	return sorted, nil
 }

@@ -53,14 +53,14 @@ func (s *Store) Session(ctx context.Context, tokenHash string) (*store.Session, 
 		return nil, wrap("get session", err)
 	}
 	if it == nil {
-		return nil, errSessionNotFound()
+		return nil, store.ErrSessionNotFound()
 	}
 	sess := new(store.Session)
 	if err := s.decode(ctx, it, sess); err != nil {
 		return nil, wrap("get session", err)
 	}
 	if expired(sess.ExpiresAt, s.now()) {
-		return nil, errSessionNotFound()
+		return nil, store.ErrSessionNotFound()
 	}
 	return sess, nil
 }

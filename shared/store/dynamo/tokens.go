@@ -62,7 +62,7 @@ func (s *Store) putToken(ctx context.Context, t *store.Token) error {
 			// of deleting it.
 			w.items, w.restore = nil, tokenLinkOf(old)
 		}
-		return s.abort(ctx, w, errTokenTaken())
+		return s.abort(ctx, w, store.ErrTokenTaken())
 	}
 	if err != nil {
 		return s.abort(ctx, w, fmt.Errorf("put token: %w", err))
@@ -83,14 +83,14 @@ func (s *Store) Token(ctx context.Context, hash string) (*store.Token, error) {
 		return nil, wrap("get token", err)
 	}
 	if it == nil {
-		return nil, errTokenNotFound()
+		return nil, store.ErrTokenNotFound()
 	}
 	t, err := s.decodeToken(ctx, it)
 	if err != nil {
 		return nil, wrap("get token", err)
 	}
 	if expired(t.ExpiresAt, s.now()) {
-		return nil, errTokenNotFound()
+		return nil, store.ErrTokenNotFound()
 	}
 	return t, nil
 }
@@ -106,7 +106,7 @@ func (s *Store) ConsumeToken(ctx context.Context, hash string) (*store.Token, er
 		names: map[string]string{"#pk": attrPK},
 	})
 	if errors.Is(err, errCondition) || (err == nil && old == nil) {
-		return nil, errTokenNotFound()
+		return nil, store.ErrTokenNotFound()
 	}
 	if err != nil {
 		return nil, wrap("consume token", err)
@@ -118,7 +118,7 @@ func (s *Store) ConsumeToken(ctx context.Context, hash string) (*store.Token, er
 	// Should the link's delete fail, it points to nothing; UserTokens skips it.
 	_, _ = s.remove(ctx, removal{key: tokenLinkKeyItem(old)})
 	if expired(t.ExpiresAt, s.now()) {
-		return nil, errTokenNotFound()
+		return nil, store.ErrTokenNotFound()
 	}
 	return t, nil
 }

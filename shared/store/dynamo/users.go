@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"time"
 
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
@@ -35,7 +36,7 @@ func (s *Store) createUser(ctx context.Context, u *wiki.User) error {
 	}
 	if err := s.putNew(ctx, w, it); err != nil {
 		if errors.Is(err, errCondition) {
-			err = errUserIDTaken()
+			err = store.ErrUserIDTaken()
 		} else {
 			err = fmt.Errorf("put user: %w", err)
 		}
@@ -67,7 +68,7 @@ func (s *Store) updateUser(ctx context.Context, u *wiki.User) error {
 			return fmt.Errorf("get user: %w", err)
 		}
 		if stored == nil {
-			return errUserNotFound()
+			return store.ErrUserNotFound()
 		}
 		oldKey, oldClaim := emailKey(text(stored, attrEmail)), text(stored, attrClaim)
 		w := s.begin()
@@ -112,7 +113,7 @@ func (s *Store) updateUser(ctx context.Context, u *wiki.User) error {
 		}
 		return nil
 	}
-	return errUserBusy()
+	return store.ErrUserBusy()
 }
 
 // User returns the user with the given id. Returns ENOTFOUND.
@@ -139,14 +140,14 @@ func (s *Store) userByEmail(ctx context.Context, addr string) (*wiki.User, error
 		return nil, fmt.Errorf("get e-mail guard: %w", err)
 	}
 	if guard == nil {
-		return nil, errUserNotFound()
+		return nil, store.ErrUserNotFound()
 	}
 	it, err := s.get(ctx, key(pkUsers, userSK(text(guard, attrGuardUser))))
 	if err != nil {
 		return nil, fmt.Errorf("get user: %w", err)
 	}
 	if it == nil || emailKey(text(it, attrEmail)) != addr {
-		return nil, errUserNotFound()
+		return nil, store.ErrUserNotFound()
 	}
 	u := new(wiki.User)
 	if err := s.decode(ctx, it, u); err != nil {
@@ -211,13 +212,13 @@ func (s *Store) claimEmail(ctx context.Context, u *undo, addr, id string) error 
 			return err
 		}
 		if !abandoned {
-			return errEmailTaken()
+			return store.ErrEmailTaken()
 		}
 		if err := s.deleteIfWrittenBy(ctx, keyOf(old), text(old, attrWriter)); err != nil && !errors.Is(err, errCondition) {
 			return fmt.Errorf("delete abandoned e-mail guard: %w", err)
 		}
 	}
-	return errEmailTaken()
+	return store.ErrEmailTaken()
 }
 
 // emailGuardAbandoned reports whether an e-mail guard was left behind by an interrupted

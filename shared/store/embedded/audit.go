@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/ikone-ds/wissensnetz/shared/store"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -24,7 +25,7 @@ func (s *Store) AppendAudit(ctx context.Context, ev *wiki.AuditEvent) error {
 	err = s.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketAudit)
 		if b.Get([]byte(ev.ID)) != nil {
-			return errAuditIDTaken()
+			return store.ErrAuditIDTaken()
 		}
 		return b.Put([]byte(ev.ID), data)
 	})

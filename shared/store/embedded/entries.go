@@ -6,7 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"slices"
+	"github.com/ikone-ds/wissensnetz/shared/store"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -27,19 +27,19 @@ func (s *Store) CreateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revisi
 	if e.Version != 1 {
 		return wiki.Errorf(wiki.EINVALID, "Ein neuer Eintrag beginnt mit Version 1, nicht mit Version %d.", e.Version)
 	}
-	if err := checkKeys(e); err != nil {
+	if err := store.CheckKeys(e); err != nil {
 		return err
 	}
-	r, err := revisionOf(e, rev)
+	r, err := store.CompleteRevision(e, rev)
 	if err != nil {
 		return err
 	}
 	err = s.writeEntry(func(tx *bolt.Tx) (string, error) {
 		if tx.Bucket(bucketEntries).Get([]byte(e.ID)) != nil {
-			return "", errIDTaken()
+			return "", store.ErrIDTaken()
 		}
 		if tx.Bucket(bucketSlugs).Get([]byte(e.Slug)) != nil {
-			return "", errSlugTaken()
+			return "", store.ErrSlugTaken()
 		}
 		revs, err := tx.Bucket(bucketRevisions).CreateBucket([]byte(e.ID))
 		if err != nil {
@@ -61,14 +61,14 @@ func (s *Store) UpdateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revisi
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("embedded: update entry %s: %w", e.ID, err)
 	}
-	r, err := revisionOf(e, rev)
+	r, err := store.CompleteRevision(e, rev)
 	if err != nil {
 		return err
 	}
 	err = s.writeEntry(func(tx *bolt.Tx) (string, error) {
 		v := tx.Bucket(bucketEntries).Get([]byte(e.ID))
 		if v == nil {
-			return "", errEntryNotFound()
+			return "", store.ErrEntryNotFound()
 		}
 		var stored struct {
 			Slug    string `json:"slug"`
@@ -78,7 +78,7 @@ func (s *Store) UpdateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revisi
 			return "", fmt.Errorf("decode stored entry: %w", err)
 		}
 		if stored.Version != e.Version-1 {
-			return "", errStale()
+			return "", store.ErrStale()
 		}
 		if stored.Slug != e.Slug {
 			return "", wiki.Errorf(wiki.EINVALID, "Die Kurzadresse eines Eintrags lässt sich nicht ändern.")
@@ -88,7 +88,7 @@ func (s *Store) UpdateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revisi
 			return "", fmt.Errorf("revisions missing")
 		}
 		if revs.Get(versionKey(e.Version)) != nil {
-			return "", errStale()
+			return "", store.ErrStale()
 		}
 		if err := putEntry(tx, e); err != nil {
 			return "", err
@@ -105,19 +105,19 @@ func (s *Store) RestoreEntry(ctx context.Context, e *wiki.Entry, revs []wiki.Rev
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("embedded: restore entry %s: %w", e.ID, err)
 	}
-	if err := checkKeys(e); err != nil {
+	if err := store.CheckKeys(e); err != nil {
 		return err
 	}
-	history, err := completeHistory(e, revs)
+	history, err := store.CompleteHistory(e, revs)
 	if err != nil {
 		return err
 	}
 	err = s.writeEntry(func(tx *bolt.Tx) (string, error) {
 		if tx.Bucket(bucketEntries).Get([]byte(e.ID)) != nil {
-			return "", errIDTaken()
+			return "", store.ErrIDTaken()
 		}
 		if tx.Bucket(bucketSlugs).Get([]byte(e.Slug)) != nil {
-			return "", errSlugTaken()
+			return "", store.ErrSlugTaken()
 		}
 		b, err := tx.Bucket(bucketRevisions).CreateBucket([]byte(e.ID))
 		if err != nil {
@@ -150,7 +150,7 @@ func (s *Store) EntryBySlug(ctx context.Context, slug string) (*wiki.Entry, erro
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		id := tx.Bucket(bucketSlugs).Get([]byte(slug))
 		if id == nil {
-			return errEntryNotFound()
+			return store.ErrEntryNotFound()
 		}
 		var err error
 		if e, err = getEntry(tx, string(id)); wiki.ErrorCode(err) == wiki.ENOTFOUND {
@@ -167,7 +167,7 @@ func (s *Store) Revisions(ctx context.Context, id string) ([]wiki.Revision, erro
 	var list []wiki.Revision
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketEntries).Get([]byte(id)) == nil {
-			return errEntryNotFound()
+			return store.ErrEntryNotFound()
 		}
 		b := tx.Bucket(bucketRevisions).Bucket([]byte(id))
 		if b == nil {
@@ -194,15 +194,15 @@ func (s *Store) Revision(ctx context.Context, id string, version int) (*wiki.Rev
 	var r *wiki.Revision
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketEntries).Get([]byte(id)) == nil {
-			return errEntryNotFound()
+			return store.ErrEntryNotFound()
 		}
 		b := tx.Bucket(bucketRevisions).Bucket([]byte(id))
 		if b == nil || version < 1 {
-			return errRevisionNotFound()
+			return store.ErrRevisionNotFound()
 		}
 		v := b.Get(versionKey(version))
 		if v == nil {
-			return errRevisionNotFound()
+			return store.ErrRevisionNotFound()
 		}
 		r = new(wiki.Revision)
 		return json.Unmarshal(v, r)
@@ -261,53 +261,10 @@ func (s *Store) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	return s.db.View(fn)
 }
 
-// checkKeys rejects entries that cannot be stored under their id and slug.
-func checkKeys(e *wiki.Entry) error {
-	if e.ID == "" || e.Slug == "" {
-		return wiki.Errorf(wiki.EINVALID, "Ein Eintrag braucht eine Kennung und eine Kurzadresse.")
-	}
-	return nil
-}
-
-// revisionOf returns rev completed from e: its entry id, version and the entry itself.
-func revisionOf(e *wiki.Entry, rev *wiki.Revision) (*wiki.Revision, error) {
-	if rev == nil {
-		return nil, wiki.Errorf(wiki.EINVALID, "Zu jeder Version gehört eine Angabe, wer sie wann gespeichert hat.")
-	}
-	if (rev.EntryID != "" && rev.EntryID != e.ID) || (rev.Version != 0 && rev.Version != e.Version) {
-		return nil, wiki.Errorf(wiki.EINVALID, "Die Version %d von %s passt nicht zum Eintrag %s in Version %d.", rev.Version, rev.EntryID, e.ID, e.Version)
-	}
-	r := *rev
-	r.EntryID, r.Version, r.Entry = e.ID, e.Version, *e
-	return &r, nil
-}
-
-// completeHistory returns revs sorted by version, checked to run from 1 to e.Version.
-func completeHistory(e *wiki.Entry, revs []wiki.Revision) ([]wiki.Revision, error) {
-	incomplete := func() error {
-		return wiki.Errorf(wiki.EINVALID, "Die Versionsgeschichte von %s ist unvollständig: erwartet sind die Versionen 1 bis %d.", e.ID, e.Version)
-	}
-	if e.Version < 1 || len(revs) != e.Version {
-		return nil, incomplete()
-	}
-	sorted := slices.Clone(revs)
-	slices.SortFunc(sorted, func(a, b wiki.Revision) int { return a.Version - b.Version })
-	for i := range sorted {
-		if sorted[i].Version != i+1 {
-			return nil, incomplete()
-		}
-		if sorted[i].EntryID != "" && sorted[i].EntryID != e.ID {
-			return nil, wiki.Errorf(wiki.EINVALID, "Die Version %d gehört zu %s, nicht zu %s.", i+1, sorted[i].EntryID, e.ID)
-		}
-		sorted[i].EntryID = e.ID
-	}
-	return sorted, nil
-}
-
 func getEntry(tx *bolt.Tx, id string) (*wiki.Entry, error) {
 	v := tx.Bucket(bucketEntries).Get([]byte(id))
 	if v == nil {
-		return nil, errEntryNotFound()
+		return nil, store.ErrEntryNotFound()
 	}
 	return decodeEntry(v)
 }

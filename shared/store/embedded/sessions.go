@@ -43,14 +43,14 @@ func (s *Store) Session(ctx context.Context, tokenHash string) (*store.Session, 
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketSessions).Get([]byte(tokenHash))
 		if v == nil {
-			return errSessionNotFound()
+			return store.ErrSessionNotFound()
 		}
 		sess = new(store.Session)
 		if err := json.Unmarshal(v, sess); err != nil {
 			return fmt.Errorf("decode: %w", err)
 		}
 		if expired(sess.ExpiresAt, time.Now()) {
-			return errSessionNotFound()
+			return store.ErrSessionNotFound()
 		}
 		return nil
 	})

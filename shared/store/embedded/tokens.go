@@ -34,7 +34,7 @@ func (s *Store) PutToken(ctx context.Context, t *store.Token) error {
 		case err != nil:
 			return err
 		case found && !expired(old.ExpiresAt, now):
-			return errTokenTaken()
+			return store.ErrTokenTaken()
 		case found:
 			if err := deleteToken(tx, old); err != nil {
 				return err
@@ -57,7 +57,7 @@ func (s *Store) Token(ctx context.Context, hash string) (*store.Token, error) {
 		var err error
 		t, found, err = storedToken(tx, hash)
 		if err == nil && (!found || expired(t.ExpiresAt, time.Now())) {
-			err = errTokenNotFound()
+			err = store.ErrTokenNotFound()
 		}
 		return err
 	})
@@ -80,7 +80,7 @@ func (s *Store) ConsumeToken(ctx context.Context, hash string) (*store.Token, er
 		case err != nil:
 			return err
 		case !found || expired(t.ExpiresAt, time.Now()):
-			return errTokenNotFound()
+			return store.ErrTokenNotFound()
 		}
 		return deleteToken(tx, t)
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/ikone-ds/wissensnetz/shared/store"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -20,10 +21,10 @@ func (s *Store) CreateUser(ctx context.Context, u *wiki.User) error {
 	err = s.update(ctx, func(tx *bolt.Tx) error {
 		users, emails := tx.Bucket(bucketUsers), tx.Bucket(bucketEmails)
 		if users.Get([]byte(u.ID)) != nil {
-			return errUserIDTaken()
+			return store.ErrUserIDTaken()
 		}
 		if emails.Get(emailKey(u.Email)) != nil {
-			return errEmailTaken()
+			return store.ErrEmailTaken()
 		}
 		if err := emails.Put(emailKey(u.Email), []byte(u.ID)); err != nil {
 			return err
@@ -44,7 +45,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *wiki.User) error {
 		users, emails := tx.Bucket(bucketUsers), tx.Bucket(bucketEmails)
 		v := users.Get([]byte(u.ID))
 		if v == nil {
-			return errUserNotFound()
+			return store.ErrUserNotFound()
 		}
 		var stored struct {
 			Email string `json:"email"`
@@ -54,7 +55,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *wiki.User) error {
 		}
 		if old, changed := emailKey(stored.Email), emailKey(u.Email); string(old) != string(changed) {
 			if owner := emails.Get(changed); owner != nil && string(owner) != u.ID {
-				return errEmailTaken()
+				return store.ErrEmailTaken()
 			}
 			if owner := emails.Get(old); owner != nil && string(owner) == u.ID {
 				if err := emails.Delete(old); err != nil {
@@ -85,7 +86,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*wiki.User, erro
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		id := tx.Bucket(bucketEmails).Get(emailKey(email))
 		if id == nil {
-			return errUserNotFound()
+			return store.ErrUserNotFound()
 		}
 		v := tx.Bucket(bucketUsers).Get(id)
 		if v == nil {

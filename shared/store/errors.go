@@ -1,0 +1,76 @@
+package store
+
+import "github.com/ikone-ds/wissensnetz/shared/wiki"
+
+// Errors every backend returns, worded the same for people (German), so that the user sees
+// the same message whichever store is behind the site.
+
+// ErrAuditIDTaken returns the conflict error of every backend: "Einen Protokolleintrag mit dieser Kennung gibt es bereits."
+func ErrAuditIDTaken() error {
+	return wiki.Errorf(wiki.ECONFLICT, "Einen Protokolleintrag mit dieser Kennung gibt es bereits.")
+}
+
+// ErrEmailTaken returns the conflict error of every backend: "Diese E-Mail-Adresse gehört bereits zu einem anderen Benutzerkonto."
+func ErrEmailTaken() error {
+	return wiki.Errorf(wiki.ECONFLICT, "Diese E-Mail-Adresse gehört bereits zu einem anderen Benutzerkonto.")
+}
+
+// ErrEntryNotFound returns the notfound error of every backend: "Eintrag nicht gefunden."
+func ErrEntryNotFound() error {
+	return wiki.Errorf(wiki.ENOTFOUND, "Eintrag nicht gefunden.")
+}
+
+// ErrIDTaken returns the conflict error of every backend: "Einen Eintrag mit dieser Kennung gibt es bereits."
+func ErrIDTaken() error {
+	return wiki.Errorf(wiki.ECONFLICT, "Einen Eintrag mit dieser Kennung gibt es bereits.")
+}
+
+// ErrRevisionNotFound returns the notfound error of every backend: "Diese Version des Eintrags gibt es nicht."
+func ErrRevisionNotFound() error {
+	return wiki.Errorf(wiki.ENOTFOUND, "Diese Version des Eintrags gibt es nicht.")
+}
+
+// ErrSessionNotFound returns the notfound error of every backend: "Die Sitzung ist abgelaufen. Bitte melden Sie sich erneut an."
+func ErrSessionNotFound() error {
+	return wiki.Errorf(wiki.ENOTFOUND, "Die Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.")
+}
+
+// ErrSlugChanged returns the invalid error of every backend: "Die Kurzadresse eines Eintrags lässt sich nicht ändern."
+func ErrSlugChanged() error {
+	return wiki.Errorf(wiki.EINVALID, "Die Kurzadresse eines Eintrags lässt sich nicht ändern.")
+}
+
+// ErrSlugTaken returns the conflict error of every backend: "Die Kurzadresse ist bereits vergeben."
+func ErrSlugTaken() error {
+	return wiki.Errorf(wiki.ECONFLICT, "Die Kurzadresse ist bereits vergeben.")
+}
+
+// ErrStale returns the conflict error of every backend: "Der Eintrag wurde inzwischen von jemand anderem geändert."
+func ErrStale() error {
+	return wiki.Errorf(wiki.ECONFLICT, "Der Eintrag wurde inzwischen von jemand anderem geändert.")
+}
+
+// ErrTokenNotFound returns the notfound error of every backend: "Der Link oder Schlüssel ist ungültig, abgelaufen oder wurde bereits verwendet."
+func ErrTokenNotFound() error {
+	return wiki.Errorf(wiki.ENOTFOUND, "Der Link oder Schlüssel ist ungültig, abgelaufen oder wurde bereits verwendet.")
+}
+
+// ErrTokenTaken returns the conflict error of every backend: "Diesen Schlüssel gibt es bereits."
+func ErrTokenTaken() error {
+	return wiki.Errorf(wiki.ECONFLICT, "Diesen Schlüssel gibt es bereits.")
+}
+
+// ErrUserBusy returns the conflict error of every backend: "Das Benutzerkonto wird gerade von jemand anderem geändert. Bitte versuchen Sie es noch einmal."
+func ErrUserBusy() error {
+	return wiki.Errorf(wiki.ECONFLICT, "Das Benutzerkonto wird gerade von jemand anderem geändert. Bitte versuchen Sie es noch einmal.")
+}
+
+// ErrUserIDTaken returns the conflict error of every backend: "Ein Benutzerkonto mit dieser Kennung gibt es bereits."
+func ErrUserIDTaken() error {
+	return wiki.Errorf(wiki.ECONFLICT, "Ein Benutzerkonto mit dieser Kennung gibt es bereits.")
+}
+
+// ErrUserNotFound returns the notfound error of every backend: "Benutzerkonto nicht gefunden."
+func ErrUserNotFound() error {
+	return wiki.Errorf(wiki.ENOTFOUND, "Benutzerkonto nicht gefunden.")
+}

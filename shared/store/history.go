@@ -1,0 +1,52 @@
+package store
+
+import (
+	"slices"
+
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// CheckKeys rejects entries that cannot be stored under their id and slug (EINVALID).
+func CheckKeys(e *wiki.Entry) error {
+	if e.ID == "" || e.Slug == "" {
+		return wiki.Errorf(wiki.EINVALID, "Ein Eintrag braucht eine Kennung und eine Kurzadresse.")
+	}
+	return nil
+}
+
+// CompleteRevision returns rev completed from e: its entry id, version and the entry itself.
+// Returns EINVALID for a missing revision or one that belongs to another entry or version.
+func CompleteRevision(e *wiki.Entry, rev *wiki.Revision) (*wiki.Revision, error) {
+	if rev == nil {
+		return nil, wiki.Errorf(wiki.EINVALID, "Zu jeder Version gehört eine Angabe, wer sie wann gespeichert hat.")
+	}
+	if (rev.EntryID != "" && rev.EntryID != e.ID) || (rev.Version != 0 && rev.Version != e.Version) {
+		return nil, wiki.Errorf(wiki.EINVALID, "Die Version %d von %s passt nicht zum Eintrag %s in Version %d.", rev.Version, rev.EntryID, e.ID, e.Version)
+	}
+	r := *rev
+	r.EntryID, r.Version, r.Entry = e.ID, e.Version, *e
+	return &r, nil
+}
+
+// CompleteHistory returns revs sorted by version, checked to run from 1 to e.Version
+// (EINVALID otherwise).
+func CompleteHistory(e *wiki.Entry, revs []wiki.Revision) ([]wiki.Revision, error) {
+	incomplete := func() error {
+		return wiki.Errorf(wiki.EINVALID, "Die Versionsgeschichte von %s ist unvollständig: erwartet sind die Versionen 1 bis %d.", e.ID, e.Version)
+	}
+	if e.Version < 1 || len(revs) != e.Version {
+		return nil, incomplete()
+	}
+	sorted := slices.Clone(revs)
+	slices.SortFunc(sorted, func(a, b wiki.Revision) int { return a.Version - b.Version })
+	for i := range sorted {
+		if sorted[i].Version != i+1 {
+			return nil, incomplete()
+		}
+		if sorted[i].EntryID != "" && sorted[i].EntryID != e.ID {
+			return nil, wiki.Errorf(wiki.EINVALID, "Die Version %d gehört zu %s, nicht zu %s.", i+1, sorted[i].EntryID, e.ID)
+		}
+		sorted[i].EntryID = e.ID
+	}
+	return sorted, nil
+}
