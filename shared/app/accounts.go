@@ -302,24 +302,34 @@ func (a *App) SetPassword(ctx context.Context, secret, password string) (string,
 	return s, u, err
 }
 
-// ChangePassword changes the viewer's own password after checking the current one.
-func (a *App) ChangePassword(ctx context.Context, v auth.Viewer, current, next string) error {
+// ChangePassword changes the viewer's own password after checking the current one (which
+// counts as a login attempt for throttling), ends every session of the account — a thief
+// of an old session is locked out — and starts a new one, whose secret it returns.
+func (a *App) ChangePassword(ctx context.Context, v auth.Viewer, current, next, clientAddr string) (string, error) {
 	if !v.SignedIn() {
-		return auth.Require(v, auth.EditEntry, nil)
+		return "", auth.Require(v, auth.EditEntry, nil)
+	}
+	now := a.clock()
+	if !a.throttle.allow(clientAddr, now) {
+		return "", wiki.Errorf(wiki.ETOOMANY, "Zu viele fehlgeschlagene Versuche. Bitte warten Sie 15 Minuten.")
 	}
 	if !auth.VerifyPassword(v.User.PasswordHash, current) {
-		return &wiki.Error{Code: wiki.EINVALID, Message: "Das bisherige Passwort stimmt nicht.", Fields: map[string]string{"current": "Das bisherige Passwort stimmt nicht."}}
+		a.throttle.fail(clientAddr, now)
+		return "", &wiki.Error{Code: wiki.EINVALID, Message: "Das bisherige Passwort stimmt nicht.", Fields: map[string]string{"current": "Das bisherige Passwort stimmt nicht."}}
 	}
 	if err := auth.CheckPassword(next); err != nil {
-		return err
+		return "", err
 	}
 	u := *v.User
-	u.PasswordHash, u.UpdatedAt = auth.HashPassword(next), a.clock()
+	u.PasswordHash, u.UpdatedAt = auth.HashPassword(next), now
 	if err := a.stores.Users.UpdateUser(ctx, &u); err != nil {
-		return err
+		return "", err
+	}
+	if err := a.stores.Sessions.DeleteUserSessions(ctx, u.ID); err != nil {
+		return "", err
 	}
 	a.audit(ctx, v, "user.password_changed", u.Email, "")
-	return nil
+	return a.startSession(ctx, &u, now)
 }
 
 // UserChange is what a coordinator may change of an account.

@@ -558,9 +558,16 @@ func TestProfile(t *testing.T) {
 				}
 			})
 		}
+		elsewhere := newClient(t, ts) // the same account signed in on another device
+		if resp, _ := elsewhere.post("/anmelden", "/anmelden", url.Values{"email": {"max@kaiserslautern.de"}, "password": {testPassword}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("second sign-in: status %d", resp.StatusCode)
+		}
 		resp, _ := c.post("/profil", "/profil/passwort", url.Values{"current": {testPassword}, "password": {"Neues-Passwort-1"}, "password2": {"Neues-Passwort-1"}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("change: status %d", resp.StatusCode)
+		}
+		if status, _ := elsewhere.get("/profil"); status != http.StatusSeeOther {
+			t.Errorf("other session after a password change: status %d, want a redirect to sign in", status)
 		}
 		if _, body := c.get(resp.Header.Get("Location")); !strings.Contains(body, "Ihr neues Passwort ist gespeichert.") {
 			t.Error("no confirmation")

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/ikone-ds/wissensnetz/shared/store"
+	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -86,14 +87,16 @@ func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
 		s.renderProfile(w, r, http.StatusBadRequest, &profilePage{Message: msg, Errors: map[string]string{"password2": msg}})
 		return
 	}
-	if err := s.app.ChangePassword(r.Context(), v, f.Current, f.New); err != nil {
-		if wiki.ErrorCode(err) != wiki.EINVALID {
+	secret, err := s.app.ChangePassword(r.Context(), v, f.Current, f.New, clientAddr(r))
+	if err != nil {
+		if code := wiki.ErrorCode(err); code != wiki.EINVALID && code != wiki.ETOOMANY {
 			s.renderError(w, r, err)
 			return
 		}
-		s.renderProfile(w, r, http.StatusBadRequest, &profilePage{Message: wiki.ErrorMessage(err), Errors: wiki.FieldErrors(err)})
+		s.renderProfile(w, r, errorStatus(err), &profilePage{Message: wiki.ErrorMessage(err), Errors: wiki.FieldErrors(err)})
 		return
 	}
+	setCookie(w, r, sessionCookie, secret, int(app.SessionAbsolute.Seconds()))
 	http.Redirect(w, r, "/profil?gespeichert=passwort", http.StatusSeeOther)
 }
 
