@@ -93,6 +93,9 @@ func (a *App) startLocal(ctx context.Context, feed store.Feed, cfg LocalConfig) 
 	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
 		return err
 	}
+	if err := a.protectMunicipalityNames(); err != nil {
+		return err
+	}
 	a.feed = feed
 	feed.Subscribe(func(c store.Change) { a.indexChange(context.WithoutCancel(ctx), c) })
 	seq, err := a.index.Seq()

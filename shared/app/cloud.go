@@ -22,6 +22,10 @@ func Start(ctx context.Context, stores store.Stores, o Options) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	if err := a.protectMunicipalityNames(); err != nil {
+		a.Close()
+		return nil, err
+	}
 	if err := a.Reindex(ctx, nil); err != nil {
 		a.Close()
 		return nil, err

@@ -41,6 +41,17 @@ func (a *App) SaveMunicipality(ctx context.Context, v auth.Viewer, m wiki.Munici
 	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
 		return nil, err
 	}
+	if isNew || old.Name != m.Name {
+		// A new name is never split into parts; the index learns it by a rebuild.
+		if err := a.protectMunicipalityNames(); err != nil {
+			return nil, err
+		}
+		if a.index.NeedsRebuild() {
+			if err := a.Reindex(ctx, nil); err != nil {
+				return nil, err
+			}
+		}
+	}
 	action := "municipality.created"
 	if !isNew {
 		action = "municipality.changed"

@@ -22,7 +22,9 @@ func TestSESSendsThroughTheRealClient(t *testing.T) {
 		Content          struct {
 			Simple struct {
 				Subject struct{ Data, Charset string }
-				Body    struct{ Text struct{ Data, Charset string } }
+				Body    struct {
+					Text struct{ Data, Charset string }
+				}
 			}
 		}
 	}

@@ -56,6 +56,6 @@ func Example() {
 	// Output:
 	// 1 Treffer
 	// Pegelmessung mit LoRaWAN – Koblenz
-	//   Zwölf <mark>Sensoren</mark> messen die Pegel der Bäche &lt;und&gt; melden sie der Feuerwehr.
+	//   Ein <mark>Sensornetzwerk</mark> warnt vor Hochwasser.
 	// Thema sensornetzwerke-iot: 1
 }

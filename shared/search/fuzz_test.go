@@ -9,7 +9,8 @@ import (
 )
 
 // FuzzSearch feeds arbitrary text to Search: it must answer or, for a too long text, refuse
-// with EINVALID, and its highlights must carry no markup but <mark>.
+// with EINVALID, and its highlights must carry no markup but <mark>. Similar, given the text
+// as an entry, must answer too.
 func FuzzSearch(f *testing.F) {
 	for _, seed := range []string{
 		"", " ", "Sensornetzwerke", "und der die", "C++", "OZG: Anträge?", "-foo", "+bar",
@@ -18,7 +19,10 @@ func FuzzSearch(f *testing.F) {
 		"&amp; &lt;", "Straße Größe Übertragbarkeit", "ÄÖÜäöüß", "Ⅻ ﬁ ǅ", "日本語 한국어 العربية", "🚀📡🌊",
 		"e\u0301", "\u200b\u200d", "\x00\x01\x7f", "\xff\xfe", "\xc3\x28", strings.Repeat("a", 500),
 		strings.Repeat("ä", 500), strings.Repeat("ß", 501), strings.Repeat("Sensor ", 72),
-		strings.Repeat("x y ", 250),
+		strings.Repeat("x y ", 250), "*sensor", "?etz", "Hitzekrate", "Kontaktnachverfolgnug", `"ÖPNV`,
+		"Internet der", "der Dinge Internet", "Oepnv OZG IoT KI", "Zweibrücken Brücken",
+		strings.Repeat("Hochwasserfrühwarnsystem ", 20), strings.Repeat("Sensornetzwrek ", 35),
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "sensorsensorsensorsensorsensornetz",
 	} {
 		f.Add(seed)
 	}
@@ -32,6 +36,9 @@ func FuzzSearch(f *testing.F) {
 	}
 	unmark := strings.NewReplacer("<mark>", "", "</mark>", "")
 	f.Fuzz(func(t *testing.T, text string) {
+		if _, err := ix.Similar(context.Background(), Document{ID: "x", Title: text, Body: text}, Query{Visibilities: []string{"public"}}, 5); err != nil {
+			t.Fatalf("Similar(%q): %v", text, err)
+		}
 		for _, q := range []Query{
 			{Text: text},
 			{Text: text, Visibilities: []string{"public"}, Topic: "sensornetzwerke-iot", Sort: SortNewest, PerPage: 2, Page: 2},

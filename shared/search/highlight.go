@@ -1,17 +1,23 @@
 package search
 
 import (
+	"bytes"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight"
 	"github.com/blevesearch/bleve/v2/search/highlight/format/html"
-	"github.com/blevesearch/bleve/v2/search/highlight/fragmenter/simple"
 )
 
 const (
-	// snippetLength is the length of a highlight in characters, without the ellipses.
+	// snippetLength is the length of a highlight in characters at most, without the
+	// ellipses; snippetLead is how many characters it shows before the match it is built
+	// around.
 	snippetLength = 160
+	snippetLead   = 50
 	// maxSnippets is the number of highlights of a hit.
 	maxSnippets = 2
 	// maxLocationsPerTerm bounds the matches of one term considered for snippets.
@@ -24,12 +30,13 @@ const (
 var highlightFields = []string{fieldBody, fieldSummary, fieldTitle}
 
 // highlights returns the snippets of the field in highlightFields in which the most distinct
-// terms matched; on a tie, the earlier field in highlightFields.
+// terms matched, whole words counting twice as much as parts of compounds; on a tie, the
+// earlier field in highlightFields.
 func highlights(dm *bsearch.DocumentMatch, stored func(string) string) []string {
-	best := ""
+	best, bestWeight := "", 0
 	for _, field := range highlightFields {
-		if len(dm.Locations[field]) > len(dm.Locations[best]) {
-			best = field
+		if w := matchWeight(dm.Locations[field]); w > bestWeight {
+			best, bestWeight = field, w
 		}
 	}
 	if best == "" {
@@ -40,6 +47,19 @@ func highlights(dm *bsearch.DocumentMatch, stored func(string) string) []string 
 		return nil
 	}
 	return snippets([]byte(text), dm.Locations[best], maxSnippets)
+}
+
+// matchWeight counts the distinct terms of tlm, whole words twice.
+func matchWeight(tlm bsearch.TermLocationMap) int {
+	w := 0
+	for term := range tlm {
+		if strings.HasPrefix(term, partMarker) {
+			w++
+		} else {
+			w += 2
+		}
+	}
+	return w
 }
 
 // snippets returns up to n non-overlapping pieces of text around the matches in tlm as
@@ -56,7 +76,13 @@ func snippets(text []byte, tlm bsearch.TermLocationMap, n int) []string {
 		perTerm[l.Term]++
 		return false
 	})
-	frags := simple.NewFragmenter(snippetLength).Fragment(text, locs)
+	frags := make([]*highlight.Fragment, 0, len(locs))
+	for _, l := range locs {
+		f := window(text, l)
+		if !slices.ContainsFunc(frags, func(g *highlight.Fragment) bool { return g.Start == f.Start && g.End == f.End }) {
+			frags = append(frags, f)
+		}
+	}
 
 	var chosen []*highlight.Fragment
 	shown := make(map[string]bool)
@@ -87,7 +113,6 @@ func snippets(text []byte, tlm bsearch.TermLocationMap, n int) []string {
 	format := html.NewFragmentFormatter("<mark>", "</mark>")
 	out := make([]string, 0, len(chosen))
 	for _, f := range chosen {
-		wholeWords(f, text, locs)
 		s := format.Format(f, marks)
 		if f.Start > 0 {
 			s = ellipsis + s
@@ -100,31 +125,36 @@ func snippets(text []byte, tlm bsearch.TermLocationMap, n int) []string {
 	return out
 }
 
-// wholeWords moves the ends of f inwards to the nearest spaces, so that it neither starts
-// nor ends inside a word, without cutting off a match.
-func wholeWords(f *highlight.Fragment, text []byte, locs highlight.TermLocations) {
-	first, last := f.End, f.Start
-	for _, l := range locs {
-		if l.Start >= f.Start && l.End <= f.End {
-			first, last = min(first, l.Start), max(last, l.End)
+// window returns the piece of text to show around the match l: about snippetLength
+// characters with the match about snippetLead characters in, unless the text starts or ends
+// sooner, and then shortened to whole words.
+func window(text []byte, l *highlight.TermLocation) *highlight.Fragment {
+	start, end, used := l.Start, l.Start, 0
+	for ; used < snippetLead && start > 0; used++ {
+		_, size := utf8.DecodeLastRune(text[:start])
+		start -= size
+	}
+	for ; used < snippetLength && end < len(text); used++ {
+		_, size := utf8.DecodeRune(text[end:])
+		end += size
+	}
+	for ; used < snippetLength && start > 0; used++ { // the text ended: use the room before
+		_, size := utf8.DecodeLastRune(text[:start])
+		start -= size
+	}
+	end = max(end, l.End)
+	// Move the ends inwards to the nearest spaces, without cutting off the match.
+	if start > 0 && !isSpace(text[start-1]) {
+		if i := bytes.IndexFunc(text[start:l.Start], unicode.IsSpace); i >= 0 {
+			start += i + 1
 		}
 	}
-	if f.Start > 0 && !isSpace(text[f.Start-1]) {
-		for i := f.Start; i < first; i++ {
-			if isSpace(text[i]) {
-				f.Start = i + 1
-				break
-			}
+	if end < len(text) && !isSpace(text[end]) {
+		if i := bytes.LastIndexFunc(text[l.End:end], unicode.IsSpace); i >= 0 {
+			end = l.End + i
 		}
 	}
-	if f.End < len(text) && !isSpace(text[f.End]) {
-		for i := f.End - 1; i >= last; i-- {
-			if isSpace(text[i]) {
-				f.End = i
-				break
-			}
-		}
-	}
+	return &highlight.Fragment{Orig: text, Start: start, End: end}
 }
 
 func isSpace(b byte) bool { return b == ' ' || b == '\n' || b == '\t' || b == '\r' }

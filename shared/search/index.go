@@ -2,11 +2,15 @@ package search
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -27,6 +31,12 @@ type Index struct {
 	analyzer     analysis.Analyzer
 	needsRebuild bool
 
+	opts    Options
+	version string         // mapping version and protected words of opts
+	stored  string         // the version stored with the index searched; "" if none
+	qa      *queryAnalyzer // analyses query texts as the index analyses entries
+	syn     *synonyms
+
 	tableMu sync.Mutex // guards table
 	table   *table     // of the snapshot searched last
 }
@@ -39,9 +49,36 @@ type Batch struct {
 	Seq    uint64
 }
 
-// Open opens the index in dir, or creates an empty one there if dir does not exist or is
-// empty. A new index, and one built with an older mapping, reports NeedsRebuild.
+// Options configure an index.
+type Options struct {
+	// Protected are words never split into parts, in addition to those of
+	// lexicon/geschuetzt.txt: the names of the municipalities of the catalog. Each word of
+	// a name of several words counts on its own. An index built with other protected words
+	// reports NeedsRebuild.
+	Protected []string
+
+	// WholeWords leaves compounds whole: the text is analysed by bleve's plain "de"
+	// analyzer. For measuring what splitting them costs, not for use.
+	WholeWords bool
+}
+
+// version returns what is stored with an index built with o: the mapping version and a
+// digest of the protected words.
+func (o Options) version() string {
+	words := slices.Sorted(slices.Values(o.Protected))
+	h := sha256.Sum256([]byte(strings.Join(words, "\n")))
+	return mappingVersion + "/" + hex.EncodeToString(h[:8])
+}
+
+// Open opens the index in dir with no protected words but those bundled; see OpenWith.
 func Open(dir string) (*Index, error) {
+	return OpenWith(dir, Options{})
+}
+
+// OpenWith opens the index in dir, or creates an empty one there if dir does not exist or
+// is empty. A new index, and one built with an older mapping or other Options, reports
+// NeedsRebuild.
+func OpenWith(dir string, opts Options) (*Index, error) {
 	if dir == "" {
 		return nil, errors.New("search: open: no directory")
 	}
@@ -59,11 +96,11 @@ func Open(dir string) (*Index, error) {
 		}
 	}
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-		idx, err := createIndex(dir)
+		idx, err := createIndex(dir, opts)
 		if err != nil {
 			return nil, err
 		}
-		return newIndex(dir, idx, true), nil
+		return newIndex(dir, idx, true, opts)
 	}
 	idx, err := bleve.Open(dir)
 	if err != nil {
@@ -74,21 +111,32 @@ func Open(dir string) (*Index, error) {
 		_ = idx.Close()
 		return nil, fmt.Errorf("search: open %s: read mapping version: %w", dir, err)
 	}
-	return newIndex(dir, idx, string(version) != mappingVersion), nil
+	ix, err := newIndex(dir, idx, string(version) != opts.version(), opts)
+	if err != nil {
+		_ = idx.Close()
+		return nil, err
+	}
+	ix.stored = string(version)
+	return ix, nil
 }
 
 // OpenMemory returns a new empty index held in memory, for tests and small tools. It reports
 // NeedsRebuild until its first Rebuild.
 func OpenMemory() (*Index, error) {
-	idx, err := createIndex("")
+	return OpenMemoryWith(Options{})
+}
+
+// OpenMemoryWith is OpenMemory with options.
+func OpenMemoryWith(opts Options) (*Index, error) {
+	idx, err := createIndex("", opts)
 	if err != nil {
 		return nil, err
 	}
-	return newIndex("", idx, true), nil
+	return newIndex("", idx, true, opts)
 }
 
 // createIndex creates an empty scorch index in dir, or in memory if dir is "".
-func createIndex(dir string) (bleve.Index, error) {
+func createIndex(dir string, opts Options) (bleve.Index, error) {
 	var (
 		idx bleve.Index
 		err error
@@ -96,10 +144,10 @@ func createIndex(dir string) (bleve.Index, error) {
 	if dir == "" {
 		// bleve.NewMemOnly would use another engine (upsidedown); scorch without a path
 		// keeps its segments in memory.
-		idx, err = bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
+		idx, err = bleve.NewUsing("", newMapping(opts.Protected, opts.WholeWords), scorch.Name, scorch.Name, nil)
 	} else {
 		if err = os.MkdirAll(filepath.Dir(dir), 0o755); err == nil {
-			idx, err = bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, nil)
+			idx, err = bleve.NewUsing(dir, newMapping(opts.Protected, opts.WholeWords), scorch.Name, scorch.Name, nil)
 		}
 	}
 	if err != nil {
@@ -108,8 +156,35 @@ func createIndex(dir string) (bleve.Index, error) {
 	return idx, nil
 }
 
-func newIndex(dir string, idx bleve.Index, needsRebuild bool) *Index {
-	return &Index{dir: dir, idx: idx, analyzer: idx.Mapping().AnalyzerNamed(de.AnalyzerName), needsRebuild: needsRebuild}
+func newIndex(dir string, idx bleve.Index, needsRebuild bool, opts Options) (*Index, error) {
+	qa, err := newQueryAnalyzer(newDecompounder(opts.Protected))
+	if err != nil {
+		return nil, err
+	}
+	return &Index{
+		dir: dir, idx: idx, analyzer: idx.Mapping().AnalyzerNamed(de.AnalyzerName), needsRebuild: needsRebuild,
+		opts: opts, version: opts.version(), qa: qa, syn: parseSynonyms(synonymsText, qa),
+	}, nil
+}
+
+// SetProtected replaces the words never split into parts besides the bundled ones (see
+// Options.Protected), e.g. after the catalog of municipalities was loaded or changed. If
+// the index was built with other words, it reports NeedsRebuild; the next Rebuild uses the
+// new words. Queries use them at once.
+func (ix *Index) SetProtected(words []string) error {
+	opts := Options{Protected: slices.Clone(words), WholeWords: ix.opts.WholeWords}
+	qa, err := newQueryAnalyzer(newDecompounder(opts.Protected))
+	if err != nil {
+		return err
+	}
+	ix.write.Lock()
+	defer ix.write.Unlock()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.opts, ix.version, ix.qa, ix.syn = opts, opts.version(), qa, parseSynonyms(synonymsText, qa)
+	// The version is stored by the last batch of a completed build only.
+	ix.needsRebuild = ix.stored != ix.version
+	return nil
 }
 
 // errClosed is returned by every method of a closed index.

@@ -9,7 +9,7 @@ import (
 
 // mappingVersion names the shape of the index. Raise it whenever newMapping or the way
 // documents are indexed changes: an index built with another version reports NeedsRebuild.
-const mappingVersion = "4"
+const mappingVersion = "6"
 
 // Keys of the values stored beside the documents (bleve's internal storage).
 const (
@@ -57,15 +57,20 @@ const (
 )
 
 // newMapping returns the index mapping. German text is analysed with bleve's "de" analyzer
-// (lower case, stop words, umlaut folding, light stemming); codes are kept whole in
-// fieldFacets. Only the fields shown in hits are stored, only highlighted fields carry term
+// (lower case, stop words, umlaut folding, light stemming); the parts of compounds go to
+// the text fields as terms of their own, the protected words never split (see analysis.go);
+// codes are kept whole in fieldFacets. Only the fields shown in hits are stored, only highlighted fields carry term
 // vectors, and only fieldFacets and the update time carry doc values. Nothing goes into the
 // composite _all field.
-func newMapping() mapping.IndexMapping {
+func newMapping(protected []string, wholeWords bool) mapping.IndexMapping {
+	textAnalyzer := compoundAnalyzerName
+	if wholeWords {
+		textAnalyzer = de.AnalyzerName
+	}
 	// text returns a German text field.
 	text := func(store, termVectors bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = de.AnalyzerName
+		f.Analyzer = textAnalyzer
 		f.Store = store
 		f.IncludeTermVectors = termVectors
 		f.IncludeInAll = false
@@ -112,8 +117,17 @@ func newMapping() mapping.IndexMapping {
 	} {
 		doc.AddFieldMappingsAt(name, f)
 	}
+	// No composite _all field at all, not even an empty one per document.
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
 	im := bleve.NewIndexMapping()
+	filter, analyzer := compoundAnalyzerConfig(protected)
+	if err := im.AddCustomTokenFilter(compoundFilterName, filter); err != nil {
+		panic(err) // a bug: the configuration is fixed
+	}
+	if err := im.AddCustomAnalyzer(compoundAnalyzerName, analyzer); err != nil {
+		panic(err)
+	}
 	im.DefaultMapping = doc
 	im.DefaultAnalyzer = de.AnalyzerName
 	im.IndexDynamic = false

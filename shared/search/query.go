@@ -31,8 +31,13 @@ const (
 type Query struct {
 	// Text is what the user typed. It is never parsed as query syntax: every word is a
 	// term, and an entry must contain every term in some field (in the German base form,
-	// so "Sensornetzwerke" finds "Sensornetzwerk"). If no entry does, entries with any of
-	// the terms are found and Result.AnyTerm is set. "" lists everything.
+	// so "Sensornetzwerke" finds "Sensornetzwerk"; umlauts and ß folded, so "Strasse"
+	// finds "Straße"), as a whole word or as a part of a compound ("Netzwerk" finds
+	// "Sensornetzwerk"; whole words rank first), or through a synonym or abbreviation of
+	// lexicon/synonyme.txt ("ÖPNV" finds "Nahverkehr"). If no entry does, entries with any
+	// of the terms are found and Result.AnyTerm is set. With fewer than three hits, words
+	// no entry contains are looked for with typos too (Result.Typos) and a corrected text
+	// is suggested (Result.Suggestion). "" lists everything.
 	Text string
 
 	// Filters; "" or 0 means any. All filters must hold.
@@ -103,24 +108,6 @@ var fieldBoosts = []struct {
 	{fieldBody, 1},
 }
 
-// terms returns the distinct analysed terms of text, in order, at most maxTerms.
-func (ix *Index) terms(text string) []string {
-	var out []string
-	seen := make(map[string]bool)
-	for _, tok := range ix.analyzer.Analyze([]byte(text)) {
-		t := string(tok.Term)
-		if t == "" || seen[t] {
-			continue
-		}
-		seen[t] = true
-		out = append(out, t)
-		if len(out) == maxTerms {
-			break
-		}
-	}
-	return out
-}
-
 // termQuery matches term in any of the searched fields.
 func termQuery(term string) query.Query {
 	qs := make([]query.Query, len(fieldBoosts))
@@ -129,21 +116,6 @@ func termQuery(term string) query.Query {
 		tq.SetField(fb.field)
 		tq.SetBoost(fb.boost)
 		qs[i] = tq
-	}
-	return query.NewDisjunctionQuery(qs)
-}
-
-// textQuery matches entries with every term (all) or with any term (!all).
-func textQuery(terms []string, all bool) query.Query {
-	qs := make([]query.Query, len(terms))
-	for i, t := range terms {
-		qs[i] = termQuery(t)
-	}
-	if len(qs) == 1 {
-		return qs[0]
-	}
-	if all {
-		return query.NewConjunctionQuery(qs)
 	}
 	return query.NewDisjunctionQuery(qs)
 }

@@ -49,7 +49,7 @@ func (ix *Index) Rebuild(ctx context.Context, seq uint64, scan func(put func(Doc
 			return fmt.Errorf("search: rebuild: %w", err)
 		}
 	}
-	fresh, err := createBuildIndex(tmp)
+	fresh, err := createBuildIndex(tmp, ix.opts)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (ix *Index) Rebuild(ctx context.Context, seq uint64, scan func(put func(Doc
 		}
 	}()
 
-	if err := fill(ctx, fresh, seq, scan, progress, tmp != ""); err != nil {
+	if err := fill(ctx, fresh, seq, ix.version, scan, progress, tmp != ""); err != nil {
 		return err
 	}
 
@@ -71,6 +71,7 @@ func (ix *Index) Rebuild(ctx context.Context, seq uint64, scan func(put func(Doc
 		old := ix.idx
 		ix.idx, fresh = fresh, nil
 		ix.needsRebuild = false
+		ix.stored = ix.version
 		ix.mu.Unlock()
 		if err := old.Close(); err != nil {
 			return fmt.Errorf("search: rebuild: close replaced index: %w", err)
@@ -92,8 +93,8 @@ func (ix *Index) Rebuild(ctx context.Context, seq uint64, scan func(put func(Doc
 // createBuildIndex creates the empty index a rebuild fills, in dir or in memory if dir is "".
 // On disk its batches return before they are persisted (fill waits for the last one); that
 // option is given when opening, so that it is not stored with the index.
-func createBuildIndex(dir string) (bleve.Index, error) {
-	idx, err := createIndex(dir)
+func createBuildIndex(dir string, opts Options) (bleve.Index, error) {
+	idx, err := createIndex(dir, opts)
 	if err != nil || dir == "" {
 		return idx, err
 	}
@@ -111,7 +112,7 @@ func createBuildIndex(dir string) (bleve.Index, error) {
 // at the same time, and stores seq and the mapping version with a last batch: an index whose
 // build did not complete has no mapping version. If persisted is set, fill returns only
 // when that last batch is on disk.
-func fill(ctx context.Context, idx bleve.Index, seq uint64, scan func(put func(Document) error) error, progress func(done int), persisted bool) error {
+func fill(ctx context.Context, idx bleve.Index, seq uint64, version string, scan func(put func(Document) error) error, progress func(done int), persisted bool) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
@@ -177,7 +178,7 @@ func fill(ctx context.Context, idx bleve.Index, seq uint64, scan func(put func(D
 
 	last := idx.NewBatch()
 	last.SetInternal([]byte(keySeq), encodeSeq(seq))
-	last.SetInternal([]byte(keyMappingVersion), []byte(mappingVersion))
+	last.SetInternal([]byte(keyMappingVersion), []byte(version))
 	done := make(chan error, 1)
 	if persisted {
 		// The index persists its state in order: once this batch is on disk, all are.
@@ -272,5 +273,6 @@ func (ix *Index) move(tmp, old string) error {
 	}
 	ix.idx = idx
 	ix.needsRebuild = false
+	ix.stored = ix.version
 	return nil
 }

@@ -25,8 +25,19 @@ type Result struct {
 	// AnyTerm is set if no entry contains every term of the query text and the hits
 	// contain only some of them.
 	AnyTerm bool
-	Took    time.Duration
+	// Typos is set if few entries contain the words as typed and words one or two typos
+	// away were looked for too.
+	Typos bool
+	// Suggestion is the query text with the words no entry contains replaced by similar
+	// words of the entries ("Meinten Sie …?"), set when there are few hits; "" if there is
+	// nothing to suggest.
+	Suggestion string
+	Took       time.Duration
 }
+
+// fewHits is the number of entries below which typos are looked for and a suggestion is
+// made.
+const fewHits = 3
 
 // Facets count the entries of a result by the values of one field each.
 type Facets struct {
@@ -82,17 +93,29 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		res *Result
 		err error
 	)
-	switch terms := ix.terms(q.Text); {
+	p := ix.plan(q.Text, nil)
+	switch {
 	case strings.TrimSpace(q.Text) == "":
 		res, err = ix.run(ctx, &q, query.NewMatchAllQuery(), nil)
-	case len(terms) == 0:
+	case len(p.words) == 0:
 		res = emptyResult()
 	default:
-		res, err = ix.run(ctx, &q, textQuery(terms, true), terms)
-		if err == nil && res.Total == 0 && len(terms) > 1 {
-			res, err = ix.run(ctx, &q, textQuery(terms, false), terms)
-			if res != nil {
-				res.AnyTerm = true
+		res, err = ix.textSearch(ctx, &q, p, false)
+		if err != nil || res.Total >= fewHits {
+			break
+		}
+		unknown := ix.unknownWords(ctx, p.words)
+		if len(unknown) > 0 || hasCompound(p.words) {
+			fuzzy := map[string]bool{}
+			for _, w := range unknown {
+				fuzzy[w.folded] = true
+			}
+			var fres *Result
+			if fres, err = ix.textSearch(ctx, &q, ix.plan(q.Text, fuzzy), len(unknown) > 0); err == nil && fres.Total > res.Total {
+				res = fres
+			}
+			if err == nil && len(unknown) > 0 {
+				res.Suggestion = ix.suggestion(ctx, &q, unknown)
 			}
 		}
 	}
@@ -101,6 +124,91 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// textSearch runs the text search of p: every word and quoted phrase required; if that finds
+// nothing, every word; if that finds nothing, any word.
+func (ix *Index) textSearch(ctx context.Context, q *Query, p *textPlan, typos bool) (*Result, error) {
+	res, err := ix.run(ctx, q, p.query(true), p.terms)
+	if err == nil && res.Total == 0 && len(p.phrases) > 0 {
+		// the quoted words, but not next to each other
+		words := *p
+		words.phrases = nil
+		res, err = ix.run(ctx, q, words.query(true), p.terms)
+	}
+	if err == nil && res.Total == 0 && len(p.clauses) > 1 {
+		res, err = ix.run(ctx, q, p.query(false), p.terms)
+		if res != nil {
+			res.AnyTerm = true
+		}
+	}
+	if res != nil {
+		res.Typos = typos
+	}
+	return res, err
+}
+
+// hasCompound reports whether one of words is a compound.
+func hasCompound(words []queryWord) bool {
+	for _, w := range words {
+		if len(w.parts) > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// unknownWords returns the words of words that no entry contains and that are long enough
+// to look for typos in, at most maxFuzzyWords.
+func (ix *Index) unknownWords(ctx context.Context, words []queryWord) []queryWord {
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return nil
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	var out []queryWord
+	for _, w := range words {
+		if fuzziness(w.term) > 0 && ix.docFreq(ctx, r, w.term) == 0 {
+			out = append(out, w)
+			if len(out) == maxFuzzyWords {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// suggestion returns the suggestion for the text of q; "" if there is none, or if it finds
+// nothing within the filters and restrictions of q: the index holds words of entries the
+// viewer may not see, and a suggestion must not tell them.
+func (ix *Index) suggestion(ctx context.Context, q *Query, words []queryWord) string {
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return ""
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return ""
+	}
+	s := ix.suggest(ctx, r, q.Text, words)
+	_ = r.Close()
+	if s == "" || s == q.Text {
+		return ""
+	}
+	check := *q
+	check.Text, check.Page, check.PerPage = s, 1, 1
+	p := ix.plan(s, nil)
+	if len(p.words) == 0 {
+		return ""
+	}
+	if res, err := ix.run(ctx, &check, p.query(true), p.terms); err != nil || res.Total == 0 {
+		return ""
+	}
+	return s
 }
 
 // run searches for main within the filters of q. Text searches are sorted as q asks and

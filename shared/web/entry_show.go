@@ -5,8 +5,12 @@ import (
 	"strconv"
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
+
+// maxSimilar is the number of similar entries shown on an entry's page.
+const maxSimilar = 5
 
 // entryPage is the data of an entry's page.
 type entryPage struct {
@@ -15,6 +19,7 @@ type entryPage struct {
 	Partners     []wiki.Municipality
 	Topics       []wiki.Topic
 	Related      []*wiki.Entry // the related entries the viewer may read
+	Similar      []search.Hit  // entries that look alike, as far as the viewer may see them
 	Saved        bool
 	Demo         bool
 	Moves        []move // workflow buttons the viewer may press
@@ -56,6 +61,11 @@ func (s *Server) entryShow(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Related = s.readableRelated(r, e)
+	if sim, err := s.app.Related(r.Context(), v, e, maxSimilar); err != nil {
+		s.log.Error("similar entries", "entry", e.ID, "err", err) // the page works without them
+	} else {
+		p.Similar = sim
+	}
 	s.render(w, r, http.StatusOK, "entry", view{Title: e.Title, Data: p})
 }
 

@@ -3,8 +3,8 @@ package web
 import (
 	"net/http"
 
-	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 

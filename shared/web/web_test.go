@@ -383,6 +383,13 @@ func TestAPI(t *testing.T) {
 				t.Error("no topic facet")
 			}
 		}},
+		{"/api/v1/search?q=Bodenfeuchtte", 200, func(t *testing.T, b map[string]any) {
+			if b["suggestion"] != "Bodenfeuchte" || b["typos"] != true {
+				t.Errorf("suggestion %v typos %v, want Bodenfeuchte and true", b["suggestion"], b["typos"])
+			}
+		}},
+		{"/api/v1/search?q=%22unbalanced+AND+*wild+-x", 200, nil},
+		{"/api/v1/search?q=und+der+die&page=99999", 200, nil},
 		{"/api/v1/search?kind=rocket", 400, nil},
 		{"/api/v1/municipalities", 200, nil},
 		{"/api/v1/topics", 200, nil},
@@ -494,5 +501,18 @@ func TestGolden(t *testing.T) {
 				t.Errorf("%s differs from %s; run go test ./shared/web -run TestGolden -update and review the diff", tt.path, golden)
 			}
 		})
+	}
+}
+
+func TestSearchPageSuggestion(t *testing.T) {
+	ts, _ := newTestServer(t)
+	status, body := get(t, ts, "/suche?q=Bodenfeuchtte")
+	if status != 200 || !strings.Contains(body, "Meinten Sie") || !strings.Contains(body, `href="/suche?q=Bodenfeuchte"`) {
+		t.Errorf("status %d; page lacks the suggestion Bodenfeuchte", status)
+	}
+	for _, q := range []string{"%22unbalanced", "*Hitze+AND+OR+NOT", "und+der+die", "%5C%5C%22"} {
+		if status, _ := get(t, ts, "/suche?q="+q); status != 200 {
+			t.Errorf("/suche?q=%s: status %d, want 200", q, status)
+		}
 	}
 }
