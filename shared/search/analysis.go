@@ -12,10 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
@@ -55,6 +53,7 @@ const (
 	compoundFilterName   = "wissensnetz_compounds"      // compoundFilter with the protected words of an index
 	markFilterName       = "wissensnetz_mark_parts"
 	compoundAnalyzerName = "wissensnetz_de"
+	wholeAnalyzerName    = "wissensnetz_de_whole" // compounds left whole
 )
 
 const (
@@ -319,13 +318,23 @@ func compoundAnalyzerConfig(protected []string) (filter, analyzer map[string]any
 	}
 	filter = map[string]any{"type": compoundFilterType, "protected": p}
 	analyzer = map[string]any{
-		"type":      custom.Name,
-		"tokenizer": unicode.Name,
+		"type":      wordAnalyzerType,
+		"tokenizer": wordTokenizerName,
 		"token_filters": []any{
 			lowercase.Name, de.StopName, de.NormalizeName, compoundFilterName, de.LightStemmerName, markFilterName,
 		},
 	}
 	return filter, analyzer
+}
+
+// wholeWordsAnalyzerConfig returns the configuration of the analyzer of the text fields
+// that leaves compounds whole: bleve's "de" analyzer.
+func wholeWordsAnalyzerConfig() map[string]any {
+	return map[string]any{
+		"type":          wordAnalyzerType,
+		"tokenizer":     wordTokenizerName,
+		"token_filters": []any{lowercase.Name, de.StopName, de.NormalizeName, de.LightStemmerName},
+	}
 }
 
 // queryWord is one word of a query text, analysed: its term and the terms of its parts if
@@ -351,7 +360,7 @@ func newQueryAnalyzer(d *decompounder) (*queryAnalyzer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: analyzer: %w", err)
 	}
-	return &queryAnalyzer{tokenizer: unicode.NewUnicodeTokenizer(), stop: stop, d: d}, nil
+	return &queryAnalyzer{tokenizer: wordTokenizer{}, stop: stop, d: d}, nil
 }
 
 // words returns the analysed words of text, stop words left out.

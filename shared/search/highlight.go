@@ -32,21 +32,21 @@ var highlightFields = []string{fieldBody, fieldSummary, fieldTitle}
 // highlights returns the snippets of the field in highlightFields in which the most distinct
 // terms matched, whole words counting twice as much as parts of compounds; on a tie, the
 // earlier field in highlightFields.
-func highlights(dm *bsearch.DocumentMatch, stored func(string) string) []string {
+func highlights(locs bsearch.FieldTermLocationMap, stored map[string]string) []string {
 	best, bestWeight := "", 0
 	for _, field := range highlightFields {
-		if w := matchWeight(dm.Locations[field]); w > bestWeight {
+		if w := matchWeight(locs[field]); w > bestWeight {
 			best, bestWeight = field, w
 		}
 	}
 	if best == "" {
 		return nil
 	}
-	text := stored(best)
+	text := stored[best]
 	if text == "" {
 		return nil
 	}
-	return snippets([]byte(text), dm.Locations[best], maxSnippets)
+	return snippets([]byte(text), locs[best], maxSnippets)
 }
 
 // matchWeight counts the distinct terms of tlm, whole words twice.

@@ -14,8 +14,6 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
@@ -26,9 +24,10 @@ type Index struct {
 
 	write sync.Mutex // held by Apply and Rebuild: one writer at a time
 
-	mu           sync.RWMutex // guards the fields below; searches hold it for reading
-	idx          bleve.Index  // nil once closed
-	analyzer     analysis.Analyzer
+	mu           sync.RWMutex  // guards the fields below; searches hold it for reading
+	idx          bleve.Index   // nil once closed
+	analyzer     *wordAnalyzer // the text analysis with compounds whole, for Similar
+	words        *wordAnalyzer // the text analysis of the index, for snippets
 	needsRebuild bool
 
 	opts    Options
@@ -37,8 +36,8 @@ type Index struct {
 	qa      *queryAnalyzer // analyses query texts as the index analyses entries
 	syn     *synonyms
 
-	tableMu sync.Mutex // guards table
-	table   *table     // of the snapshot searched last
+	tableMu sync.Mutex // guards tables
+	tables  tables
 }
 
 // Batch is one atomic change of the index: the documents to add or replace, the ids to
@@ -161,10 +160,29 @@ func newIndex(dir string, idx bleve.Index, needsRebuild bool, opts Options) (*In
 	if err != nil {
 		return nil, err
 	}
+	words, whole, err := textAnalyzers(opts)
+	if err != nil {
+		return nil, err
+	}
 	return &Index{
-		dir: dir, idx: idx, analyzer: idx.Mapping().AnalyzerNamed(de.AnalyzerName), needsRebuild: needsRebuild,
+		dir: dir, idx: idx, analyzer: whole, words: words, needsRebuild: needsRebuild,
 		opts: opts, version: opts.version(), qa: qa, syn: parseSynonyms(synonymsText, qa),
 	}, nil
+}
+
+// textAnalyzers returns the analyzers of the text fields of an index with opts: the one
+// the index uses, and the one that leaves compounds whole.
+func textAnalyzers(opts Options) (words, whole *wordAnalyzer, err error) {
+	m := newMapping(opts.Protected, opts.WholeWords)
+	words, ok := m.AnalyzerNamed(textAnalyzerName(opts.WholeWords)).(*wordAnalyzer)
+	if !ok {
+		return nil, nil, errors.New("search: no text analyzer")
+	}
+	whole, ok = m.AnalyzerNamed(wholeAnalyzerName).(*wordAnalyzer)
+	if !ok {
+		return nil, nil, errors.New("search: no whole-words analyzer")
+	}
+	return words, whole, nil
 }
 
 // SetProtected replaces the words never split into parts besides the bundled ones (see
@@ -177,11 +195,15 @@ func (ix *Index) SetProtected(words []string) error {
 	if err != nil {
 		return err
 	}
+	text, _, err := textAnalyzers(opts)
+	if err != nil {
+		return err
+	}
 	ix.write.Lock()
 	defer ix.write.Unlock()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.opts, ix.version, ix.qa, ix.syn = opts, opts.version(), qa, parseSynonyms(synonymsText, qa)
+	ix.opts, ix.version, ix.qa, ix.syn, ix.words = opts, opts.version(), qa, parseSynonyms(synonymsText, qa), text
 	// The version is stored by the last batch of a completed build only.
 	ix.needsRebuild = ix.stored != ix.version
 	return nil

@@ -9,7 +9,7 @@ import (
 
 // mappingVersion names the shape of the index. Raise it whenever newMapping or the way
 // documents are indexed changes: an index built with another version reports NeedsRebuild.
-const mappingVersion = "6"
+const mappingVersion = "8"
 
 // Keys of the values stored beside the documents (bleve's internal storage).
 const (
@@ -63,10 +63,7 @@ const (
 // vectors, and only fieldFacets and the update time carry doc values. Nothing goes into the
 // composite _all field.
 func newMapping(protected []string, wholeWords bool) mapping.IndexMapping {
-	textAnalyzer := compoundAnalyzerName
-	if wholeWords {
-		textAnalyzer = de.AnalyzerName
-	}
+	textAnalyzer := textAnalyzerName(wholeWords)
 	// text returns a German text field.
 	text := func(store, termVectors bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
@@ -128,10 +125,21 @@ func newMapping(protected []string, wholeWords bool) mapping.IndexMapping {
 	if err := im.AddCustomAnalyzer(compoundAnalyzerName, analyzer); err != nil {
 		panic(err)
 	}
+	if err := im.AddCustomAnalyzer(wholeAnalyzerName, wholeWordsAnalyzerConfig()); err != nil {
+		panic(err)
+	}
 	im.DefaultMapping = doc
 	im.DefaultAnalyzer = de.AnalyzerName
 	im.IndexDynamic = false
 	im.StoreDynamic = false
 	im.DocValuesDynamic = false
 	return im
+}
+
+// textAnalyzerName returns the name of the analyzer of the text fields.
+func textAnalyzerName(wholeWords bool) string {
+	if wholeWords {
+		return wholeAnalyzerName
+	}
+	return compoundAnalyzerName
 }

@@ -108,16 +108,13 @@ var fieldBoosts = []struct {
 	{fieldBody, 1},
 }
 
-// termQuery matches term in any of the searched fields.
-func termQuery(term string) query.Query {
-	qs := make([]query.Query, len(fieldBoosts))
+// fieldExprs match term in each of the searched fields, with its weight.
+func fieldExprs(term string) []*expr {
+	es := make([]*expr, len(fieldBoosts))
 	for i, fb := range fieldBoosts {
-		tq := query.NewTermQuery(term)
-		tq.SetField(fb.field)
-		tq.SetBoost(fb.boost)
-		qs[i] = tq
+		es[i] = termExpr(fb.field, term, fb.boost)
 	}
-	return query.NewDisjunctionQuery(qs)
+	return es
 }
 
 // filterGroups returns the filters and restrictions of q as values of fieldFacets: an entry

@@ -9,10 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/collector"
-	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Result is one page of a search or listing.
@@ -96,7 +94,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	p := ix.plan(q.Text, nil)
 	switch {
 	case strings.TrimSpace(q.Text) == "":
-		res, err = ix.run(ctx, &q, query.NewMatchAllQuery(), nil)
+		res, err = ix.run(ctx, &q, nil, nil)
 	case len(p.words) == 0:
 		res = emptyResult()
 	default:
@@ -129,15 +127,15 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 // textSearch runs the text search of p: every word and quoted phrase required; if that finds
 // nothing, every word; if that finds nothing, any word.
 func (ix *Index) textSearch(ctx context.Context, q *Query, p *textPlan, typos bool) (*Result, error) {
-	res, err := ix.run(ctx, q, p.query(true), p.terms)
+	res, err := ix.run(ctx, q, p.expr(true), p.terms)
 	if err == nil && res.Total == 0 && len(p.phrases) > 0 {
 		// the quoted words, but not next to each other
 		words := *p
 		words.phrases = nil
-		res, err = ix.run(ctx, q, words.query(true), p.terms)
+		res, err = ix.run(ctx, q, words.expr(true), p.terms)
 	}
 	if err == nil && res.Total == 0 && len(p.clauses) > 1 {
-		res, err = ix.run(ctx, q, p.query(false), p.terms)
+		res, err = ix.run(ctx, q, p.expr(false), p.terms)
 		if res != nil {
 			res.AnyTerm = true
 		}
@@ -205,32 +203,21 @@ func (ix *Index) suggestion(ctx context.Context, q *Query, words []queryWord) st
 	if len(p.words) == 0 {
 		return ""
 	}
-	if res, err := ix.run(ctx, &check, p.query(true), p.terms); err != nil || res.Total == 0 {
+	if res, err := ix.run(ctx, &check, p.expr(true), p.terms); err != nil || res.Total == 0 {
 		return ""
 	}
 	return s
 }
 
-// run searches for main within the filters of q. Text searches are sorted as q asks and
-// highlighted; listings are sorted newest first.
-//
-// It drives bleve's collector itself rather than calling Index.Search, so that the facets
-// and the date order come from the snapshot's table (see table) and term locations are
-// read only for the hits of the page, all on one snapshot of the index.
-func (ix *Index) run(ctx context.Context, q *Query, main query.Query, terms []string) (*Result, error) {
-	text := terms != nil
-	// A listing walks the postings of its filters; a text search checks the filters of
-	// each match in the table, which is cheaper than walking their postings alongside.
-	groups := q.filterGroups()
-	qq := main
-	if f := filterQuery(groups); f != nil && !text {
-		qq = f
-	}
+// run searches for e within the filters of q; a nil e lists all entries within them. Text
+// searches are sorted as q asks and highlighted with terms; listings are sorted newest
+// first. See eval.go for how.
+func (ix *Index) run(ctx context.Context, q *Query, e *expr, terms []string) (*Result, error) {
+	text := e != nil
 	size, from := q.PerPage, (q.Page-1)*q.PerPage
 	if q.Page > maxPage {
 		size, from = 0, 0
 	}
-
 	adv, err := ix.idx.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("search: query: %w", err)
@@ -240,94 +227,175 @@ func (ix *Index) run(ctx context.Context, q *Query, main query.Query, terms []st
 		return nil, fmt.Errorf("search: query: %w", err)
 	}
 	defer r.Close()
-	t, err := ix.tableFor(r)
+	snap, err := ix.snapshotOf(r)
 	if err != nil {
 		return nil, err
 	}
-
-	var order bsearch.SortOrder
-	opts := bsearch.SearcherOptions{}
-	switch {
-	case q.Sort == SortOldest:
-		order = bsearch.SortOrder{&updatedSort{t: t}}
-		opts.Score = "none"
-	case text && q.Sort != SortNewest:
-		order = bsearch.SortOrder{&bsearch.SortScore{Desc: true}}
-	default:
-		order = bsearch.SortOrder{&updatedSort{t: t, desc: true}}
-		opts.Score = "none"
-	}
-	s, err := qq.Searcher(ctx, r, ix.idx.Mapping(), opts)
-	if err != nil {
-		return nil, fmt.Errorf("search: query: %w", err)
-	}
-	defer s.Close()
-	var keep [][]uint16
+	ev := &evaluation{ctx: ctx, snap: snap, leafOf: map[*expr]int{}, docs: map[*expr]*roaring.Bitmap{}}
 	if text {
-		keep = t.filter(groups)
-	}
-	counter := newFacetCounter(s, t, keep)
-	coll := collector.NewTopNCollector(size, from, order)
-	if err := coll.Collect(ctx, counter, r); err != nil {
-		return nil, fmt.Errorf("search: query: %w", err)
-	}
-	matches := coll.Results()
-	if text && len(matches) > 0 {
-		if err := ix.locate(ctx, r, terms, matches); err != nil {
+		if e, err = ev.prepare(e); err != nil {
+			return nil, err
+		}
+		if err := ev.postings(); err != nil {
 			return nil, err
 		}
 	}
+	byScore := text && q.Sort != SortNewest && q.Sort != SortOldest
+	top := topN{n: from + size, byScore: byScore, asc: q.Sort == SortOldest}
+	groups := snap.filter(q.filterGroups())
+	counts := make([]int, len(snap.values))
+	var total uint64
+	buf := scratches.Get().(*scratch)
+	defer scratches.Put(buf)
+	for s := range snap.segs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		seg := &snap.segs[s]
+		var bm *roaring.Bitmap
+		if text {
+			bm = ev.matches(s, e)
+		} else {
+			bm = roaring.New()
+			bm.AddRange(0, seg.count)
+		}
+		if seg.deleted != nil {
+			bm.AndNot(seg.deleted)
+		}
+		for _, g := range groups {
+			if bm.IsEmpty() {
+				break
+			}
+			bm.And(seg.group(g))
+		}
+		n := bm.GetCardinality()
+		if n == 0 {
+			continue
+		}
+		total += n
+		docs := buf.entries(bm)
+		seg.t.count(docs, bm, counts)
+		if top.n == 0 {
+			continue
+		}
+		var scores []float64
+		if byScore {
+			if docs, scores, err = ev.rank(s, e, docs, top.n, buf); err != nil {
+				return nil, err
+			}
+		}
+		for j, d := range docs {
+			c := candidate{global: seg.offset + uint64(d), seg: s, local: uint64(d), updated: seg.t.updated[d]}
+			if byScore {
+				c.score = scores[j]
+			}
+			top.add(c)
+		}
+	}
+	picked := top.sorted()
+	picked = picked[min(from, len(picked)):]
 
-	res := &Result{Total: coll.Total(), Hits: make([]Hit, 0, len(matches))}
-	for _, dm := range matches {
-		h, err := ix.hit(r, dm)
+	res := &Result{Total: total, Hits: make([]Hit, len(picked))}
+	marked := map[string]bool{}
+	for _, t := range terms {
+		marked[t] = true
+	}
+	for i, c := range picked {
+		h, stored, err := ix.hit(snap, c)
 		if err != nil {
 			return nil, err
 		}
-		res.Hits = append(res.Hits, h)
+		if text {
+			locs := bsearch.FieldTermLocationMap{}
+			for _, f := range highlightFields {
+				if tlm := ix.words.locate(stored[f], marked); tlm != nil {
+					locs[f] = tlm
+				}
+			}
+			h.Highlights = highlights(locs, stored)
+		}
+		res.Hits[i] = h
 	}
-	res.Facets = facets(t.values, counter.counts)
+	res.Facets = facets(snap.values, counts)
 	return res, nil
 }
 
-// locate sets the locations of terms in the highlighted fields of matches: the snippets are
-// made from them. Reading locations only for the hits of the page is much cheaper than for
-// every match.
-func (ix *Index) locate(ctx context.Context, r index.IndexReader, terms []string, matches bsearch.DocumentMatchCollection) error {
-	var qs []query.Query
-	for _, t := range terms {
-		for _, f := range highlightFields {
-			tq := query.NewTermQuery(t)
-			tq.SetField(f)
-			qs = append(qs, tq)
-		}
+// candidate is an entry that may be on the page of a result.
+type candidate struct {
+	global  uint64 // bleve's internal number
+	seg     int    // segment and number in it
+	local   uint64
+	score   float64
+	updated int64
+}
+
+// topN keeps the first n candidates: by score, best first, or by update time, newest
+// first (oldest first with asc); on a tie, in the order of the index.
+type topN struct {
+	n            int
+	byScore, asc bool
+	h            []candidate // a heap with the worst kept candidate first
+}
+
+// before reports whether a comes before b in the result.
+func (t *topN) before(a, b candidate) bool {
+	switch {
+	case t.byScore && a.score != b.score:
+		return a.score > b.score
+	case !t.byScore && a.updated != b.updated:
+		return (a.updated < b.updated) == t.asc
 	}
-	s, err := query.NewDisjunctionQuery(qs).Searcher(ctx, r, ix.idx.Mapping(), bsearch.SearcherOptions{IncludeTermVectors: true, Score: "none"})
-	if err != nil {
-		return fmt.Errorf("search: query: locations: %w", err)
-	}
-	defer s.Close()
-	byID := slices.Clone(matches)
-	slices.SortFunc(byID, func(a, b *bsearch.DocumentMatch) int { return a.IndexInternalID.Compare(b.IndexInternalID) })
-	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+len(byID), 0), IndexReader: r}
-	var m *bsearch.DocumentMatch
-	for _, dm := range byID {
-		// A match may have its terms only in fields without locations; then the
-		// searcher is already past it.
-		if m == nil || m.IndexInternalID.Compare(dm.IndexInternalID) < 0 {
-			if m, err = s.Advance(sctx, dm.IndexInternalID); err != nil {
-				return fmt.Errorf("search: query: locations: %w", err)
+	return a.global < b.global
+}
+
+// add offers c.
+func (t *topN) add(c candidate) {
+	if len(t.h) < t.n {
+		t.h = append(t.h, c)
+		// sift up: the worst at the root
+		for i := len(t.h) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !t.before(t.h[p], t.h[i]) {
+				break
 			}
+			t.h[p], t.h[i] = t.h[i], t.h[p]
+			i = p
 		}
-		if m == nil {
+		return
+	}
+	if t.n == 0 || !t.before(c, t.h[0]) {
+		return
+	}
+	t.h[0] = c
+	for i := 0; ; {
+		w, l, r := i, 2*i+1, 2*i+2
+		if l < len(t.h) && t.before(t.h[w], t.h[l]) {
+			w = l
+		}
+		if r < len(t.h) && t.before(t.h[w], t.h[r]) {
+			w = r
+		}
+		if w == i {
 			break
 		}
-		if m.IndexInternalID.Equals(dm.IndexInternalID) {
-			m.Complete(nil)
-			dm.Locations = m.Locations
-		}
+		t.h[i], t.h[w] = t.h[w], t.h[i]
+		i = w
 	}
-	return nil
+}
+
+// sorted returns the kept candidates in the order of the result.
+func (t *topN) sorted() []candidate {
+	out := slices.Clone(t.h)
+	slices.SortFunc(out, func(a, b candidate) int {
+		if t.before(a, b) {
+			return -1
+		}
+		if t.before(b, a) {
+			return 1
+		}
+		return 0
+	})
+	return out
 }
 
 func emptyResult() *Result {
@@ -337,33 +405,27 @@ func emptyResult() *Result {
 	}}
 }
 
-// hit turns a bleve match into a Hit with the stored fields of its document.
-func (ix *Index) hit(r index.IndexReader, dm *bsearch.DocumentMatch) (Hit, error) {
-	h := Hit{ID: dm.ID, Score: dm.Score}
-	doc, err := r.Document(dm.ID)
-	if err != nil {
-		return h, fmt.Errorf("search: load %s: %w", dm.ID, err)
+// hit returns the Hit of c with the stored fields of its entry, and the stored texts by
+// field for the snippets.
+func (ix *Index) hit(snap *snapshot, c candidate) (Hit, map[string]string, error) {
+	h, stored := Hit{Score: c.score}, map[string]string{}
+	if c.updated != 0 {
+		h.Updated = time.Unix(0, c.updated).UTC()
 	}
-	if doc == nil {
-		return h, nil
-	}
-	stored := map[string]string{}
-	doc.VisitFields(func(f index.Field) {
-		switch f.Name() {
+	err := snap.segs[c.seg].ss.VisitDocument(c.local, func(field string, _ byte, value []byte, _ []uint64) bool {
+		switch field {
+		case "_id":
+			h.ID = string(value)
 		case fieldTopics:
-			h.Topics = append(h.Topics, string(f.Value()))
-		case fieldUpdated:
-			if dt, ok := f.(index.DateTimeField); ok {
-				if t, _, err := dt.DateTime(); err == nil {
-					h.Updated = t.UTC()
-				}
-			}
-		default:
-			if _, ok := f.(index.TextField); ok {
-				stored[f.Name()] = string(f.Value())
-			}
+			h.Topics = append(h.Topics, string(value))
+		case fieldSlug, fieldTitle, fieldSummary, fieldBody, fieldMunicipality, fieldMunicipalityName, fieldKind, fieldProjectStatus:
+			stored[field] = string(value)
 		}
+		return true
 	})
+	if err != nil {
+		return h, nil, fmt.Errorf("search: load entry %d: %w", c.global, err)
+	}
 	h.Slug = stored[fieldSlug]
 	h.Title = stored[fieldTitle]
 	h.Summary = stored[fieldSummary]
@@ -371,8 +433,7 @@ func (ix *Index) hit(r index.IndexReader, dm *bsearch.DocumentMatch) (Hit, error
 	h.MunicipalityName = stored[fieldMunicipalityName]
 	h.Kind = stored[fieldKind]
 	h.ProjectStatus = stored[fieldProjectStatus]
-	h.Highlights = highlights(dm, func(field string) string { return stored[field] })
-	return h, nil
+	return h, stored, nil
 }
 
 // facets splits the counts of the facet values into the facets, sorted by count (most

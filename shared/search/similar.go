@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // Limits of Similar.
@@ -88,14 +86,12 @@ func (ix *Index) Similar(ctx context.Context, d Document, q Query, n int) ([]Hit
 		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(a.term, b.term))
 	})
 	terms = terms[:min(len(terms), similarTerms)]
-	qs := make([]query.Query, len(terms))
+	es := make([]*expr, len(terms))
 	names := make([]string, len(terms))
 	for i, t := range terms {
-		tq := termQuery(t.term)
-		tq.(*query.DisjunctionQuery).SetBoost(t.score)
-		qs[i], names[i] = tq, t.term
+		es[i], names[i] = anyExpr(t.score, fieldExprs(t.term)...), t.term
 	}
-	res, err := ix.run(ctx, &q, query.NewDisjunctionQuery(qs), names)
+	res, err := ix.run(ctx, &q, anyExpr(1, es...), names)
 	if err != nil {
 		return nil, err
 	}

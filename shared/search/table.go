@@ -1,213 +1,282 @@
 package search
 
 import (
-	"encoding/binary"
 	"fmt"
+	"maps"
 	"slices"
+	"sync"
 
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/numeric"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
-// table holds, for one snapshot of the index, the facet values and the update time of every
-// entry, indexed by bleve's internal document number. Counting facets and sorting by date
-// from it costs a few array lookups per hit; bleve's own facets and field sorts decode the
-// compressed doc values of every hit on every search, which made up most of the time of a
-// search.
-type table struct {
-	snapshot index.IndexReader // the snapshot the table was built from, compared by identity
-	values   []string          // distinct facet values, "facet:value"
-	index    map[string]uint16 // position of a value in values
-	facets   [][]uint16        // per document number: indexes into values
-	updated  []int64           // per document number: Updated in Unix nanoseconds
+// snapshot is one state of the index as a search sees it: its segments with their facet
+// tables.
+type snapshot struct {
+	r       *scorch.IndexSnapshot
+	mapping mapping.IndexMapping
+	segs    []snapSegment
+	live    uint64   // entries, without the deleted ones
+	values  []string // facet values known when the snapshot was taken, "facet:value"
+	index   map[string]uint16
 }
 
-// tableFor returns the table of the snapshot r, building it if r is not the snapshot of the
-// last table.
-func (ix *Index) tableFor(r index.IndexReader) (*table, error) {
+// snapSegment is one segment of a snapshot. The global number of an entry (bleve's
+// internal id) is offset plus its local number in the segment.
+type snapSegment struct {
+	ss            *scorch.SegmentSnapshot
+	seg           segment.Segment
+	offset, count uint64
+	deleted       *roaring.Bitmap // nil if none
+	t             *segTable
+}
+
+// segTable holds, for one segment, the entries having each facet value and the update
+// time of every entry. Counting facets is then one bitmap intersection per value, and
+// sorting by date an array lookup per entry; bleve's own facets and field sorts decode
+// the doc values of every hit on every search. Segments never change, so a table is built
+// once per segment and kept as long as the segment is part of the index.
+type segTable struct {
+	values  map[uint16]*roaring.Bitmap // facet value (index into the values of the Index) → local numbers
+	updated []int64                    // per local number: Updated in Unix nanoseconds
+	// The facet values of local number n are docValues[docStart[n]:docStart[n+1]]:
+	// counting them entry by entry is cheaper than intersecting bitmaps for few entries.
+	docStart  []uint32
+	docValues []uint16
+
+	impacts sync.Map // field and term → the largest impact of the term (float64)
+}
+
+// maxImpact returns the largest impact (√tf · norm) the term of pl, key, has in any entry
+// of the segment. It is worked out from the postings once and then kept.
+func (st *segTable) maxImpact(key string, pl segment.PostingsList) (float64, error) {
+	if v, ok := st.impacts.Load(key); ok {
+		return v.(float64), nil
+	}
+	m := 0.0
+	it := pl.Iterator(true, true, false, nil)
+	p, err := it.Next()
+	for ; p != nil && err == nil; p, err = it.Next() {
+		m = max(m, impact(p))
+	}
+	if err != nil {
+		return 0, fmt.Errorf("search: postings: %w", err)
+	}
+	st.impacts.Store(key, m)
+	return m, nil
+}
+
+// count adds the facet values of the entries docs (ascending local numbers), bm, to
+// counts: entry by entry, or, if they are most of the segment, by intersecting bitmaps.
+func (st *segTable) count(docs []uint32, bm *roaring.Bitmap, counts []int) {
+	if len(docs) < len(st.updated)/2 {
+		for _, d := range docs {
+			for _, v := range st.docValues[st.docStart[d]:st.docStart[d+1]] {
+				counts[v]++
+			}
+		}
+		return
+	}
+	for v, vb := range st.values {
+		counts[v] += int(bm.AndCardinality(vb))
+	}
+}
+
+// tables are the segment tables of an index and the facet values they refer to.
+type tables struct {
+	values []string          // distinct facet values, "facet:value"; only ever appended to
+	index  map[string]uint16 // position of a value in values
+	frozen map[string]uint16 // a copy of index, given to snapshots
+	bySeg  map[segment.Segment]*segTable
+	last   *snapshot // of the reader searched last
+}
+
+// snapshotOf returns the snapshot of the reader r, building the tables of segments it has
+// not seen yet.
+func (ix *Index) snapshotOf(r index.IndexReader) (*snapshot, error) {
+	sr, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, fmt.Errorf("search: reader %T is not a scorch snapshot", r)
+	}
 	ix.tableMu.Lock()
 	defer ix.tableMu.Unlock()
-	if ix.table != nil && ix.table.snapshot == r {
-		return ix.table, nil
+	t := &ix.tables
+	if t.last != nil && t.last.r == sr {
+		return t.last, nil
 	}
-	t, err := buildTable(r)
-	if err != nil {
-		return nil, err
+	if t.index == nil {
+		t.index = map[string]uint16{}
+		t.bySeg = map[segment.Segment]*segTable{}
 	}
-	ix.table = t
-	return t, nil
-}
-
-// buildTable reads the facet values and update times of all documents of r.
-func buildTable(r index.IndexReader) (*table, error) {
-	ids, err := r.DocIDReaderAll()
-	if err != nil {
-		return nil, fmt.Errorf("search: build table: %w", err)
-	}
-	defer ids.Close()
-	dv, err := r.DocValueReader([]string{fieldFacets, fieldUpdated})
-	if err != nil {
-		return nil, fmt.Errorf("search: build table: %w", err)
-	}
-	t := &table{snapshot: r, index: map[string]uint16{}}
-	tooMany := false
-	for {
-		id, err := ids.Next()
-		if err != nil {
-			return nil, fmt.Errorf("search: build table: %w", err)
+	var facetTerms []string // of the whole snapshot, read once if a segment is new
+	snap := &snapshot{r: sr, mapping: ix.idx.Mapping()}
+	seen := map[segment.Segment]bool{}
+	var offset uint64
+	for _, ss := range sr.Segments() {
+		seg := ss.Segment()
+		s := snapSegment{ss: ss, seg: seg, offset: offset, count: seg.Count(), t: t.bySeg[seg]}
+		offset += s.count
+		if d := ss.Deleted(); d != nil && !d.IsEmpty() {
+			s.deleted = d
 		}
-		if id == nil {
-			break
+		snap.live += s.count
+		if s.deleted != nil {
+			snap.live -= s.deleted.GetCardinality()
 		}
-		n := id.Value()
-		for uint64(len(t.facets)) <= n {
-			t.facets = append(t.facets, nil)
-			t.updated = append(t.updated, 0)
-		}
-		err = dv.VisitDocValues(id, func(field string, term []byte) {
-			switch field {
-			case fieldFacets:
-				i, ok := t.index[string(term)]
-				if !ok {
-					if len(t.values) == maxFacetValues {
-						tooMany = true
-						return
-					}
-					i = uint16(len(t.values))
-					t.index[string(term)] = i
-					t.values = append(t.values, string(term))
-				}
-				t.facets[n] = append(t.facets[n], i)
-			case fieldUpdated:
-				// Numbers are indexed with several precisions; shift 0 is the exact one.
-				if shift, err := numeric.PrefixCoded(term).Shift(); err == nil && shift == 0 {
-					if v, err := numeric.PrefixCoded(term).Int64(); err == nil {
-						t.updated[n] = v
-					}
+		if s.t == nil {
+			if facetTerms == nil {
+				var err error
+				if facetTerms, err = fieldTerms(sr, fieldFacets); err != nil {
+					return nil, err
 				}
 			}
-		})
+			st, err := t.build(seg, facetTerms)
+			if err != nil {
+				return nil, err
+			}
+			s.t = st
+			t.bySeg[seg] = st
+		}
+		seen[seg] = true
+		snap.segs = append(snap.segs, s)
+	}
+	for seg := range t.bySeg {
+		if !seen[seg] {
+			delete(t.bySeg, seg) // merged away
+		}
+	}
+	if facetTerms != nil || t.frozen == nil {
+		t.frozen = maps.Clone(t.index) // index grows; snapshots read theirs without the lock
+	}
+	snap.values, snap.index = t.values, t.frozen
+	t.last = snap
+	return snap, nil
+}
+
+// fieldTerms returns the terms of field in r.
+func fieldTerms(r index.IndexReader, field string) ([]string, error) {
+	d, err := r.FieldDict(field)
+	if err != nil {
+		return nil, fmt.Errorf("search: terms of %s: %w", field, err)
+	}
+	defer d.Close()
+	out := []string{}
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return nil, fmt.Errorf("search: terms of %s: %w", field, err)
+		}
+		if e == nil {
+			return out, nil
+		}
+		out = append(out, e.Term)
+	}
+}
+
+// build reads the table of seg; facetTerms are all facet values of the index.
+func (t *tables) build(seg segment.Segment, facetTerms []string) (*segTable, error) {
+	st := &segTable{values: map[uint16]*roaring.Bitmap{}, updated: make([]int64, seg.Count())}
+	dict, err := seg.Dictionary(fieldFacets)
+	if err != nil {
+		return nil, fmt.Errorf("search: build table: %w", err)
+	}
+	for _, term := range facetTerms {
+		pl, err := dict.PostingsList([]byte(term), nil, nil)
+		if err != nil {
+			return nil, fmt.Errorf("search: build table: %w", err)
+		}
+		if pl.Count() == 0 {
+			continue
+		}
+		i, ok := t.index[term]
+		if !ok {
+			if len(t.values) == maxFacetValues {
+				return nil, fmt.Errorf("search: build table: more than %d distinct facet values", maxFacetValues)
+			}
+			i = uint16(len(t.values))
+			// values is shared with snapshots taken before: never write into its array.
+			t.values = append(t.values[:len(t.values):len(t.values)], term)
+			t.index[term] = i
+		}
+		bm := roaring.New()
+		orInto(pl, bm)
+		st.values[i] = bm
+	}
+	st.indexDocs(int(seg.Count()))
+	dv, ok := seg.(segment.DocValueVisitable)
+	if !ok {
+		return nil, fmt.Errorf("search: build table: segment %T has no doc values", seg)
+	}
+	fields := []string{fieldUpdated}
+	var state segment.DocVisitState
+	for n := range st.updated {
+		state, err = dv.VisitDocValues(uint64(n), fields, func(_ string, term []byte) {
+			// Numbers are indexed with several precisions; shift 0 is the exact one.
+			if shift, err := numeric.PrefixCoded(term).Shift(); err == nil && shift == 0 {
+				if v, err := numeric.PrefixCoded(term).Int64(); err == nil {
+					st.updated[n] = v
+				}
+			}
+		}, state)
 		if err != nil {
 			return nil, fmt.Errorf("search: build table: %w", err)
 		}
 	}
-	if tooMany {
-		return nil, fmt.Errorf("search: build table: more than %d distinct facet values", maxFacetValues)
-	}
-	return t, nil
+	return st, nil
 }
 
-// docNum returns the index of a document in the table, -1 if it is not in it.
-func (t *table) docNum(id index.IndexInternalID) int {
-	if len(id) != 8 {
-		return -1
+// indexDocs fills docStart and docValues from values for n entries.
+func (st *segTable) indexDocs(n int) {
+	per := make([]uint32, n+1)
+	for _, bm := range st.values {
+		it := bm.Iterator()
+		for it.HasNext() {
+			per[it.Next()+1]++
+		}
 	}
-	n := id.Value()
-	if n >= uint64(len(t.facets)) {
-		return -1
+	for i := 1; i <= n; i++ {
+		per[i] += per[i-1]
 	}
-	return int(n)
+	st.docStart = per
+	st.docValues = make([]uint16, per[n])
+	fill := slices.Clone(per[:n])
+	for _, v := range slices.Sorted(maps.Keys(st.values)) {
+		it := st.values[v].Iterator()
+		for it.HasNext() {
+			d := it.Next()
+			st.docValues[fill[d]] = v
+			fill[d]++
+		}
+	}
 }
 
-// filter returns groups as indexes into t.values, for facetCounter. A value no document has
-// is left out, so that a group of such values keeps no document.
-func (t *table) filter(groups [][]string) [][]uint16 {
-	if len(groups) == 0 {
-		return nil
+// group returns the local numbers of the entries of s having one of the facet values of
+// g (indexes into the values of the snapshot).
+func (s *snapSegment) group(g []uint16) *roaring.Bitmap {
+	bms := make([]*roaring.Bitmap, 0, len(g))
+	for _, v := range g {
+		if bm := s.t.values[v]; bm != nil {
+			bms = append(bms, bm)
+		}
 	}
+	return roaring.FastOr(bms...)
+}
+
+// filter returns groups as indexes into the values of snap. A value no entry has is left
+// out, so that a group of such values keeps no entry.
+func (snap *snapshot) filter(groups [][]string) [][]uint16 {
 	out := make([][]uint16, len(groups))
 	for i, g := range groups {
 		out[i] = []uint16{}
 		for _, v := range g {
-			if j, ok := t.index[v]; ok {
+			if j, ok := snap.index[v]; ok {
 				out[i] = append(out[i], j)
 			}
 		}
 	}
 	return out
 }
-
-// facetCounter is a searcher that passes on only the matches that have, for every group of
-// keep, one of its values, and counts their facet values.
-type facetCounter struct {
-	bsearch.Searcher
-	t      *table
-	keep   [][]uint16
-	counts []int
-}
-
-func newFacetCounter(s bsearch.Searcher, t *table, keep [][]uint16) *facetCounter {
-	return &facetCounter{Searcher: s, t: t, keep: keep, counts: make([]int, len(t.values))}
-}
-
-// Next returns the next match that passes and counts it.
-func (c *facetCounter) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
-	for {
-		d, err := c.Searcher.Next(ctx)
-		if d == nil || err != nil {
-			return d, err
-		}
-		if c.pass(ctx, d) {
-			return d, nil
-		}
-	}
-}
-
-// Advance returns the next match at or after id that passes and counts it.
-func (c *facetCounter) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	d, err := c.Searcher.Advance(ctx, id)
-	if d == nil || err != nil {
-		return d, err
-	}
-	if c.pass(ctx, d) {
-		return d, nil
-	}
-	return c.Next(ctx)
-}
-
-// pass reports whether d passes keep and counts it if so; a rejected d goes back to the
-// pool.
-func (c *facetCounter) pass(ctx *bsearch.SearchContext, d *bsearch.DocumentMatch) bool {
-	n := c.t.docNum(d.IndexInternalID)
-	var values []uint16
-	if n >= 0 {
-		values = c.t.facets[n]
-	}
-	for _, g := range c.keep {
-		if !slices.ContainsFunc(values, func(v uint16) bool { return slices.Contains(g, v) }) {
-			ctx.DocumentMatchPool.Put(d)
-			return false
-		}
-	}
-	for _, v := range values {
-		c.counts[v]++
-	}
-	return true
-}
-
-// updatedSort orders documents by their update time, read from the table.
-type updatedSort struct {
-	t    *table
-	desc bool
-}
-
-var _ bsearch.SearchSort = (*updatedSort)(nil)
-
-// Value returns the update time of d as a string that sorts like the time.
-func (s *updatedSort) Value(d *bsearch.DocumentMatch) string {
-	var v int64
-	if n := s.t.docNum(d.IndexInternalID); n >= 0 {
-		v = s.t.updated[n]
-	}
-	return string(binary.BigEndian.AppendUint64(nil, uint64(v)^(1<<63)))
-}
-
-func (s *updatedSort) UpdateVisitor(string, []byte)    {}
-func (s *updatedSort) DecodeValue(value string) string { return value }
-func (s *updatedSort) Descending() bool                { return s.desc }
-func (s *updatedSort) RequiresDocID() bool             { return false }
-func (s *updatedSort) RequiresScoring() bool           { return false }
-func (s *updatedSort) RequiresFields() []string        { return nil }
-func (s *updatedSort) Reverse()                        { s.desc = !s.desc }
-func (s *updatedSort) Copy() bsearch.SearchSort        { c := *s; return &c }

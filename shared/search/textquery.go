@@ -84,8 +84,8 @@ func (s *synonyms) match(words []queryWord) (group, member, n int) {
 // group) and every term that may be marked in snippets.
 type textPlan struct {
 	words   []queryWord
-	clauses []query.Query
-	phrases []query.Query // of the quoted parts of the text, required with all clauses
+	clauses []*expr
+	phrases []*expr // of the quoted parts of the text, required with all clauses
 	terms   []string
 }
 
@@ -108,15 +108,15 @@ func phrases(text string) []string {
 	return out
 }
 
-// phraseQuery matches the words of phrase next to each other in one of phraseFields.
-func phraseQuery(phrase string) query.Query {
+// phraseExpr matches the words of phrase next to each other in one of phraseFields.
+func phraseExpr(phrase string) *expr {
 	qs := make([]query.Query, len(phraseFields))
 	for i, f := range phraseFields {
 		pq := query.NewMatchPhraseQuery(phrase)
 		pq.SetField(f)
 		qs[i] = pq
 	}
-	return query.NewDisjunctionQuery(qs)
+	return &expr{kind: exprQuery, boost: 1, q: query.NewDisjunctionQuery(qs)}
 }
 
 // plan analyses text into at most maxTerms words and builds their clauses: a word matches
@@ -153,12 +153,12 @@ func (ix *Index) plan(text string, fuzzy map[string]bool) *textPlan {
 			g, m, n = ix.syn.match(p.words[i:])
 		}
 		if n == 0 {
-			p.clauses = append(p.clauses, wordQuery(p.words[i], fuzzy != nil, fuzzy[p.words[i].folded]))
+			p.clauses = append(p.clauses, wordExpr(p.words[i], fuzzy != nil, fuzzy[p.words[i].folded]))
 			addTerm(p.words[i].term)
 			i++
 			continue
 		}
-		alts := []query.Query{wordsQuery(p.words[i:i+n], fuzzy, 1)}
+		alts := []*expr{wordsExpr(p.words[i:i+n], fuzzy, 1)}
 		for _, w := range p.words[i : i+n] {
 			addTerm(w.term)
 		}
@@ -166,95 +166,80 @@ func (ix *Index) plan(text string, fuzzy map[string]bool) *textPlan {
 			if j == m {
 				continue
 			}
-			alts = append(alts, wordsQuery(member, nil, synonymBoost))
+			alts = append(alts, wordsExpr(member, nil, synonymBoost))
 			for _, w := range member {
 				addTerm(w.term)
 			}
 		}
-		p.clauses = append(p.clauses, query.NewDisjunctionQuery(alts))
+		p.clauses = append(p.clauses, anyExpr(1, alts...))
 		i += n
 	}
 	if len(p.clauses) > 0 {
 		for _, ph := range phrases(text) {
-			p.phrases = append(p.phrases, phraseQuery(ph))
+			p.phrases = append(p.phrases, phraseExpr(ph))
 		}
 	}
 	return p
 }
 
-// query returns the query of p: every clause and phrase required (all) or any clause.
-func (p *textPlan) query(all bool) query.Query {
+// expr returns what p asks for: every clause and phrase (all) or any clause.
+func (p *textPlan) expr(all bool) *expr {
 	if all && len(p.phrases) > 0 {
-		return query.NewConjunctionQuery(append(slices.Clone(p.clauses), p.phrases...))
+		return allExpr(1, append(slices.Clone(p.clauses), p.phrases...)...)
 	}
 	if len(p.clauses) == 1 {
 		return p.clauses[0]
 	}
 	if all {
-		return query.NewConjunctionQuery(p.clauses)
+		return allExpr(1, p.clauses...)
 	}
-	return query.NewDisjunctionQuery(p.clauses)
+	return anyExpr(1, p.clauses...)
 }
 
-// wordsQuery requires all of ws, weighted by boost.
-func wordsQuery(ws []queryWord, fuzzy map[string]bool, boost float64) query.Query {
+// wordsExpr requires all of ws, weighted by boost.
+func wordsExpr(ws []queryWord, fuzzy map[string]bool, boost float64) *expr {
 	if len(ws) == 1 {
-		q := wordQuery(ws[0], fuzzy != nil, fuzzy[ws[0].folded])
-		if boost != 1 {
-			q = query.NewDisjunctionQuery([]query.Query{q})
-			q.(*query.DisjunctionQuery).SetBoost(boost)
-		}
-		return q
+		e := wordExpr(ws[0], fuzzy != nil, fuzzy[ws[0].folded])
+		e.boost *= boost
+		return e
 	}
-	qs := make([]query.Query, len(ws))
+	es := make([]*expr, len(ws))
 	for i, w := range ws {
-		qs[i] = wordQuery(w, fuzzy != nil, fuzzy[w.folded])
+		es[i] = wordExpr(w, fuzzy != nil, fuzzy[w.folded])
 	}
-	c := query.NewConjunctionQuery(qs)
-	c.SetBoost(boost)
-	return c
+	return allExpr(boost, es...)
 }
 
-// partQueries match term as a part of a compound, in the fields of fieldBoosts with a
+// partExprs match term as a part of a compound, in the fields of fieldBoosts with a
 // weight partsBoost times theirs.
-func partQueries(term string) []query.Query {
-	qs := make([]query.Query, 0, len(fieldBoosts))
+func partExprs(term string) []*expr {
+	es := make([]*expr, 0, len(fieldBoosts))
 	for _, fb := range fieldBoosts {
 		if fb.field == fieldMunicipalityName {
 			continue // names are not split
 		}
-		tq := query.NewTermQuery(partMarker + term)
-		tq.SetField(fb.field)
-		tq.SetBoost(fb.boost * partsBoost)
-		qs = append(qs, tq)
+		es = append(es, termExpr(fb.field, partMarker+term, fb.boost*partsBoost))
 	}
-	return qs
+	return es
 }
 
-// wordQuery matches one query word; loose, a compound also by its parts wherever they
+// wordExpr matches one query word; loose, a compound also by its parts wherever they
 // are, and with fuzzy, with typos.
-func wordQuery(w queryWord, loose, fuzzy bool) query.Query {
-	alts := []query.Query{termQuery(w.term), query.NewDisjunctionQuery(partQueries(w.term))}
+func wordExpr(w queryWord, loose, fuzzy bool) *expr {
+	alts := append(fieldExprs(w.term), partExprs(w.term)...)
 	if len(w.parts) > 1 && loose {
-		parts := make([]query.Query, len(w.parts))
+		parts := make([]*expr, len(w.parts))
 		for i, p := range w.parts {
-			parts[i] = query.NewDisjunctionQuery([]query.Query{termQuery(p), query.NewDisjunctionQuery(partQueries(p))})
+			parts[i] = anyExpr(1, append(fieldExprs(p), partExprs(p)...)...)
 		}
-		c := query.NewConjunctionQuery(parts)
-		c.SetBoost(compoundBoost)
-		alts = append(alts, c)
+		alts = append(alts, allExpr(compoundBoost, parts...))
 	}
 	if d := fuzziness(w.term); fuzzy && d > 0 {
 		for _, f := range fuzzyFields {
-			fq := query.NewFuzzyQuery(w.term)
-			fq.SetField(f.field)
-			fq.SetFuzziness(d)
-			fq.SetPrefix(fuzzyPrefix)
-			fq.SetBoost(f.boost * fuzzyBoost)
-			alts = append(alts, fq)
+			alts = append(alts, &expr{kind: exprFuzzy, field: f.field, term: w.term, fuzziness: d, boost: f.boost * fuzzyBoost})
 		}
 	}
-	return query.NewDisjunctionQuery(alts)
+	return anyExpr(1, alts...)
 }
 
 // fuzziness is the number of typos looked for in a term: none below five letters, one

@@ -1,0 +1,555 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// A text search is evaluated here rather than by bleve's searchers, on the segments of one
+// snapshot of the index, in two steps:
+//
+//  1. Which entries match is worked out on whole postings lists with roaring bitmaps: the
+//     union of the ways a word can match, the intersection over the words, the filters.
+//     The total and the facet counts come from the bitmaps too (see table).
+//  2. How well they match is summed term by term into one score per matching entry, and
+//     only the best ones are kept.
+//
+// bleve's searchers instead walk all postings of a query in step, one matching entry at
+// a time, through a heap of searchers per disjunction: a word of a query looks for itself
+// and for its compound parts in six fields, and that walk made up most of the time of a
+// search. The score is the classic tf-idf of bleve's term scorer — boost · idf² · √tf ·
+// norm, idf = 1 + ln(N/(df+1)) — summed over the terms that match, without bleve's
+// coordination factor.
+
+// exprKind is the kind of an expr.
+type exprKind uint8
+
+const (
+	exprTerm  exprKind = iota // term in field
+	exprAny                   // any of kids; scores the sum of those that match
+	exprAll                   // all of kids
+	exprFuzzy                 // term in field with up to fuzziness typos
+	exprQuery                 // entries matching a bleve query (phrases); adds no score
+)
+
+// expr is what a query text asks for: a tree of terms in fields.
+type expr struct {
+	kind      exprKind
+	field     string
+	term      string
+	fuzziness int
+	boost     float64 // weight of the matches below, multiplied along the path
+	kids      []*expr
+	q         query.Query
+}
+
+func termExpr(field, term string, boost float64) *expr {
+	return &expr{kind: exprTerm, field: field, term: term, boost: boost}
+}
+
+func anyExpr(boost float64, kids ...*expr) *expr {
+	return &expr{kind: exprAny, boost: boost, kids: kids}
+}
+
+func allExpr(boost float64, kids ...*expr) *expr {
+	return &expr{kind: exprAll, boost: boost, kids: kids}
+}
+
+// evaluation is one expr evaluated on one snapshot.
+type evaluation struct {
+	ctx    context.Context
+	snap   *snapshot
+	leaves []*expr                   // the terms of the expr, fuzzy ones expanded
+	idf2   []float64                 // per leaf: idf², or 0 if no entry has the term
+	docs   map[*expr]*roaring.Bitmap // exprQuery: the global numbers of the entries matching
+	segs   []segEvaluation           // per segment of snap
+	dicts  []map[string]segment.TermDictionary
+	leafOf map[*expr]int
+}
+
+// segEvaluation is the part of an evaluation on one segment.
+type segEvaluation struct {
+	pls  []segment.PostingsList    // per leaf; nil if the segment lacks the term
+	bits map[*expr]*roaring.Bitmap // entries of the segment matching an exprAll, by local number
+}
+
+// prepare expands the fuzzy terms of e into the terms of the index they stand for, runs
+// its bleve queries, and collects its leaves. It returns the expanded expr.
+func (ev *evaluation) prepare(e *expr) (*expr, error) {
+	switch e.kind {
+	case exprTerm:
+		ev.leafOf[e] = len(ev.leaves)
+		ev.leaves = append(ev.leaves, e)
+		return e, nil
+	case exprFuzzy:
+		prefix := e.term
+		if r := []rune(e.term); len(r) > fuzzyPrefix {
+			prefix = string(r[:fuzzyPrefix])
+		}
+		dict, err := ev.snap.r.FieldDictFuzzy(e.field, e.term, e.fuzziness, prefix)
+		if err != nil {
+			return nil, fmt.Errorf("search: fuzzy %q: %w", e.term, err)
+		}
+		defer dict.Close()
+		out := anyExpr(e.boost)
+		for len(out.kids) < maxFuzzyTerms {
+			de, err := dict.Next()
+			if err != nil {
+				return nil, fmt.Errorf("search: fuzzy %q: %w", e.term, err)
+			}
+			if de == nil {
+				break
+			}
+			out.kids = append(out.kids, termExpr(e.field, de.Term, 1))
+		}
+		return ev.prepare(out)
+	case exprQuery:
+		bm, err := ev.queryDocs(e.q)
+		if err != nil {
+			return nil, err
+		}
+		ev.docs[e] = bm
+		return e, nil
+	}
+	out := *e
+	out.kids = make([]*expr, len(e.kids))
+	for i, k := range e.kids {
+		var err error
+		if out.kids[i], err = ev.prepare(k); err != nil {
+			return nil, err
+		}
+	}
+	return &out, nil
+}
+
+// maxFuzzyTerms bounds the terms of the index one word with typos stands for.
+const maxFuzzyTerms = 50
+
+// queryDocs returns the global numbers of the entries matching q.
+func (ev *evaluation) queryDocs(q query.Query) (*roaring.Bitmap, error) {
+	s, err := q.Searcher(ev.ctx, ev.snap.r, ev.snap.mapping, bsearch.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, fmt.Errorf("search: query: %w", err)
+	}
+	defer s.Close()
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: ev.snap.r}
+	bm := roaring.New()
+	for {
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return nil, fmt.Errorf("search: query: %w", err)
+		}
+		if dm == nil {
+			return bm, nil
+		}
+		bm.Add(uint32(dm.IndexInternalID.Value()))
+		sctx.DocumentMatchPool.Put(dm)
+	}
+}
+
+// postings looks up the postings lists of the leaves in every segment and works out the
+// weight of each leaf from the number of entries that have it.
+func (ev *evaluation) postings() error {
+	df := make([]uint64, len(ev.leaves))
+	ev.segs = make([]segEvaluation, len(ev.snap.segs))
+	ev.dicts = make([]map[string]segment.TermDictionary, len(ev.snap.segs))
+	for s := range ev.snap.segs {
+		se := &ev.segs[s]
+		se.pls = make([]segment.PostingsList, len(ev.leaves))
+		se.bits = map[*expr]*roaring.Bitmap{}
+		for i, l := range ev.leaves {
+			dict, err := ev.dict(s, l.field)
+			if err != nil {
+				return err
+			}
+			pl, err := dict.PostingsList([]byte(l.term), nil, nil)
+			if err != nil {
+				return fmt.Errorf("search: postings %s:%s: %w", l.field, l.term, err)
+			}
+			if n := pl.Count(); n > 0 {
+				se.pls[i] = pl
+				df[i] += n
+			}
+		}
+	}
+	n := float64(ev.snap.live)
+	ev.idf2 = make([]float64, len(ev.leaves))
+	for i, d := range df {
+		if d > 0 {
+			idf := 1 + math.Log(n/float64(d+1))
+			ev.idf2[i] = idf * idf
+		}
+	}
+	return nil
+}
+
+// dict returns the term dictionary of field in segment s.
+func (ev *evaluation) dict(s int, field string) (segment.TermDictionary, error) {
+	if ev.dicts[s] == nil {
+		ev.dicts[s] = map[string]segment.TermDictionary{}
+	}
+	if d, ok := ev.dicts[s][field]; ok {
+		return d, nil
+	}
+	d, err := ev.snap.segs[s].seg.Dictionary(field)
+	if err != nil {
+		return nil, fmt.Errorf("search: dictionary %s: %w", field, err)
+	}
+	ev.dicts[s][field] = d
+	return d, nil
+}
+
+// matches returns the entries of segment s matching e, by local number; deleted entries may
+// be among them.
+func (ev *evaluation) matches(s int, e *expr) *roaring.Bitmap {
+	se := &ev.segs[s]
+	switch e.kind {
+	case exprTerm:
+		bm := roaring.New()
+		if pl := se.pls[ev.leafOf[e]]; pl != nil {
+			orInto(pl, bm)
+		}
+		return bm
+	case exprAny:
+		bms := make([]*roaring.Bitmap, len(e.kids))
+		for i, k := range e.kids {
+			bms[i] = ev.matches(s, k)
+		}
+		return roaring.FastOr(bms...)
+	case exprAll:
+		var bm *roaring.Bitmap
+		for _, k := range e.kids {
+			kb := ev.matches(s, k)
+			if bm == nil {
+				bm = kb
+			} else {
+				bm.And(kb)
+			}
+			if bm.IsEmpty() {
+				break
+			}
+		}
+		if bm == nil {
+			bm = roaring.New()
+		}
+		se.bits[e] = bm
+		return bm.Clone()
+	case exprQuery:
+		seg := ev.snap.segs[s]
+		bm := roaring.New()
+		it := ev.docs[e].Iterator()
+		it.AdvanceIfNeeded(uint32(seg.offset))
+		for it.HasNext() {
+			v := uint64(it.Next())
+			if v >= seg.offset+seg.count {
+				break
+			}
+			bm.Add(uint32(v - seg.offset))
+		}
+		return bm
+	}
+	return roaring.New()
+}
+
+// orInto adds the entries of pl to bm.
+func orInto(pl segment.PostingsList, bm *roaring.Bitmap) {
+	if o, ok := pl.(interface{ OrInto(*roaring.Bitmap) }); ok {
+		o.OrInto(bm)
+		return
+	}
+	it := pl.Iterator(false, false, false, nil)
+	for p, err := it.Next(); p != nil && err == nil; p, err = it.Next() {
+		bm.Add(uint32(p.Number()))
+	}
+}
+
+// scorer is one way a term adds to the score of the entries it is in: weighted, and
+// counted only for the entries within (if not nil), those an enclosing exprAll matched.
+type scorer struct {
+	pl       segment.PostingsList
+	weight   float64
+	within   *roaring.Bitmap
+	bound    float64 // the most it adds to the score of one entry
+	count    uint64  // entries having the term
+	key      string  // field and term, for the cache of bounds
+	presence float64
+}
+
+// scorers returns the scorers of e in segment s.
+func (ev *evaluation) scorers(s int, e *expr, weight float64, within *roaring.Bitmap, out []scorer) []scorer {
+	weight *= e.boost
+	switch e.kind {
+	case exprTerm:
+		i := ev.leafOf[e]
+		if pl := ev.segs[s].pls[i]; pl != nil && ev.idf2[i] > 0 {
+			out = append(out, scorer{pl: pl, weight: weight * ev.idf2[i], within: within, count: pl.Count(), key: e.field + "\x00" + e.term, presence: presenceImpact(e.field)})
+		}
+	case exprAny:
+		for _, k := range e.kids {
+			out = ev.scorers(s, k, weight, within, out)
+		}
+	case exprAll:
+		bm := ev.segs[s].bits[e]
+		if within != nil {
+			bm = roaring.And(bm, within)
+		}
+		if !bm.IsEmpty() {
+			for _, k := range e.kids {
+				out = ev.scorers(s, k, weight, bm, out)
+			}
+		}
+	}
+	return out
+}
+
+// rank scores the entries docs of segment s (ascending local numbers) by e and returns
+// those of them that may be among the best k, with their scores.
+//
+// It adds up the terms with the fewest entries first (titles, summaries, rare words).
+// Before each further term it works out the score the k-th best entry has reached so
+// far, which the k-th best has at least in the end: an entry that cannot reach it even if
+// every remaining term added the most it can (see maxImpact) is dropped, and the
+// remaining terms are looked up only for the entries left (MaxScore, term at a time). The
+// terms of a body are common and weigh little, so many entries drop out before the long
+// postings lists are read.
+func (ev *evaluation) rank(s int, e *expr, docs []uint32, k int, buf *scratch) ([]uint32, []float64, error) {
+	sc := ev.scorers(s, e, 1, nil, nil)
+	slices.SortFunc(sc, func(a, b scorer) int { return cmp.Compare(a.count, b.count) })
+	scores := buf.floats(len(docs))
+	prune := k > 0 && len(sc) > 1
+	remaining := 0.0 // the most the scorers not yet added can add
+	if prune {
+		for i := range sc {
+			b := sc[i].presence
+			if b == 0 {
+				var err error
+				if b, err = ev.snap.segs[s].t.maxImpact(sc[i].key, sc[i].pl); err != nil {
+					return nil, nil, err
+				}
+			}
+			sc[i].bound = sc[i].weight * b
+			remaining += sc[i].bound
+		}
+	}
+	for i, t := range sc {
+		if t.presence > 0 {
+			scorePresence(t.pl, t.weight*t.presence, docs, t.within, scores)
+		} else if err := scoreTerm(t.pl, t.weight, docs, t.within, scores); err != nil {
+			return nil, nil, err
+		}
+		remaining -= t.bound
+		if !prune || i == len(sc)-1 || k >= len(docs) {
+			continue
+		}
+		theta := kth(scores, k)
+		if theta <= 0 {
+			continue
+		}
+		n := 0
+		for j, d := range docs {
+			if scores[j]+remaining >= theta {
+				docs[n], scores[n] = d, scores[j]
+				n++
+			}
+		}
+		docs, scores = docs[:n], scores[:n]
+	}
+	return docs, scores, nil
+}
+
+// scratch holds the buffers of a search, for the next one to reuse: the entries matching
+// in a segment and their scores, up to a few megabytes for a large index.
+type scratch struct {
+	docs   []uint32
+	scores []float64
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
+// entries returns the entries of bm, ascending, in the buffer.
+func (b *scratch) entries(bm *roaring.Bitmap) []uint32 {
+	n := int(bm.GetCardinality())
+	if cap(b.docs) < n {
+		b.docs = make([]uint32, n, n+n/4)
+	}
+	docs := b.docs[:n]
+	bm.ManyIterator().NextMany(docs)
+	return docs
+}
+
+// floats returns n zeros in the buffer.
+func (b *scratch) floats(n int) []float64 {
+	if cap(b.scores) < n {
+		b.scores = make([]float64, n, n+n/4)
+	}
+	f := b.scores[:n]
+	clear(f)
+	return f
+}
+
+// kth returns the k-th largest of scores (1 ≤ k ≤ len(scores)).
+func kth(scores []float64, k int) float64 {
+	h := make([]float64, 0, k) // a heap of the k largest, the smallest first
+	for _, v := range scores {
+		if len(h) < k {
+			h = append(h, v)
+			for i := len(h) - 1; i > 0 && h[(i-1)/2] > h[i]; i = (i - 1) / 2 {
+				h[(i-1)/2], h[i] = h[i], h[(i-1)/2]
+			}
+			continue
+		}
+		if v <= h[0] {
+			continue
+		}
+		h[0] = v
+		for i := 0; ; {
+			m, l, r := i, 2*i+1, 2*i+2
+			if l < k && h[l] < h[m] {
+				m = l
+			}
+			if r < k && h[r] < h[m] {
+				m = r
+			}
+			if m == i {
+				break
+			}
+			h[i], h[m] = h[m], h[i]
+			i = m
+		}
+	}
+	return h[0]
+}
+
+// scoreTerm adds weight · √tf · norm of the postings pl to the scores of the entries docs
+// that are within (if not nil). It walks the postings one by one, or, if there are many
+// more postings than docs, skips ahead to each of docs.
+func scoreTerm(pl segment.PostingsList, weight float64, docs []uint32, within *roaring.Bitmap, scores []float64) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	skip := uint64(len(docs))*8 < pl.Count()
+	it := pl.Iterator(true, true, false, nil)
+	next := func(j int) (segment.Posting, error) {
+		if skip {
+			return it.Advance(uint64(docs[j]))
+		}
+		return it.Next()
+	}
+	j := 0
+	p, err := next(0)
+	for p != nil && err == nil {
+		n := p.Number()
+		switch d := uint64(docs[j]); {
+		case n < d:
+			p, err = next(j)
+			continue
+		case n > d:
+			j += sortSearch(docs[j:], uint32(n))
+			if j == len(docs) {
+				return nil
+			}
+			continue
+		}
+		if within == nil || within.Contains(uint32(n)) {
+			scores[j] += weight * impact(p)
+		}
+		j++
+		if j == len(docs) {
+			return nil
+		}
+		p, err = next(j)
+	}
+	if err != nil {
+		return fmt.Errorf("search: postings: %w", err)
+	}
+	return nil
+}
+
+// bodyImpact is what a term of the body adds to the score of an entry, times its weight:
+// about √tf · norm of a term found once or twice in a body of a hundred to three hundred
+// words. How often a word occurs in the body is not counted: in a body, being there at all
+// says most, the judged collection ranks as well without it (infra/bench/relevance), and
+// entries having a word then come straight from the bitmap of its postings instead of
+// decoding each posting, several times faster for the common words of bodies.
+const bodyImpact = 0.15
+
+// summaryImpact is what a term of the summary adds, times its weight: √tf · norm of a
+// term found once in a summary of a dozen words. As with bodies, how often it occurs is
+// not counted (see bodyImpact); summaries are short and say a thing once.
+const summaryImpact = 0.3
+
+// presenceImpact returns what a term of field adds to the score of an entry, times its
+// weight, however often it occurs there; 0 if that is worked out from the term's
+// frequency and the field's length.
+func presenceImpact(field string) float64 {
+	switch field {
+	case fieldBody:
+		return bodyImpact
+	case fieldSummary:
+		return summaryImpact
+	}
+	return 0
+}
+
+// scorePresence adds weight to the scores of the entries docs (ascending local numbers)
+// that have the term of pl and are within (if not nil).
+func scorePresence(pl segment.PostingsList, weight float64, docs []uint32, within *roaring.Bitmap, scores []float64) {
+	bm := roaring.New()
+	orInto(pl, bm)
+	if within != nil {
+		bm.And(within)
+	}
+	j := 0
+	it := bm.Iterator()
+	for it.HasNext() && j < len(docs) {
+		n := it.Next()
+		if n < docs[j] {
+			it.AdvanceIfNeeded(docs[j])
+			continue
+		}
+		if n > docs[j] {
+			j += sortSearch(docs[j:], n)
+			if j == len(docs) || docs[j] != n {
+				continue
+			}
+		}
+		scores[j] += weight
+		j++
+	}
+}
+
+// impact is √tf · norm of p, the norm being 1/√(length of the field).
+func impact(p segment.Posting) float64 {
+	tf := p.Frequency()
+	if l, ok := p.(interface{ NormUint64() uint64 }); ok {
+		// zap stores the length of the field; Norm would work out 1/√length each time.
+		n := l.NormUint64()
+		if tf < uint64(len(sqrts)) && n < uint64(len(sqrts)) && n > 0 {
+			return sqrts[tf] / sqrts[n]
+		}
+	}
+	return math.Sqrt(float64(tf)) * p.Norm()
+}
+
+// sqrts are the square roots of small numbers.
+var sqrts = func() (s [4096]float64) {
+	for i := range s {
+		s[i] = math.Sqrt(float64(i))
+	}
+	return s
+}()
+
+// sortSearch returns the index of the first of the ascending docs that is not below n.
+func sortSearch(docs []uint32, n uint32) int {
+	i, _ := slices.BinarySearch(docs, n)
+	return i
+}

@@ -1,0 +1,145 @@
+package search
+
+import (
+	"fmt"
+	"maps"
+	"sync"
+	"sync/atomic"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/registry"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+)
+
+// wordAnalyzerType is the type of the analyzer of the text fields: a bleve custom analyzer
+// (tokenizer and token filters) whose filters run once per distinct word.
+const wordAnalyzerType = "wissensnetz_words"
+
+// wordAnalyzer analyses a text like the custom analyzer it wraps, but remembers what its
+// token filters make of each word. They are those of the German analysis — lower case,
+// stop words, folding, decompounding, stemming — and look at one word at a time, so a word
+// gives the same terms wherever it is; texts repeat their words, and most of the time of
+// analysing went into the filters.
+//
+// It also finds the words of a stored text that make given terms, for snippets: that is
+// cheaper than reading term locations back from a large index.
+type wordAnalyzer struct {
+	filters []analysis.TokenFilter // after the words are cut by wordTokenizer
+
+	// The terms of words, by the word as the tokenizer cut it: known is read without a
+	// lock and replaced, never changed; words found since go to recent until there are
+	// enough of them to make a new known.
+	known  atomic.Pointer[map[string][]wordTerm]
+	mu     sync.Mutex // guards recent
+	recent map[string][]wordTerm
+}
+
+// wordTerm is one term a word makes; a compound makes its whole word and its parts.
+type wordTerm struct {
+	term []byte
+	typ  analysis.TokenType
+}
+
+// maxWords bounds the words a wordAnalyzer remembers; recentWords are collected before
+// they are merged into the known ones.
+const (
+	maxWords    = 200_000
+	recentWords = 2048
+)
+
+func newWordAnalyzer(config map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
+	c, err := custom.AnalyzerConstructor(config, cache)
+	if err != nil {
+		return nil, err
+	}
+	d, ok := c.(*analysis.DefaultAnalyzer)
+	if !ok || len(d.CharFilters) > 0 {
+		return nil, fmt.Errorf("search: analyzer: unexpected %T", c)
+	}
+	if _, ok := d.Tokenizer.(wordTokenizer); !ok {
+		return nil, fmt.Errorf("search: analyzer: the tokenizer must be %s", wordTokenizerName)
+	}
+	a := &wordAnalyzer{filters: d.TokenFilters, recent: map[string][]wordTerm{}}
+	a.known.Store(&map[string][]wordTerm{})
+	return a, nil
+}
+
+func init() {
+	if err := registry.RegisterAnalyzer(wordAnalyzerType, newWordAnalyzer); err != nil {
+		panic(err)
+	}
+}
+
+// Analyze returns the tokens of text.
+func (a *wordAnalyzer) Analyze(text []byte) analysis.TokenStream {
+	out := make(analysis.TokenStream, 0, len(text)/6+1)
+	var slab []analysis.Token // the tokens, allocated together
+	pos := 0
+	scanWords(text, func(start, end int, _ runeKind) {
+		pos++
+		for _, t := range a.wordTerms(text[start:end]) {
+			if len(slab) == cap(slab) {
+				slab = make([]analysis.Token, 0, max(16, cap(out)-len(out)))
+			}
+			slab = append(slab, analysis.Token{Term: t.term, Type: t.typ, Position: pos, Start: start, End: end})
+			out = append(out, &slab[len(slab)-1])
+		}
+	})
+	return out
+}
+
+// wordTerms returns the terms the filters make of word. The terms are shared: callers must
+// not change them.
+func (a *wordAnalyzer) wordTerms(word []byte) []wordTerm {
+	if ts, ok := (*a.known.Load())[string(word)]; ok {
+		return ts
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if ts, ok := a.recent[string(word)]; ok {
+		return ts
+	}
+	stream := analysis.TokenStream{{Term: append([]byte(nil), word...), Position: 1, End: len(word), Type: analysis.AlphaNumeric}}
+	for _, f := range a.filters {
+		stream = f.Filter(stream)
+	}
+	ts := make([]wordTerm, len(stream))
+	for i, t := range stream {
+		ts[i] = wordTerm{term: t.Term, typ: t.Type}
+	}
+	a.recent[string(word)] = ts
+	if len(a.recent) >= recentWords {
+		known := *a.known.Load()
+		next := make(map[string][]wordTerm, len(known)+len(a.recent))
+		if len(known)+len(a.recent) <= maxWords {
+			maps.Copy(next, known)
+		}
+		maps.Copy(next, a.recent)
+		a.known.Store(&next)
+		clear(a.recent)
+	}
+	return ts
+}
+
+// locate returns where the words of text that make one of terms are.
+func (a *wordAnalyzer) locate(text string, terms map[string]bool) bsearch.TermLocationMap {
+	var out bsearch.TermLocationMap
+	b := []byte(text)
+	pos := 0
+	scanWords(b, func(start, end int, _ runeKind) {
+		pos++
+		for _, t := range a.wordTerms(b[start:end]) {
+			if !terms[string(t.term)] {
+				continue
+			}
+			if out == nil {
+				out = bsearch.TermLocationMap{}
+			}
+			out[string(t.term)] = append(out[string(t.term)], &bsearch.Location{
+				Pos: uint64(pos), Start: uint64(start), End: uint64(end),
+			})
+		}
+	})
+	return out
+}
