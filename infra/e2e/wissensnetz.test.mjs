@@ -63,7 +63,7 @@ let coordinatorState; // cookies of the signed-in coordinator, for new browser c
 const requests = []; // every URL any page asked for
 const axeReport = []; // [what, violations, passes]
 
-describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 16 * TEST_TIMEOUT_MS }, () => {
+describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 20 * TEST_TIMEOUT_MS }, () => {
   before(async () => {
     if (skip) return;
     if (chromiumMissing) {
@@ -469,6 +469,128 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 16 * TEST_TIMEO
     });
   });
 
+  test('Koordination pflegt Synonyme, die Suche findet sie sofort', opts, async () => {
+    const hitTitle = 'Hitzeaktionsplan mit digitaler Hitzekarte und Warnkette';
+    await withPage(asCoordinator(), async (page) => {
+      await page.goto(`${origin}/koordination/suchwoerter`);
+      await page.getByRole('heading', { level: 1, name: 'Suchwörter: Synonyme und geschützte Wörter' }).waitFor();
+      await checkA11y(page, 'Koordination: Suchwörter');
+      // A line without "=" is explained with its line number, the input kept.
+      const synonyms = page.getByLabel('Synonyme und Abkürzungen');
+      await synonyms.fill('HAP');
+      assert.equal((await submit(page, 'Speichern')).status(), 400);
+      assert.equal(await synonyms.getAttribute('aria-invalid'), 'true');
+      assert.equal(await synonyms.inputValue(), 'HAP');
+      await page.getByText(/^Zeile 1: Eine Gruppe braucht mindestens zwei Begriffe/).first().waitFor();
+      await checkA11y(page, 'Koordination: Suchwörter mit Fehlermeldung');
+      await synonyms.fill('HAP = Hitzeaktionsplan');
+      assert.equal((await submit(page, 'Speichern')).status(), 200);
+      await page.getByRole('status').filter({ hasText: 'Die Suchwörter sind gespeichert' }).waitFor();
+    });
+    await withPage({}, async (page) => {
+      await page.goto(`${origin}/suche?q=HAP`);
+      await page.locator('.hits a', { hasText: hitTitle }).first().waitFor();
+    });
+  });
+
+  test('Suchfeld schlägt Einträge und Themen vor (Tastatur)', opts, async () => {
+    await withPage({}, async (page) => {
+      await page.goto(`${origin}/eintraege`);
+      const box = page.locator('header.site-header').getByRole('combobox', { name: 'Suche im Wissensnetz' });
+      assert.equal(await box.getAttribute('aria-expanded'), 'false');
+      const listId = await box.getAttribute('aria-controls');
+      const list = page.locator(`#${listId}`);
+      await box.pressSequentially('Pegelsens', { delay: 30 });
+      const option = list.getByRole('option', { name: /^Pegelsensoren an kleinen Bächen/ });
+      await option.waitFor();
+      assert.equal(await box.getAttribute('aria-expanded'), 'true');
+      assert.equal(await list.getAttribute('role'), 'listbox');
+      // The number of suggestions is announced politely.
+      const status = page.locator('header.site-header [role="status"]');
+      await eventually(async () => /^\d+ Vorschl(ag|äge)\./.test(await status.innerText()), 5_000, 'Ansage der Vorschläge');
+      await checkA11y(page, 'Suchfeld mit offener Vorschlagsliste');
+
+      // Arrow keys move the active option; Escape closes the list, the text stays.
+      await box.press('ArrowDown');
+      const first = list.getByRole('option').first();
+      assert.equal(await first.getAttribute('aria-selected'), 'true');
+      assert.equal(await box.getAttribute('aria-activedescendant'), await first.getAttribute('id'));
+      await box.press('Escape');
+      assert.equal(await box.getAttribute('aria-expanded'), 'false');
+      assert.equal(await box.getAttribute('aria-activedescendant'), null);
+      assert.equal(await box.inputValue(), 'Pegelsens');
+
+      // Arrow down to the entry and Enter opens it.
+      await box.press('ArrowDown');
+      for (let i = 0; i < 10 && (await option.getAttribute('aria-selected')) !== 'true'; i++) await box.press('ArrowDown');
+      await Promise.all([page.waitForURL('**/eintraege/pegelsensoren-*'), box.press('Enter')]);
+      await page.getByRole('heading', { level: 1, name: /^Pegelsensoren an kleinen Bächen/ }).waitFor();
+
+      // A topic leads to the topic's page.
+      const box2 = page.locator('header.site-header').getByRole('combobox', { name: 'Suche im Wissensnetz' });
+      await box2.pressSequentially('Mobilit', { delay: 30 });
+      const topic = page.getByRole('option', { name: 'Thema Mobilität' });
+      await topic.waitFor();
+      await box2.press('ArrowDown');
+      for (let i = 0; i < 20 && (await topic.getAttribute('aria-selected')) !== 'true'; i++) await box2.press('ArrowDown');
+      await Promise.all([page.waitForURL('**/themen/mobilitaet'), box2.press('Enter')]);
+
+      // Without choosing an option, Enter still searches.
+      const box3 = page.locator('header.site-header').getByRole('combobox', { name: 'Suche im Wissensnetz' });
+      await box3.fill('Hochwasser');
+      await Promise.all([page.waitForURL('**/suche?q=Hochwasser'), box3.press('Enter')]);
+    });
+  });
+
+  test('Besucher:innen bekommen keine internen Titel vorgeschlagen', opts, async () => {
+    // "Digitaler Krisenstab: …" is internal in the demo content.
+    await withPage({}, async (page) => {
+      await page.goto(`${origin}/`);
+      const box = page.locator('header.site-header').getByRole('combobox', { name: 'Suche im Wissensnetz' });
+      await box.pressSequentially('Krisens', { delay: 30 });
+      const status = page.locator('header.site-header [role="status"]');
+      await eventually(async () => (await status.innerText()).length > 0, 5_000, 'Ansage der Vorschläge');
+      assert.equal(await page.getByRole('option', { name: /Digitaler Krisenstab/ }).count(), 0);
+    });
+    await withPage(asCoordinator(), async (page) => {
+      await page.goto(`${origin}/`);
+      const box = page.locator('header.site-header').getByRole('combobox', { name: 'Suche im Wissensnetz' });
+      await box.pressSequentially('Krisens', { delay: 30 });
+      await page.getByRole('option', { name: /Digitaler Krisenstab/ }).waitFor();
+    });
+  });
+
+  test('Neuer Eintrag: ähnliche vorhandene Einträge beim Tippen', opts, async () => {
+    await withPage(asCoordinator(), async (page) => {
+      await page.goto(`${origin}/eintraege/neu`);
+      const region = page.locator('#f-similar');
+      assert.equal(await region.getAttribute('aria-live'), 'polite');
+      await page.getByLabel(/^Titel/).pressSequentially('Pegelsensoren an Bächen', { delay: 20 });
+      await page.getByLabel('Kurzbeschreibung').fill('Sensoren messen den Wasserstand und warnen die Feuerwehr vor Hochwasser.');
+      await region.getByText('Ähnliche Einträge – vielleicht gibt es das schon:').waitFor();
+      const link = region.getByRole('link', { name: /^Pegelsensoren an kleinen Bächen/ });
+      await link.waitFor();
+      assert.equal(await link.getAttribute('target'), '_blank');
+      assert.match(await link.getAttribute('href'), /^\/eintraege\/pegelsensoren-/);
+      await region.getByText('Die Einträge öffnen sich in einem neuen Tab').waitFor();
+      await checkA11y(page, 'Formular „Neuer Eintrag“ mit ähnlichen Einträgen');
+
+      // A title too short for a comparison hides the box.
+      await page.getByLabel(/^Titel/).fill('Pegel');
+      await page.getByLabel('Kurzbeschreibung').fill('');
+      await region.getByText('Ähnliche Einträge').waitFor({ state: 'detached' });
+
+      // Editing an entry never lists the entry itself.
+      const slug = 'pegelsensoren-an-kleinen-baechen-fruehwarnung-fuer-ortsgemeinden';
+      await page.goto(`${origin}/eintraege/${slug}/bearbeiten`);
+      const title = page.getByLabel(/^Titel/);
+      await title.press('End');
+      await title.pressSequentially(' und Hochwasser', { delay: 20 });
+      await page.locator('#f-similar').getByText('Ähnliche Einträge – vielleicht gibt es das schon:').waitFor();
+      assert.equal(await page.locator(`#f-similar a[href="/eintraege/${slug}"]`).count(), 0, 'der Eintrag selbst wird vorgeschlagen');
+    });
+  });
+
   test('Seiten halten ihre Content-Security-Policy ein', opts, async () => {
     assert.ok(entryURL, 'kein Eintrag angelegt');
     await withPage(asCoordinator({ bypassCSP: false }), async (page) => {
@@ -481,12 +603,19 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 16 * TEST_TIMEO
       for (const path of ['/', entryURL, '/eintraege/neu', `/suche?q=${marker}`, '/eintraege', '/themen',
         '/kommunen', `${entryURL}/versionen`, `${entryURL}/vergleich?von=1&zu=2`, '/profil', '/koordination',
         '/koordination/pruefung', '/koordination/aenderungen', '/koordination/kommunen', '/koordination/themen',
-        '/koordination/personen', '/koordination/protokoll', '/koordination/postausgang']) {
+        '/koordination/personen', '/koordination/protokoll', '/koordination/postausgang', '/koordination/suchwoerter']) {
         const resp = await page.goto(origin + path, { waitUntil: 'load' });
         assert.equal(resp.status(), 200, path);
         assert.match(resp.headers()['content-security-policy'] || '', /default-src 'self'/, path);
         assert.deepEqual(await page.evaluate(() => window.__csp), [], `CSP-Verstöße auf ${path}`);
       }
+      // The script's requests and changes of the page keep to the policy too.
+      await page.goto(`${origin}/eintraege/neu`);
+      await page.locator('header.site-header').getByRole('combobox').pressSequentially('Pegelsens', { delay: 20 });
+      await page.getByRole('option', { name: /^Pegelsensoren/ }).waitFor();
+      await page.getByLabel(/^Titel/).fill('Pegelsensoren an kleinen Bächen');
+      await page.locator('#f-similar a').first().waitFor();
+      assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP-Verstöße beim Tippen');
     });
   });
 
@@ -496,6 +625,7 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 16 * TEST_TIMEO
     const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'));
     assert.deepEqual(foreign, [], 'Anfragen an andere Adressen als den Server');
     assert.ok(requests.some((u) => u.startsWith(`${origin}/static/style.css`)), 'Stylesheet wurde nicht geladen');
+    assert.ok(requests.some((u) => u.startsWith(`${origin}/static/wissensnetz.js`)), 'Skript wurde nicht geladen');
   });
 });
 
@@ -503,7 +633,7 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 16 * TEST_TIMEO
 
 // withPage runs fn with a fresh browser context and page, records their requests and
 // always closes the context. axe is injected as an inline script, which the server's CSP
-// forbids, so contexts with JavaScript bypass the CSP (pages load no scripts of their own).
+// forbids, so contexts with JavaScript bypass the CSP (the test of the CSP does not).
 async function withPage(options, fn) {
   const jsOn = options.javaScriptEnabled !== false;
   const context = await browser.newContext({ locale: 'de-DE', bypassCSP: jsOn, ...options });

@@ -44,6 +44,7 @@ type App struct {
 	indexMu    sync.Mutex      // the index has one writer
 	pending    map[string]bool // entries changed while indexing is deferred; guarded by indexMu
 	pendingSeq uint64          // the newest change among them
+	words      wordLists       // the coordinators' search word lists; see wordlists.go
 	closers    []func() error
 }
 
@@ -93,7 +94,10 @@ func (a *App) startLocal(ctx context.Context, feed store.Feed, cfg LocalConfig) 
 	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
 		return err
 	}
-	if err := a.protectMunicipalityNames(); err != nil {
+	if err := a.loadWordLists(ctx); err != nil {
+		return err
+	}
+	if err := a.protectWords(); err != nil {
 		return err
 	}
 	a.feed = feed

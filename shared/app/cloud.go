@@ -9,7 +9,8 @@ import (
 
 // Start builds an App for a mode without an in-process change feed (AWS Lambda): the search
 // index lives in memory, is built from the store at start, and takes this instance's own
-// writes at once (Options.IndexOnWrite is set).
+// writes at once (Options.IndexOnWrite is set). The coordinators' word lists are read at
+// start and again at most every WordListsRecheck, when a search comes.
 func Start(ctx context.Context, stores store.Stores, o Options) (*App, error) {
 	ix, err := search.OpenMemory()
 	if err != nil {
@@ -22,7 +23,12 @@ func Start(ctx context.Context, stores store.Stores, o Options) (*App, error) {
 		a.Close()
 		return nil, err
 	}
-	if err := a.protectMunicipalityNames(); err != nil {
+	a.words.recheck = WordListsRecheck
+	if err := a.loadWordLists(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := a.protectWords(); err != nil {
 		a.Close()
 		return nil, err
 	}

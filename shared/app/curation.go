@@ -43,13 +43,8 @@ func (a *App) SaveMunicipality(ctx context.Context, v auth.Viewer, m wiki.Munici
 	}
 	if isNew || old.Name != m.Name {
 		// A new name is never split into parts; the index learns it by a rebuild.
-		if err := a.protectMunicipalityNames(); err != nil {
+		if err := a.applyProtected(ctx); err != nil {
 			return nil, err
-		}
-		if a.index.NeedsRebuild() {
-			if err := a.Reindex(ctx, nil); err != nil {
-				return nil, err
-			}
 		}
 	}
 	action := "municipality.created"

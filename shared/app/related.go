@@ -13,18 +13,8 @@ import (
 // among them. e may be a draft that is not published yet: the entries found are then the
 // ones its author should read before writing the same thing twice.
 func (a *App) Related(ctx context.Context, v auth.Viewer, e *wiki.Entry, n int) ([]search.Hit, error) {
+	a.recheckWordLists(ctx)
 	scope := auth.ListScope(v, false)
 	q := search.Query{States: scope.States, Visibilities: scope.Visibilities}
 	return a.index.Similar(ctx, search.NewDocument(e, &a.cat), q, n)
-}
-
-// protectMunicipalityNames tells the index the names of the catalog's municipalities: they
-// are never split into parts ("Zweibrücken" is not about "Brücken"). If they changed since
-// the index was built, the index reports NeedsRebuild.
-func (a *App) protectMunicipalityNames() error {
-	var names []string
-	for _, m := range a.cat.municipalities() {
-		names = append(names, m.Name)
-	}
-	return a.index.SetProtected(names)
 }

@@ -112,6 +112,11 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
 		return res, err
 	}
+	// New municipality names are never split into parts: the index learns them by a
+	// rebuild, before the entries come, which are then indexed with them.
+	if err := a.applyProtected(ctx); err != nil {
+		return res, err
+	}
 	flush := a.deferIndexing(ctx)
 	defer flush()
 	for _, rec := range recs {

@@ -212,6 +212,7 @@ func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]Cha
 // Search runs a search restricted to what v may see: published entries (and archived ones
 // when asked for) and, for visitors, only public ones — in hits and in facet counts.
 func (a *App) Search(ctx context.Context, v auth.Viewer, q search.Query, withArchived bool) (*search.Result, error) {
+	a.recheckWordLists(ctx)
 	scope := auth.ListScope(v, withArchived)
 	q.States, q.Visibilities, q.NeedsCheck = scope.States, scope.Visibilities, false
 	return a.index.Search(ctx, q)

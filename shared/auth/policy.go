@@ -58,6 +58,8 @@ const (
 	ManageUsers    Action = "manage_users"    // invite, change roles, disable
 	ReadAudit      Action = "read_audit"      // the audit log
 	ReadOutbox     Action = "read_outbox"     // mails sent in local mode
+	// ManageSearchWords is editing the search's synonyms and protected words.
+	ManageSearchWords Action = "manage_search_words"
 )
 
 // Can reports whether v may do a to e (nil for actions that concern no entry).

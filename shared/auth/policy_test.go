@@ -82,7 +82,7 @@ func TestCanMatrix(t *testing.T) {
 }
 
 func TestCanWithoutEntry(t *testing.T) {
-	for _, a := range []Action{Review, ManageCatalog, ManageUsers, ReadAudit, ReadOutbox} {
+	for _, a := range []Action{Review, ManageCatalog, ManageUsers, ReadAudit, ReadOutbox, ManageSearchWords} {
 		for name, v := range map[string]Viewer{"visitor": visitor, "member": memberA, "disabled": disabledA} {
 			if Can(v, a, nil) {
 				t.Errorf("Can(%s, %s) = true, want false", name, a)

@@ -35,6 +35,8 @@ type Index struct {
 	stored  string         // the version stored with the index searched; "" if none
 	qa      *queryAnalyzer // analyses query texts as the index analyses entries
 	syn     *synonyms
+	// synExtra are the synonym groups of SetSynonyms, besides the bundled ones.
+	synExtra string
 
 	tableMu sync.Mutex // guards tables
 	tables  tables
@@ -203,7 +205,7 @@ func (ix *Index) SetProtected(words []string) error {
 	defer ix.write.Unlock()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.opts, ix.version, ix.qa, ix.syn, ix.words = opts, opts.version(), qa, parseSynonyms(synonymsText, qa), text
+	ix.opts, ix.version, ix.qa, ix.syn, ix.words = opts, opts.version(), qa, ix.synonymsWith(qa), text
 	// The version is stored by the last batch of a completed build only.
 	ix.needsRebuild = ix.stored != ix.version
 	return nil

@@ -74,3 +74,8 @@ func ErrUserIDTaken() error {
 func ErrUserNotFound() error {
 	return wiki.Errorf(wiki.ENOTFOUND, "Benutzerkonto nicht gefunden.")
 }
+
+// ErrWordListsStale returns the conflict error of every backend: "Die Suchwörter wurden inzwischen von jemand anderem geändert."
+func ErrWordListsStale() error {
+	return wiki.Errorf(wiki.ECONFLICT, "Die Suchwörter wurden inzwischen von jemand anderem geändert.")
+}

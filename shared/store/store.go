@@ -70,6 +70,18 @@ type Topics interface {
 	DeleteTopic(ctx context.Context, slug string) error
 }
 
+// WordLists keeps the search words the coordinators maintain (wiki.WordLists): one record,
+// saved only on the version that was read.
+type WordLists interface {
+	// WordLists returns the stored lists, or empty lists with Version 0 if none were saved
+	// yet.
+	WordLists(ctx context.Context) (*wiki.WordLists, error)
+	// PutWordLists stores w, but only if the stored version is w.Version-1 (0: none stored
+	// yet). Returns ECONFLICT if someone saved in between and EINVALID if w.Version is
+	// below 1; then nothing is written.
+	PutWordLists(ctx context.Context, w *wiki.WordLists) error
+}
+
 // Blobs keeps files: attachments, extracted text and index snapshots. Keys are
 // slash-separated paths without a leading slash, empty, "." or ".." segments, backslashes
 // or NUL bytes (EINVALID otherwise). A key is never also the folder of another key.
@@ -110,4 +122,5 @@ type Stores struct {
 	Sessions       Sessions
 	Tokens         Tokens
 	Audit          Audit
+	WordLists      WordLists
 }

@@ -96,6 +96,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /koordination/personen/{id}", s.personUpdate)
 	m.HandleFunc("GET /koordination/protokoll", s.auditLog)
 	m.HandleFunc("GET /koordination/postausgang", s.outbox)
+	m.HandleFunc("GET /koordination/suchwoerter", s.searchWords)
+	m.HandleFunc("POST /koordination/suchwoerter", s.searchWordsSave)
 	m.Handle("GET /static/", staticHandler())
 
 	m.HandleFunc("GET /healthz", s.healthz)
@@ -103,6 +105,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/entries", s.apiEntryList)
 	m.HandleFunc("GET /api/v1/entries/{slug}", s.apiEntryShow)
 	m.HandleFunc("GET /api/v1/search", s.apiSearch)
+	m.HandleFunc("GET /api/v1/suggest", s.apiSuggest)
+	m.HandleFunc("GET /api/v1/similar", s.apiSimilar)
 	m.HandleFunc("GET /api/v1/municipalities", s.apiMunicipalities)
 	m.HandleFunc("GET /api/v1/topics", s.apiTopics)
 	m.HandleFunc("POST /api/v1/entries", s.apiEntryCreate)

@@ -13,6 +13,7 @@
 //	slug guard          SLUG#<slug>        GUARD               entry_id: the owner of the slug
 //	municipality        MUNIS              MUNI#<ags>          one partition: strongly consistent list
 //	topic               TOPICS             TOPIC#<slug>        one partition: strongly consistent list
+//	search word lists   SETTINGS           WORDLISTS           the coordinators' synonyms and protected words
 //
 // An entry's partition holds its item and its revisions, so Revisions is one Query that
 // walks sk from "REV$" down to "META": newest revision first, the entry item last (it
@@ -22,6 +23,10 @@
 // Municipalities (about 30) and topics (a dozen) live in one fixed partition each rather
 // than in a global index: a Query on the table is strongly consistent, so a list read
 // right after a put includes it, and no index is needed for a list that small.
+//
+// The search word lists are one item, put on the condition that its version is the one the
+// coordinator read (attribute_not_exists for the first save); web instances read it with
+// one strongly consistent GetItem at most once a minute to notice changes.
 //
 // # Global secondary indexes
 //

@@ -20,6 +20,7 @@ var (
 	_ store.Sessions       = (*Store)(nil)
 	_ store.Tokens         = (*Store)(nil)
 	_ store.Audit          = (*Store)(nil)
+	_ store.WordLists      = (*Store)(nil)
 	_ API                  = (*dynamodb.Client)(nil)
 )
 
@@ -54,8 +55,8 @@ const (
 	scanPage = 100
 )
 
-// Store keeps entries, revisions, municipalities, topics, users, sessions, tokens and the
-// audit log in one DynamoDB table. It is safe for concurrent use, also by several
+// Store keeps entries, revisions, municipalities, topics, users, sessions, tokens, the
+// audit log and the search word lists in one DynamoDB table. It is safe for concurrent use, also by several
 // processes.
 type Store struct {
 	db    API
@@ -95,6 +96,7 @@ func (s *Store) Stores() store.Stores {
 		Sessions:       s,
 		Tokens:         s,
 		Audit:          s,
+		WordLists:      s,
 	}
 }
 

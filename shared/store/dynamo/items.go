@@ -70,6 +70,8 @@ const (
 	pkAudit         = "AUDIT"
 	auditPrefix     = "AUDIT#"
 	monthPrefix     = "MONTH#"
+	pkSettings      = "SETTINGS"
+	skWordLists     = "WORDLISTS"
 )
 
 // sortableTime formats times in index keys: fixed width, so that text order is time order.

@@ -1,7 +1,7 @@
 // Package embedded is the local-mode backend of Wissensnetz: one bbolt file holds entries,
-// revisions, municipalities, topics, accounts, sessions, tokens and the audit log, and a
-// folder holds the blobs. It needs no network and feeds changes to the indexer in-process
-// through Subscribe.
+// revisions, municipalities, topics, accounts, sessions, tokens, the audit log and the
+// coordinators' search word lists, and a folder holds the blobs. It needs no network and
+// feeds changes to the indexer in-process through Subscribe.
 package embedded
 
 import (
@@ -31,6 +31,7 @@ var (
 	_ store.Sessions       = (*Store)(nil)
 	_ store.Tokens         = (*Store)(nil)
 	_ store.Audit          = (*Store)(nil)
+	_ store.WordLists      = (*Store)(nil)
 	_ store.Feed           = (*Store)(nil)
 )
 
@@ -59,12 +60,14 @@ var (
 	bucketTokens         = []byte("tokens")         // hash → token JSON
 	bucketUserTokens     = []byte("user-tokens")    // ownerPrefix(user id, kind) + hash → empty
 	bucketAudit          = []byte("audit")          // event id (ULID, sorts by time) → event JSON
+	bucketWordLists      = []byte("wordlists")      // keyWordLists → word lists JSON
 
 	keySeq = []byte("seq")
 
 	buckets = [][]byte{
 		bucketEntries, bucketSlugs, bucketRevisions, bucketMunicipalities, bucketTopics, bucketMeta,
 		bucketUsers, bucketEmails, bucketSessions, bucketUserSessions, bucketTokens, bucketUserTokens, bucketAudit,
+		bucketWordLists,
 	}
 )
 
@@ -162,6 +165,7 @@ func (s *Store) Stores() store.Stores {
 		Sessions:       s,
 		Tokens:         s,
 		Audit:          s,
+		WordLists:      s,
 	}
 }
 

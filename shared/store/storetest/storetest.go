@@ -24,7 +24,7 @@ import (
 )
 
 // Run runs the whole contract suite as named subtests: Ports, then Entries,
-// Municipalities, Topics, Blobs, Users, Sessions, Tokens and Audit. Every subtest calls open
+// Municipalities, Topics, Blobs, Users, Sessions, Tokens, Audit and WordLists. Every subtest calls open
 // for a fresh, empty backend. Every backend implements every port: a nil field of the
 // returned Stores fails the suite.
 func Run(t *testing.T, open func(t *testing.T) store.Stores) {
@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Stores) {
 	runPort(t, p, "Sessions", func(s store.Stores) store.Sessions { return s.Sessions }, runSessions)
 	runPort(t, p, "Tokens", func(s store.Stores) store.Tokens { return s.Tokens }, runTokens)
 	runPort(t, p, "Audit", func(s store.Stores) store.Audit { return s.Audit }, runAudit)
+	runPort(t, p, "WordLists", func(s store.Stores) store.WordLists { return s.WordLists }, runWordLists)
 }
 
 // ports is what Run knows about the backend: how to open it and which ports it lacks.

@@ -73,7 +73,7 @@ func TestDifferences(t *testing.T) {
 }
 
 func TestMissingPorts(t *testing.T) {
-	all := []string{"Entries", "Municipalities", "Topics", "Blobs", "Users", "Sessions", "Tokens", "Audit"}
+	all := []string{"Entries", "Municipalities", "Topics", "Blobs", "Users", "Sessions", "Tokens", "Audit", "WordLists"}
 	if got := missingPorts(store.Stores{}); !slices.Equal(got, all) {
 		t.Errorf("missingPorts of empty Stores: got %v, want %v", got, all)
 	}

@@ -1,0 +1,263 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// WordListsRecheck is how often an instance without an in-process change feed (AWS Lambda)
+// reads the stored word lists again, on the request path of a search, to pick up what
+// coordinators saved through another instance: such a change reaches every instance within
+// about this time. The check is one GetItem.
+const WordListsRecheck = 60 * time.Second
+
+// wordListsRebuildTimeout bounds the rebuild of the index after protected words changed on
+// another instance.
+const wordListsRebuildTimeout = 2 * time.Minute
+
+// wordLists is what the App knows about the coordinators' word lists.
+type wordLists struct {
+	mu      sync.Mutex     // serialises applying lists and protected words to the index
+	applied wiki.WordLists // the lists the index uses; guarded by mu
+
+	recheck time.Duration // see WordListsRecheck; 0: never (local mode has one process)
+	checked atomic.Int64  // when the stored lists were last read, Unix nanoseconds
+}
+
+// loadWordLists reads the stored word lists and gives their synonyms to the index. Their
+// protected words take effect with the next protectWords.
+func (a *App) loadWordLists(ctx context.Context) error {
+	w, err := a.stores.WordLists.WordLists(ctx)
+	if err != nil {
+		return fmt.Errorf("load word lists: %w", err)
+	}
+	a.words.mu.Lock()
+	defer a.words.mu.Unlock()
+	a.words.applied = *w
+	a.index.SetSynonyms(w.Synonyms)
+	if a.words.recheck > 0 {
+		a.words.checked.Store(a.now().UnixNano())
+	}
+	return nil
+}
+
+// protectedWordsLocked returns the words the index never splits besides its bundled list:
+// the names of the catalog's municipalities ("Zweibrücken" is not about "Brücken") and
+// the coordinators' protected words. The caller holds a.words.mu.
+func (a *App) protectedWordsLocked() []string {
+	var words []string
+	for _, m := range a.cat.municipalities() {
+		words = append(words, m.Name)
+	}
+	return append(words, a.words.applied.ProtectedWords()...)
+}
+
+// protectWords tells the index the protected words (protectedWordsLocked). If they changed
+// since the index was built, the index reports NeedsRebuild.
+func (a *App) protectWords() error {
+	a.words.mu.Lock()
+	defer a.words.mu.Unlock()
+	return a.index.SetProtected(a.protectedWordsLocked())
+}
+
+// applyProtected tells the index the protected words and rebuilds it if they changed since
+// it was built: after the catalog's municipalities or the coordinators' list changed.
+func (a *App) applyProtected(ctx context.Context) error {
+	a.words.mu.Lock()
+	defer a.words.mu.Unlock()
+	return a.applyProtectedLocked(ctx)
+}
+
+func (a *App) applyProtectedLocked(ctx context.Context) error {
+	if err := a.index.SetProtected(a.protectedWordsLocked()); err != nil {
+		return err
+	}
+	if !a.index.NeedsRebuild() {
+		return nil
+	}
+	start := time.Now()
+	if err := a.Reindex(ctx, nil); err != nil {
+		return fmt.Errorf("rebuild index for new protected words: %w", err)
+	}
+	a.log.Info("search index rebuilt for new protected words", "ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+// applyWordLists makes the index use w: its synonyms at once, its protected words by a
+// rebuild of the index if they changed. Lists older than those applied are ignored.
+func (a *App) applyWordLists(ctx context.Context, w *wiki.WordLists) error {
+	a.words.mu.Lock()
+	defer a.words.mu.Unlock()
+	old := a.words.applied
+	if w.Version < old.Version {
+		return nil
+	}
+	a.words.applied = *w
+	if w.Synonyms != old.Synonyms {
+		a.index.SetSynonyms(w.Synonyms)
+	}
+	if slices.Equal(w.ProtectedWords(), old.ProtectedWords()) {
+		return nil
+	}
+	return a.applyProtectedLocked(ctx)
+}
+
+// recheckWordLists reads the stored word lists again if WordListsRecheck has passed since
+// the last read, and applies them if another instance saved new ones. Only one request at
+// a time checks; failures are logged and the lists in use stay.
+func (a *App) recheckWordLists(ctx context.Context) {
+	if a.words.recheck <= 0 {
+		return
+	}
+	now := a.now().UnixNano()
+	last := a.words.checked.Load()
+	if now-last < int64(a.words.recheck) || !a.words.checked.CompareAndSwap(last, now) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wordListsRebuildTimeout)
+	defer cancel()
+	w, err := a.stores.WordLists.WordLists(ctx)
+	if err != nil {
+		a.log.Error("recheck word lists", "err", err)
+		return
+	}
+	a.words.mu.Lock()
+	current := a.words.applied.Version
+	a.words.mu.Unlock()
+	if w.Version == current {
+		return
+	}
+	a.log.Info("word lists changed on another instance", "version", w.Version, "applied", current)
+	if err := a.applyWordLists(ctx, w); err != nil {
+		a.log.Error("apply word lists", "version", w.Version, "err", err)
+	}
+}
+
+// WordLists returns the coordinators' word lists as stored, read afresh. Only
+// coordinators.
+func (a *App) WordLists(ctx context.Context, v auth.Viewer) (*wiki.WordLists, error) {
+	if err := auth.Require(v, auth.ManageSearchWords, nil); err != nil {
+		return nil, err
+	}
+	w, err := a.stores.WordLists.WordLists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.words.mu.Lock()
+	stale := w.Version > a.words.applied.Version
+	a.words.mu.Unlock()
+	if stale { // saved through another instance: use it here too
+		if err := a.applyWordLists(ctx, w); err != nil {
+			a.log.Error("apply word lists", "version", w.Version, "err", err)
+		}
+	}
+	return w, nil
+}
+
+// SaveWordLists stores the coordinators' word lists w, edited from version base, and
+// applies them at once: the synonyms to queries, new protected words by rebuilding the
+// search index (synchronously; searches keep using the previous index meanwhile). Only
+// coordinators. Returns EINVALID with a message per list ("synonyms", "protected") that
+// names the faulty line, and ECONFLICT if someone saved another version since base; then
+// nothing is stored. Saving unchanged lists stores nothing.
+func (a *App) SaveWordLists(ctx context.Context, v auth.Viewer, w wiki.WordLists, base int) (*wiki.WordLists, error) {
+	if err := auth.Require(v, auth.ManageSearchWords, nil); err != nil {
+		return nil, err
+	}
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	if err := a.checkSynonyms(w.Synonyms); err != nil {
+		return nil, err
+	}
+	stored, err := a.stores.WordLists.WordLists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if stored.Version != base {
+		return nil, errWordListsStale(stored)
+	}
+	if stored.SameContent(&w) {
+		return stored, nil
+	}
+	w.Version, w.UpdatedAt, w.UpdatedBy = base+1, a.clock(), v.User.Name
+	if err := a.stores.WordLists.PutWordLists(ctx, &w); err != nil {
+		if wiki.ErrorCode(err) == wiki.ECONFLICT {
+			if now, rerr := a.stores.WordLists.WordLists(ctx); rerr == nil {
+				return nil, errWordListsStale(now)
+			}
+		}
+		return nil, err
+	}
+	a.audit(ctx, v, "searchwords.changed", fmt.Sprintf("Version %d", w.Version), wordListsChange(stored, &w))
+	if err := a.applyWordLists(ctx, &w); err != nil {
+		return nil, err
+	}
+	return &w, nil
+}
+
+// errWordListsStale is the conflict of a save on an old version; stored is what is stored
+// now.
+func errWordListsStale(stored *wiki.WordLists) error {
+	msg := "Die Suchwörter wurden inzwischen von jemand anderem geändert"
+	if stored.UpdatedBy != "" {
+		msg += " (von " + stored.UpdatedBy + ")"
+	}
+	msg += ". Darunter sehen Sie die gespeicherte Fassung, im Formular Ihre Eingabe. Übernehmen Sie, was Sie von der gespeicherten Fassung behalten wollen, und speichern Sie erneut: Ihre Fassung ersetzt dann die gespeicherte."
+	return wiki.Errorf(wiki.ECONFLICT, "%s", msg)
+}
+
+// checkSynonyms refuses groups with members that search would leave out (stop words only),
+// naming the first such line.
+func (a *App) checkSynonyms(text string) error {
+	bad := a.index.UnusableSynonyms(text)
+	if len(bad) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("Zeile %d: „%s“ besteht nur aus Füllwörtern wie „der“ oder „und“, die die Suche übergeht. Bitte lassen Sie den Begriff weg oder ergänzen Sie ihn.", bad[0].Line, bad[0].Member)
+	return &wiki.Error{Code: wiki.EINVALID, Message: "Bitte prüfen Sie die markierten Felder.", Fields: map[string]string{"synonyms": msg}}
+}
+
+// wordListsChange describes for the audit log what changed from old to w: lines added and
+// removed per list.
+func wordListsChange(old, w *wiki.WordLists) string {
+	diff := func(label, before, after string) string {
+		b, c := contentLines(before), contentLines(after)
+		added, removed := 0, 0
+		for l := range c {
+			if !b[l] {
+				added++
+			}
+		}
+		for l := range b {
+			if !c[l] {
+				removed++
+			}
+		}
+		return fmt.Sprintf("%s: %d neu, %d entfernt", label, added, removed)
+	}
+	return diff("Synonyme", old.Synonyms, w.Synonyms) + "; " + diff("geschützte Wörter", old.Protected, w.Protected)
+}
+
+// contentLines returns the set of lines of text that are not blank or comments.
+func contentLines(text string) map[string]bool {
+	set := map[string]bool{}
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			set[l] = true
+		}
+	}
+	return set
+}
+
+// WordListsDelay is how long saved word lists may take to reach every instance: 0 in local
+// mode, WordListsRecheck on AWS.
+func (a *App) WordListsDelay() time.Duration { return a.words.recheck }

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// searchWordsPage is the data of the page on which coordinators edit the search's
+// synonyms and protected words.
+type searchWordsPage struct {
+	Lists   wiki.WordLists  // the form's input; Version is the version it was edited from
+	Stored  *wiki.WordLists // after a conflict: what someone else saved meanwhile
+	Delay   bool            // changes take up to a minute to reach every instance (AWS)
+	Errors  map[string]string
+	Message string
+	Notice  string
+}
+
+// parseSearchWordsForm reads the form: both lists and the version they were edited from
+// (-1 if it is missing or no number, which the app answers with a conflict).
+func parseSearchWordsForm(r *http.Request) (wiki.WordLists, int) {
+	base, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil || base < 0 {
+		base = -1
+	}
+	return wiki.WordLists{Synonyms: r.PostFormValue("synonyms"), Protected: r.PostFormValue("protected"), Version: max(base, 0)}, base
+}
+
+func (s *Server) renderSearchWords(w http.ResponseWriter, r *http.Request, status int, p *searchWordsPage) {
+	p.Delay = s.app.WordListsDelay() > 0
+	title := T("searchwords.title")
+	if p.Message != "" {
+		title = T("error.title") + ": " + title
+	}
+	s.render(w, r, status, "coord_searchwords", view{Title: title, Nav: "coordination", Data: p})
+}
+
+func (s *Server) searchWords(w http.ResponseWriter, r *http.Request) {
+	if !s.coordinatorOnly(w, r, auth.ManageSearchWords) {
+		return
+	}
+	lists, err := s.app.WordLists(r.Context(), viewerOf(r))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := &searchWordsPage{Lists: *lists}
+	if r.URL.Query().Get("gespeichert") == "1" {
+		p.Notice = T("searchwords.saved")
+	}
+	s.renderSearchWords(w, r, http.StatusOK, p)
+}
+
+// searchWordsSave saves both lists. Invalid lines and a conflict with someone else's save
+// show the form again with the input kept; after a conflict the form carries the stored
+// version, so that saving again replaces it deliberately.
+func (s *Server) searchWordsSave(w http.ResponseWriter, r *http.Request) {
+	ctx, v := r.Context(), viewerOf(r)
+	f, base := parseSearchWordsForm(r)
+	_, err := s.app.SaveWordLists(ctx, v, f, base)
+	if err == nil {
+		http.Redirect(w, r, "/koordination/suchwoerter?gespeichert=1", http.StatusSeeOther)
+		return
+	}
+	p := &searchWordsPage{Lists: f, Message: wiki.ErrorMessage(err)}
+	switch wiki.ErrorCode(err) {
+	case wiki.EINVALID:
+		p.Errors = wiki.FieldErrors(err)
+	case wiki.ECONFLICT:
+		stored, serr := s.app.WordLists(ctx, v)
+		if serr != nil {
+			s.renderError(w, r, serr)
+			return
+		}
+		p.Stored, p.Lists.Version = stored, stored.Version
+	default:
+		s.renderError(w, r, err)
+		return
+	}
+	s.renderSearchWords(w, r, errorStatus(err), p)
+}
