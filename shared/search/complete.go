@@ -10,12 +10,9 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
@@ -62,37 +59,26 @@ func (ix *Index) Complete(ctx context.Context, prefix string, q Query, n int) ([
 	if len(words) == 0 {
 		return []Hit{}, nil
 	}
-	clauses := make([]query.Query, 0, len(words)+1)
+	clauses := make([]*expr, 0, len(words))
 	for _, w := range words {
-		p := query.NewPrefixQuery(w.folded)
-		p.SetField(fieldTitle)
-		if w.stem == "" || strings.HasPrefix(w.stem, w.folded) {
-			clauses = append(clauses, p)
-			continue
+		alts := []*expr{{kind: exprPrefix, field: fieldTitle, term: w.folded, boost: 1}}
+		if w.stem != "" && !strings.HasPrefix(w.stem, w.folded) {
+			// A word typed in full may be longer than its stem in the index ("digitale" is
+			// indexed as "digital").
+			alts = append(alts, termExpr(fieldTitle, w.stem, 1))
 		}
-		// A word typed in full may be longer than its stem in the index ("digitale" is
-		// indexed as "digital").
-		t := query.NewTermQuery(w.stem)
-		t.SetField(fieldTitle)
-		clauses = append(clauses, query.NewDisjunctionQuery([]query.Query{p, t}))
+		clauses = append(clauses, anyExpr(1, alts...))
 	}
-	if f := filterQuery(q.filterGroups()); f != nil {
-		clauses = append(clauses, f)
-	}
-
-	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery(clauses), completeCandidates, 0, false)
-	req.Fields = []string{fieldSlug, fieldTitle}
 	// Newest first rather than by score: a score depends on statistics of the whole index,
 	// entries outside the scope included.
-	req.SortBy([]string{"-" + fieldUpdated, "_id"})
-	req.Score = "none"
+	q.Sort, q.PerPage = SortNewest, completeCandidates
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.idx == nil {
 		return nil, errClosed
 	}
-	res, err := ix.idx.SearchInContext(ctx, req)
+	res, err := ix.run(ctx, &q, allExpr(1, clauses...), nil)
 	if err != nil {
 		return nil, fmt.Errorf("search: complete: %w", err)
 	}
@@ -103,9 +89,7 @@ func (ix *Index) Complete(ctx context.Context, prefix string, q Query, n int) ([
 	}
 	out := make([]ranked, 0, len(res.Hits))
 	for _, dm := range res.Hits {
-		h := Hit{ID: dm.ID}
-		h.Slug, _ = dm.Fields[fieldSlug].(string)
-		h.Title, _ = dm.Fields[fieldTitle].(string)
+		h := Hit{ID: dm.ID, Slug: dm.Slug, Title: dm.Title}
 		rank := completeCandidates // the first word matched only through its stem
 		for i, t := range completionTokens(h.Title) {
 			if strings.HasPrefix(t, words[0].folded) {
@@ -205,7 +189,7 @@ func completionTokens(title string) []string {
 }
 
 // completionTokenizer splits text into words as the index does.
-var completionTokenizer = unicode.NewUnicodeTokenizer()
+var completionTokenizer = wordTokenizer{}
 
 // completionStopFilter is the German stop word filter of the index, nil if bleve lacks it.
 var completionStopFilter = sync.OnceValue(func() analysis.TokenFilter {

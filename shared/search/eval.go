@@ -12,6 +12,8 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/blevesearch/vellum"
+	"github.com/blevesearch/vellum/levenshtein"
 )
 
 // A text search is evaluated here rather than by bleve's searchers, on the segments of one
@@ -34,11 +36,12 @@ import (
 type exprKind uint8
 
 const (
-	exprTerm  exprKind = iota // term in field
-	exprAny                   // any of kids; scores the sum of those that match
-	exprAll                   // all of kids
-	exprFuzzy                 // term in field with up to fuzziness typos
-	exprQuery                 // entries matching a bleve query (phrases); adds no score
+	exprTerm   exprKind = iota // term in field
+	exprAny                    // any of kids; scores the sum of those that match
+	exprAll                    // all of kids
+	exprFuzzy                  // term in field with up to fuzziness typos
+	exprQuery                  // entries matching a bleve query (phrases); adds no score
+	exprPrefix                 // any term of field beginning with term
 )
 
 // expr is what a query text asks for: a tree of terms in fields.
@@ -72,6 +75,7 @@ type evaluation struct {
 	idf2   []float64                 // per leaf: idf², or 0 if no entry has the term
 	docs   map[*expr]*roaring.Bitmap // exprQuery: the global numbers of the entries matching
 	segs   []segEvaluation           // per segment of snap
+	scope  []*roaring.Bitmap         // per segment: the entries term statistics count (see snapshot.scope)
 	dicts  []map[string]segment.TermDictionary
 	leafOf map[*expr]int
 }
@@ -79,6 +83,7 @@ type evaluation struct {
 // segEvaluation is the part of an evaluation on one segment.
 type segEvaluation struct {
 	pls  []segment.PostingsList    // per leaf; nil if the segment lacks the term
+	docs []*roaring.Bitmap         // per leaf: the entries having it, nil if none
 	bits map[*expr]*roaring.Bitmap // entries of the segment matching an exprAll, by local number
 }
 
@@ -91,25 +96,23 @@ func (ev *evaluation) prepare(e *expr) (*expr, error) {
 		ev.leaves = append(ev.leaves, e)
 		return e, nil
 	case exprFuzzy:
-		prefix := e.term
-		if r := []rune(e.term); len(r) > fuzzyPrefix {
-			prefix = string(r[:fuzzyPrefix])
-		}
-		dict, err := ev.snap.r.FieldDictFuzzy(e.field, e.term, e.fuzziness, prefix)
+		terms, err := ev.fuzzyTerms(e.field, e.term, e.fuzziness)
 		if err != nil {
 			return nil, fmt.Errorf("search: fuzzy %q: %w", e.term, err)
 		}
-		defer dict.Close()
 		out := anyExpr(e.boost)
-		for len(out.kids) < maxFuzzyTerms {
-			de, err := dict.Next()
-			if err != nil {
-				return nil, fmt.Errorf("search: fuzzy %q: %w", e.term, err)
-			}
-			if de == nil {
-				break
-			}
-			out.kids = append(out.kids, termExpr(e.field, de.Term, 1))
+		for _, t := range terms {
+			out.kids = append(out.kids, termExpr(e.field, t, 1))
+		}
+		return ev.prepare(out)
+	case exprPrefix:
+		terms, err := ev.prefixTerms(e.field, e.term)
+		if err != nil {
+			return nil, fmt.Errorf("search: prefix %q: %w", e.term, err)
+		}
+		out := anyExpr(e.boost)
+		for _, t := range terms {
+			out.kids = append(out.kids, termExpr(e.field, t, 1))
 		}
 		return ev.prepare(out)
 	case exprQuery:
@@ -133,6 +136,138 @@ func (ev *evaluation) prepare(e *expr) (*expr, error) {
 
 // maxFuzzyTerms bounds the terms of the index one word with typos stands for.
 const maxFuzzyTerms = 50
+
+// fuzzyTerms returns the terms of field, at most maxFuzzyTerms, that are at most fuzziness
+// edits away from term and begin as it does (fuzzyPrefix). The automaton of term is built
+// once per evaluation and shared by the fields.
+func (ev *evaluation) fuzzyTerms(field, term string, fuzziness int) ([]string, error) {
+	a, err := automaton(term, fuzziness)
+	if err != nil {
+		return nil, err
+	}
+	var start []byte
+	if r := []rune(term); len(r) >= fuzzyPrefix {
+		start = []byte(string(r[:fuzzyPrefix]))
+	}
+	return ev.dictTerms(field, a, start, maxFuzzyTerms)
+}
+
+// maxPrefixTerms bounds the terms of the index a prefix stands for; of more, those first
+// in alphabetical order.
+const maxPrefixTerms = 1000
+
+// prefixTerms returns the terms of field that begin with prefix, at most maxPrefixTerms.
+func (ev *evaluation) prefixTerms(field, prefix string) ([]string, error) {
+	return ev.dictTerms(field, &vellum.AlwaysMatch{}, []byte(prefix), maxPrefixTerms)
+}
+
+// dictTerms returns the terms of field in all segments that begin with prefix and that a
+// accepts, at most limit.
+func (ev *evaluation) dictTerms(field string, a segment.Automaton, prefix []byte, limit int) ([]string, error) {
+	var end []byte
+	if len(prefix) > 0 {
+		end = prefixEnd(prefix)
+	}
+	start := prefix
+	seen := map[string]bool{}
+	var out []string
+	for s := range ev.snap.segs {
+		dict, err := ev.dict(s, field)
+		if err != nil {
+			return nil, err
+		}
+		var it segment.DictionaryIterator
+		if o, ok := dict.(interface {
+			AutomatonIteratorOmitCount(segment.Automaton, []byte, []byte) segment.DictionaryIterator
+		}); ok {
+			it = o.AutomatonIteratorOmitCount(a, start, end)
+		} else {
+			it = dict.AutomatonIterator(a, start, end)
+		}
+		for len(out) < limit {
+			de, err := it.Next()
+			if err != nil {
+				return nil, err
+			}
+			if de == nil {
+				break
+			}
+			if !seen[de.Term] {
+				seen[de.Term] = true
+				out = append(out, de.Term)
+			}
+		}
+	}
+	return out, nil
+}
+
+// automaton returns the automaton that accepts the words at most fuzziness edits away
+// from term. Automata are remembered, at most maxAutomata: building one takes longer than
+// the rest of a search, and the same words with typos come again.
+func automaton(term string, fuzziness int) (*levenshtein.DFA, error) {
+	key := fmt.Sprintf("%d\x00%s", fuzziness, term)
+	automata.mu.Lock()
+	a, ok := automata.m[key]
+	automata.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	lb, err := levenshteinBuilder(fuzziness)
+	if err != nil {
+		return nil, err
+	}
+	if a, err = lb.BuildDfa(term, uint8(fuzziness)); err != nil {
+		return nil, err
+	}
+	automata.mu.Lock()
+	if len(automata.m) >= maxAutomata {
+		clear(automata.m)
+	}
+	automata.m[key] = a
+	automata.mu.Unlock()
+	return a, nil
+}
+
+const maxAutomata = 1024
+
+var automata = struct {
+	mu sync.Mutex
+	m  map[string]*levenshtein.DFA
+}{m: map[string]*levenshtein.DFA{}}
+
+// levenshteinBuilder returns the builder of automata for fuzziness 1 or 2, made once: it
+// takes a while.
+func levenshteinBuilder(fuzziness int) (*levenshtein.LevenshteinAutomatonBuilder, error) {
+	switch fuzziness {
+	case 1:
+		return levenshtein1()
+	case 2:
+		return levenshtein2()
+	}
+	return nil, fmt.Errorf("search: fuzziness %d", fuzziness)
+}
+
+var (
+	levenshtein1 = sync.OnceValues(func() (*levenshtein.LevenshteinAutomatonBuilder, error) {
+		return levenshtein.NewLevenshteinAutomatonBuilder(1, true)
+	})
+	levenshtein2 = sync.OnceValues(func() (*levenshtein.LevenshteinAutomatonBuilder, error) {
+		return levenshtein.NewLevenshteinAutomatonBuilder(2, true)
+	})
+)
+
+// prefixEnd returns the first key after all keys beginning with prefix; nil if there is
+// none.
+func prefixEnd(prefix []byte) []byte {
+	end := slices.Clone(prefix)
+	for i := len(end) - 1; i >= 0; i-- {
+		end[i]++
+		if end[i] != 0 {
+			return end[:i+1]
+		}
+	}
+	return nil
+}
 
 // queryDocs returns the global numbers of the entries matching q.
 func (ev *evaluation) queryDocs(q query.Query) (*roaring.Bitmap, error) {
@@ -161,10 +296,10 @@ func (ev *evaluation) queryDocs(q query.Query) (*roaring.Bitmap, error) {
 func (ev *evaluation) postings() error {
 	df := make([]uint64, len(ev.leaves))
 	ev.segs = make([]segEvaluation, len(ev.snap.segs))
-	ev.dicts = make([]map[string]segment.TermDictionary, len(ev.snap.segs))
 	for s := range ev.snap.segs {
 		se := &ev.segs[s]
 		se.pls = make([]segment.PostingsList, len(ev.leaves))
+		se.docs = make([]*roaring.Bitmap, len(ev.leaves))
 		se.bits = map[*expr]*roaring.Bitmap{}
 		for i, l := range ev.leaves {
 			dict, err := ev.dict(s, l.field)
@@ -175,13 +310,18 @@ func (ev *evaluation) postings() error {
 			if err != nil {
 				return fmt.Errorf("search: postings %s:%s: %w", l.field, l.term, err)
 			}
-			if n := pl.Count(); n > 0 {
+			if pl.Count() > 0 {
 				se.pls[i] = pl
-				df[i] += n
+				se.docs[i] = roaring.New()
+				orInto(pl, se.docs[i])
+				df[i] += se.docs[i].AndCardinality(ev.scope[s])
 			}
 		}
 	}
-	n := float64(ev.snap.live)
+	var n float64
+	for _, bm := range ev.scope {
+		n += float64(bm.GetCardinality())
+	}
 	ev.idf2 = make([]float64, len(ev.leaves))
 	for i, d := range df {
 		if d > 0 {
@@ -209,40 +349,33 @@ func (ev *evaluation) dict(s int, field string) (segment.TermDictionary, error) 
 }
 
 // matches returns the entries of segment s matching e, by local number; deleted entries may
-// be among them.
+// be among them. The bitmap may be shared: callers must not change it.
 func (ev *evaluation) matches(s int, e *expr) *roaring.Bitmap {
 	se := &ev.segs[s]
 	switch e.kind {
 	case exprTerm:
-		bm := roaring.New()
-		if pl := se.pls[ev.leafOf[e]]; pl != nil {
-			orInto(pl, bm)
+		if bm := se.docs[ev.leafOf[e]]; bm != nil {
+			return bm
 		}
-		return bm
+		return roaring.New()
 	case exprAny:
+		if len(e.kids) == 1 {
+			return ev.matches(s, e.kids[0])
+		}
 		bms := make([]*roaring.Bitmap, len(e.kids))
 		for i, k := range e.kids {
 			bms[i] = ev.matches(s, k)
 		}
 		return roaring.FastOr(bms...)
 	case exprAll:
-		var bm *roaring.Bitmap
-		for _, k := range e.kids {
-			kb := ev.matches(s, k)
-			if bm == nil {
-				bm = kb
-			} else {
-				bm.And(kb)
-			}
-			if bm.IsEmpty() {
-				break
-			}
+		bms := make([]*roaring.Bitmap, len(e.kids))
+		for i, k := range e.kids {
+			bms[i] = ev.matches(s, k)
 		}
-		if bm == nil {
-			bm = roaring.New()
-		}
+		slices.SortFunc(bms, func(a, b *roaring.Bitmap) int { return cmp.Compare(a.GetCardinality(), b.GetCardinality()) })
+		bm := roaring.FastAnd(bms...)
 		se.bits[e] = bm
-		return bm.Clone()
+		return bm
 	case exprQuery:
 		seg := ev.snap.segs[s]
 		bm := roaring.New()
@@ -276,6 +409,7 @@ func orInto(pl segment.PostingsList, bm *roaring.Bitmap) {
 // counted only for the entries within (if not nil), those an enclosing exprAll matched.
 type scorer struct {
 	pl       segment.PostingsList
+	docs     *roaring.Bitmap // the entries having the term
 	weight   float64
 	within   *roaring.Bitmap
 	bound    float64 // the most it adds to the score of one entry
@@ -291,7 +425,7 @@ func (ev *evaluation) scorers(s int, e *expr, weight float64, within *roaring.Bi
 	case exprTerm:
 		i := ev.leafOf[e]
 		if pl := ev.segs[s].pls[i]; pl != nil && ev.idf2[i] > 0 {
-			out = append(out, scorer{pl: pl, weight: weight * ev.idf2[i], within: within, count: pl.Count(), key: e.field + "\x00" + e.term, presence: presenceImpact(e.field)})
+			out = append(out, scorer{pl: pl, docs: ev.segs[s].docs[i], weight: weight * ev.idf2[i], within: within, count: pl.Count(), key: e.field + "\x00" + e.term, presence: presenceImpact(e.field)})
 		}
 	case exprAny:
 		for _, k := range e.kids {
@@ -342,7 +476,7 @@ func (ev *evaluation) rank(s int, e *expr, docs []uint32, k int, buf *scratch) (
 	}
 	for i, t := range sc {
 		if t.presence > 0 {
-			scorePresence(t.pl, t.weight*t.presence, docs, t.within, scores)
+			scorePresence(t.docs, t.weight*t.presence, docs, t.within, scores)
 		} else if err := scoreTerm(t.pl, t.weight, docs, t.within, scores); err != nil {
 			return nil, nil, err
 		}
@@ -487,6 +621,16 @@ const bodyImpact = 0.15
 // not counted (see bodyImpact); summaries are short and say a thing once.
 const summaryImpact = 0.3
 
+// topicImpact and municipalityImpact are what a term of the topic names or of the
+// municipality's name adds, times its weight: such a name has two or three words, and
+// matching one of them is a plain yes or no. Counting them by presence ranks the judged
+// collection as well as tf-idf did, and their postings lists are long (every entry of a
+// topic or a municipality).
+const (
+	topicImpact        = 0.3
+	municipalityImpact = 0.3
+)
+
 // presenceImpact returns what a term of field adds to the score of an entry, times its
 // weight, however often it occurs there; 0 if that is worked out from the term's
 // frequency and the field's length.
@@ -496,17 +640,29 @@ func presenceImpact(field string) float64 {
 		return bodyImpact
 	case fieldSummary:
 		return summaryImpact
+	case fieldTopicNames:
+		return topicImpact
+	case fieldMunicipalityName:
+		return municipalityImpact
 	}
 	return 0
 }
 
 // scorePresence adds weight to the scores of the entries docs (ascending local numbers)
-// that have the term of pl and are within (if not nil).
-func scorePresence(pl segment.PostingsList, weight float64, docs []uint32, within *roaring.Bitmap, scores []float64) {
-	bm := roaring.New()
-	orInto(pl, bm)
+// that are in has and within (if not nil).
+func scorePresence(has *roaring.Bitmap, weight float64, docs []uint32, within *roaring.Bitmap, scores []float64) {
+	bm := has
 	if within != nil {
-		bm.And(within)
+		bm = roaring.And(has, within)
+	}
+	if uint64(len(docs))*4 < bm.GetCardinality() {
+		// few entries left: look each up
+		for j, d := range docs {
+			if bm.Contains(d) {
+				scores[j] += weight
+			}
+		}
+		return
 	}
 	j := 0
 	it := bm.Iterator()

@@ -4,8 +4,6 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/search/query"
-
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -117,15 +115,10 @@ func fieldExprs(term string) []*expr {
 	return es
 }
 
-// filterGroups returns the filters and restrictions of q as values of fieldFacets: an entry
-// passes if it has, for every group, one of the group's values.
-func (q *Query) filterGroups() [][]string {
+// scopeGroups returns the restrictions of q (States, Visibilities) as values of
+// fieldFacets, like filterGroups.
+func (q *Query) scopeGroups() [][]string {
 	var groups [][]string
-	one := func(facet, value string) {
-		if value != "" {
-			groups = append(groups, []string{facet + ":" + value})
-		}
-	}
 	anyOf := func(facet string, values []string) {
 		if len(values) == 0 {
 			return
@@ -136,6 +129,20 @@ func (q *Query) filterGroups() [][]string {
 		}
 		groups = append(groups, g)
 	}
+	anyOf(facetState, q.States)
+	anyOf(facetVisibility, q.Visibilities)
+	return groups
+}
+
+// filterGroups returns the filters and restrictions of q as values of fieldFacets: an entry
+// passes if it has, for every group, one of the group's values.
+func (q *Query) filterGroups() [][]string {
+	var groups [][]string
+	one := func(facet, value string) {
+		if value != "" {
+			groups = append(groups, []string{facet + ":" + value})
+		}
+	}
 	one(facetTopic, q.Topic)
 	one(facetMunicipality, q.Municipality)
 	one(facetKind, q.Kind)
@@ -143,8 +150,7 @@ func (q *Query) filterGroups() [][]string {
 	if q.Year != 0 {
 		one(facetYear, strconv.Itoa(q.Year))
 	}
-	anyOf(facetState, q.States)
-	anyOf(facetVisibility, q.Visibilities)
+	groups = append(groups, q.scopeGroups()...)
 	if q.Featured {
 		one(facetFlag, flagFeatured)
 	}
@@ -152,30 +158,4 @@ func (q *Query) filterGroups() [][]string {
 		one(facetFlag, flagNeedsCheck)
 	}
 	return groups
-}
-
-// filterQuery returns the query matching the entries that pass groups, nil if there are no
-// groups.
-func filterQuery(groups [][]string) query.Query {
-	qs := make([]query.Query, 0, len(groups))
-	for _, g := range groups {
-		alt := make([]query.Query, len(g))
-		for i, v := range g {
-			tq := query.NewTermQuery(v)
-			tq.SetField(fieldFacets)
-			alt[i] = tq
-		}
-		if len(alt) == 1 {
-			qs = append(qs, alt[0])
-		} else {
-			qs = append(qs, query.NewDisjunctionQuery(alt))
-		}
-	}
-	switch len(qs) {
-	case 0:
-		return nil
-	case 1:
-		return qs[0]
-	}
-	return query.NewConjunctionQuery(qs)
 }

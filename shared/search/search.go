@@ -11,6 +11,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // Result is one page of a search or listing.
@@ -102,7 +103,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		if err != nil || res.Total >= fewHits {
 			break
 		}
-		unknown := ix.unknownWords(ctx, p.words)
+		unknown := ix.unknownWords(&q, p.words)
 		if len(unknown) > 0 || hasCompound(p.words) {
 			fuzzy := map[string]bool{}
 			for _, w := range unknown {
@@ -156,9 +157,9 @@ func hasCompound(words []queryWord) bool {
 	return false
 }
 
-// unknownWords returns the words of words that no entry contains and that are long enough
-// to look for typos in, at most maxFuzzyWords.
-func (ix *Index) unknownWords(ctx context.Context, words []queryWord) []queryWord {
+// unknownWords returns the words of words that no entry within the restrictions of q
+// contains and that are long enough to look for typos in, at most maxFuzzyWords.
+func (ix *Index) unknownWords(q *Query, words []queryWord) []queryWord {
 	adv, err := ix.idx.Advanced()
 	if err != nil {
 		return nil
@@ -168,9 +169,17 @@ func (ix *Index) unknownWords(ctx context.Context, words []queryWord) []queryWor
 		return nil
 	}
 	defer r.Close()
+	snap, err := ix.snapshotOf(r)
+	if err != nil {
+		return nil
+	}
+	scope := snap.scope(q)
 	var out []queryWord
 	for _, w := range words {
-		if fuzziness(w.term) > 0 && ix.docFreq(ctx, r, w.term) == 0 {
+		if fuzziness(w.term) == 0 {
+			continue
+		}
+		if n, err := snap.docFreq(scope, w.term, docFreqFields); err == nil && n == 0 {
 			out = append(out, w)
 			if len(out) == maxFuzzyWords {
 				break
@@ -231,8 +240,12 @@ func (ix *Index) run(ctx context.Context, q *Query, e *expr, terms []string) (*R
 	if err != nil {
 		return nil, err
 	}
-	ev := &evaluation{ctx: ctx, snap: snap, leafOf: map[*expr]int{}, docs: map[*expr]*roaring.Bitmap{}}
+	ev := &evaluation{
+		ctx: ctx, snap: snap, leafOf: map[*expr]int{}, docs: map[*expr]*roaring.Bitmap{},
+		dicts: make([]map[string]segment.TermDictionary, len(snap.segs)),
+	}
 	if text {
+		ev.scope = snap.scope(q)
 		if e, err = ev.prepare(e); err != nil {
 			return nil, err
 		}
@@ -254,7 +267,7 @@ func (ix *Index) run(ctx context.Context, q *Query, e *expr, terms []string) (*R
 		seg := &snap.segs[s]
 		var bm *roaring.Bitmap
 		if text {
-			bm = ev.matches(s, e)
+			bm = ev.matches(s, e).Clone()
 		} else {
 			bm = roaring.New()
 			bm.AddRange(0, seg.count)
@@ -300,15 +313,16 @@ func (ix *Index) run(ctx context.Context, q *Query, e *expr, terms []string) (*R
 	for _, t := range terms {
 		marked[t] = true
 	}
+	seen := map[string][]string{}
 	for i, c := range picked {
 		h, stored, err := ix.hit(snap, c)
 		if err != nil {
 			return nil, err
 		}
-		if text {
+		if len(marked) > 0 {
 			locs := bsearch.FieldTermLocationMap{}
 			for _, f := range highlightFields {
-				if tlm := ix.words.locate(stored[f], marked); tlm != nil {
+				if tlm := ix.words.locate(stored[f], marked, seen); tlm != nil {
 					locs[f] = tlm
 				}
 			}

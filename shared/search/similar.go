@@ -61,16 +61,31 @@ func (ix *Index) Similar(ctx context.Context, d Document, q Query, n int) ([]Hit
 	if err != nil {
 		return nil, err
 	}
-	total, _ := r.DocCount()
+	// Statistics within the viewer's scope: which terms count as significant must not
+	// depend on entries the viewer may not see.
+	snap, err := ix.snapshotOf(r)
+	if err != nil {
+		_ = r.Close()
+		return nil, err
+	}
+	scope := snap.scope(&q)
+	var total uint64
+	for _, bm := range scope {
+		total += bm.GetCardinality()
+	}
 	type scored struct {
 		term  string
 		score float64
 	}
 	var terms []scored
 	for t, f := range tf {
-		df := ix.docFreq(ctx, r, t)
-		if d.ID != "" {
-			df-- // d itself, if indexed; harmless otherwise
+		df, err := snap.docFreq(scope, t, docFreqFields)
+		if err != nil {
+			_ = r.Close()
+			return nil, err
+		}
+		if d.ID != "" && df > 0 && inScope(&q, d) {
+			df-- // d itself, if indexed
 		}
 		if df < 1 {
 			continue // no other entry has it
@@ -97,6 +112,12 @@ func (ix *Index) Similar(ctx context.Context, d Document, q Query, n int) ([]Hit
 	}
 	hits := slices.DeleteFunc(res.Hits, func(h Hit) bool { return h.ID == d.ID })
 	return hits[:min(len(hits), n)], nil
+}
+
+// inScope reports whether d passes the restrictions of q (States, Visibilities).
+func inScope(q *Query, d Document) bool {
+	return (len(q.States) == 0 || slices.Contains(q.States, d.State)) &&
+		(len(q.Visibilities) == 0 || slices.Contains(q.Visibilities, d.Visibility))
 }
 
 // clipBytes returns s cut to at most n bytes, at a character boundary.

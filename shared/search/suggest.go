@@ -65,20 +65,8 @@ func (ix *Index) suggest(ctx context.Context, r index.IndexReader, text string, 
 	return b.String()
 }
 
-// docFreq returns the number of entries with term in one of the suggestion fields, at
-// least (the largest count of the fields).
-func (ix *Index) docFreq(ctx context.Context, r index.IndexReader, term string) uint64 {
-	var n uint64
-	for _, f := range append(suggestFields, fieldTags, fieldTopicNames) {
-		tfr, err := r.TermFieldReader(ctx, []byte(term), f, false, false, false)
-		if err != nil {
-			continue
-		}
-		n = max(n, tfr.Count())
-		_ = tfr.Close()
-	}
-	return n
-}
+// docFreqFields are the fields in which a word counts as known (see snapshot.docFreq).
+var docFreqFields = []string{fieldTitle, fieldSummary, fieldBody, fieldTags, fieldTopicNames}
 
 // surface returns a word of an entry whose analysed term is term, as written there; "" if
 // none is found.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -23,6 +24,9 @@ type snapshot struct {
 	live    uint64   // entries, without the deleted ones
 	values  []string // facet values known when the snapshot was taken, "facet:value"
 	index   map[string]uint16
+
+	scopeMu sync.Mutex
+	scopes  map[string][]*roaring.Bitmap // of scope, by the restrictions; never changed
 }
 
 // snapSegment is one segment of a snapshot. The global number of an entry (bleve's
@@ -43,8 +47,10 @@ type snapSegment struct {
 type segTable struct {
 	values  map[uint16]*roaring.Bitmap // facet value (index into the values of the Index) → local numbers
 	updated []int64                    // per local number: Updated in Unix nanoseconds
-	// The facet values of local number n are docValues[docStart[n]:docStart[n+1]]:
-	// counting them entry by entry is cheaper than intersecting bitmaps for few entries.
+	// counted are the values of the facets of a Result (see facetSizes), ascending. Those
+	// of local number n are docValues[docStart[n]:docStart[n+1]]: counting them entry by
+	// entry is cheaper than intersecting bitmaps for few entries.
+	counted   []uint16
 	docStart  []uint32
 	docValues []uint16
 
@@ -70,10 +76,15 @@ func (st *segTable) maxImpact(key string, pl segment.PostingsList) (float64, err
 	return m, nil
 }
 
+// perEntryShare: facets of fewer entries than a perEntryShare-th of a segment are counted
+// entry by entry; of more, by intersecting the bitmap of the entries with that of each
+// value, which is then cheaper (roaring keeps sets denser than 1 in 16 as bitsets).
+const perEntryShare = 4
+
 // count adds the facet values of the entries docs (ascending local numbers), bm, to
-// counts: entry by entry, or, if they are most of the segment, by intersecting bitmaps.
+// counts: entry by entry, or, if they are many, by intersecting bitmaps.
 func (st *segTable) count(docs []uint32, bm *roaring.Bitmap, counts []int) {
-	if len(docs) < len(st.updated)/2 {
+	if len(docs) < len(st.updated)/perEntryShare {
 		for _, d := range docs {
 			for _, v := range st.docValues[st.docStart[d]:st.docStart[d+1]] {
 				counts[v]++
@@ -81,8 +92,8 @@ func (st *segTable) count(docs []uint32, bm *roaring.Bitmap, counts []int) {
 		}
 		return
 	}
-	for v, vb := range st.values {
-		counts[v] += int(bm.AndCardinality(vb))
+	for _, v := range st.counted {
+		counts[v] += int(bm.AndCardinality(st.values[v]))
 	}
 }
 
@@ -206,6 +217,12 @@ func (t *tables) build(seg segment.Segment, facetTerms []string) (*segTable, err
 		orInto(pl, bm)
 		st.values[i] = bm
 	}
+	for v := range st.values {
+		if facet, _, _ := strings.Cut(t.values[v], ":"); facetSizes[facet] > 0 {
+			st.counted = append(st.counted, v)
+		}
+	}
+	slices.Sort(st.counted)
 	st.indexDocs(int(seg.Count()))
 	dv, ok := seg.(segment.DocValueVisitable)
 	if !ok {
@@ -232,8 +249,8 @@ func (t *tables) build(seg segment.Segment, facetTerms []string) (*segTable, err
 // indexDocs fills docStart and docValues from values for n entries.
 func (st *segTable) indexDocs(n int) {
 	per := make([]uint32, n+1)
-	for _, bm := range st.values {
-		it := bm.Iterator()
+	for _, v := range st.counted {
+		it := st.values[v].Iterator()
 		for it.HasNext() {
 			per[it.Next()+1]++
 		}
@@ -244,7 +261,7 @@ func (st *segTable) indexDocs(n int) {
 	st.docStart = per
 	st.docValues = make([]uint16, per[n])
 	fill := slices.Clone(per[:n])
-	for _, v := range slices.Sorted(maps.Keys(st.values)) {
+	for _, v := range st.counted {
 		it := st.values[v].Iterator()
 		for it.HasNext() {
 			d := it.Next()
@@ -279,4 +296,58 @@ func (snap *snapshot) filter(groups [][]string) [][]uint16 {
 		}
 	}
 	return out
+}
+
+// scope returns, for each segment of snap, the entries the restrictions of q (States and
+// Visibilities: what the viewer may see) let through, deleted ones left out. Term
+// statistics are counted within it, so that neither the order of hits nor which words
+// count as known depends on entries the viewer may not see.
+func (snap *snapshot) scope(q *Query) []*roaring.Bitmap {
+	key := fmt.Sprint(q.scopeGroups())
+	snap.scopeMu.Lock()
+	defer snap.scopeMu.Unlock()
+	if out, ok := snap.scopes[key]; ok {
+		return out
+	}
+	groups := snap.filter(q.scopeGroups())
+	out := make([]*roaring.Bitmap, len(snap.segs))
+	for s := range snap.segs {
+		seg := &snap.segs[s]
+		bm := roaring.New()
+		bm.AddRange(0, seg.count)
+		if seg.deleted != nil {
+			bm.AndNot(seg.deleted)
+		}
+		for _, g := range groups {
+			bm.And(seg.group(g))
+		}
+		out[s] = bm
+	}
+	if snap.scopes == nil {
+		snap.scopes = map[string][]*roaring.Bitmap{}
+	}
+	snap.scopes[key] = out
+	return out
+}
+
+// docFreq returns the number of entries within scope (see scope) that have term in one of
+// fields.
+func (snap *snapshot) docFreq(scope []*roaring.Bitmap, term string, fields []string) (uint64, error) {
+	var n uint64
+	for s := range snap.segs {
+		bm := roaring.New()
+		for _, f := range fields {
+			dict, err := snap.segs[s].seg.Dictionary(f)
+			if err != nil {
+				return 0, fmt.Errorf("search: dictionary %s: %w", f, err)
+			}
+			pl, err := dict.PostingsList([]byte(term), nil, nil)
+			if err != nil {
+				return 0, fmt.Errorf("search: postings %s:%s: %w", f, term, err)
+			}
+			orInto(pl, bm)
+		}
+		n += bm.AndCardinality(scope[s])
+	}
+	return n, nil
 }

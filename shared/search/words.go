@@ -3,6 +3,8 @@ package search
 import (
 	"fmt"
 	"maps"
+	"math"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -122,23 +124,39 @@ func (a *wordAnalyzer) wordTerms(word []byte) []wordTerm {
 	return ts
 }
 
-// locate returns where the words of text that make one of terms are.
-func (a *wordAnalyzer) locate(text string, terms map[string]bool) bsearch.TermLocationMap {
+// locate returns where the words of text that make one of terms are. seen remembers, for
+// the texts of one result, which of terms a word makes: a small map is quicker to ask than
+// the large one of all words.
+func (a *wordAnalyzer) locate(text string, terms map[string]bool, seen map[string][]string) bsearch.TermLocationMap {
+	// The analysis only shortens words (stems, parts, folding): a word shorter than every
+	// term makes none of them.
+	shortest := math.MaxInt
+	for t := range terms {
+		shortest = min(shortest, len(strings.TrimPrefix(t, partMarker)))
+	}
 	var out bsearch.TermLocationMap
 	b := []byte(text)
 	pos := 0
 	scanWords(b, func(start, end int, _ runeKind) {
 		pos++
-		for _, t := range a.wordTerms(b[start:end]) {
-			if !terms[string(t.term)] {
-				continue
+		if end-start < shortest {
+			return
+		}
+		word := b[start:end]
+		matched, ok := seen[string(word)]
+		if !ok {
+			for _, t := range a.wordTerms(word) {
+				if terms[string(t.term)] {
+					matched = append(matched, string(t.term))
+				}
 			}
+			seen[string(word)] = matched
+		}
+		for _, t := range matched {
 			if out == nil {
 				out = bsearch.TermLocationMap{}
 			}
-			out[string(t.term)] = append(out[string(t.term)], &bsearch.Location{
-				Pos: uint64(pos), Start: uint64(start), End: uint64(end),
-			})
+			out[t] = append(out[t], &bsearch.Location{Pos: uint64(pos), Start: uint64(start), End: uint64(end)})
 		}
 	})
 	return out
