@@ -98,7 +98,19 @@ func (d *Document) fields() map[string]any {
 	if !d.Updated.IsZero() {
 		m[fieldUpdated] = d.Updated.UTC()
 	}
+	m[fieldLengths] = float64(d.lengths())
 	return m
+}
+
+// lengths returns the number of words of the body and of the summary, each at most
+// 65,535, as body<<16 | summary.
+func (d *Document) lengths() int {
+	count := func(s string) int {
+		n := 0
+		scanWords([]byte(s), func(int, int, runeKind) { n++ })
+		return min(n, 1<<16-1)
+	}
+	return count(d.Body)<<16 | count(d.Summary)
 }
 
 // facetValues returns the values of d for fieldFacets.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -408,14 +409,18 @@ func orInto(pl segment.PostingsList, bm *roaring.Bitmap) {
 // scorer is one way a term adds to the score of the entries it is in: weighted, and
 // counted only for the entries within (if not nil), those an enclosing exprAll matched.
 type scorer struct {
-	pl       segment.PostingsList
-	docs     *roaring.Bitmap // the entries having the term
-	weight   float64
-	within   *roaring.Bitmap
-	bound    float64 // the most it adds to the score of one entry
-	count    uint64  // entries having the term
-	key      string  // field and term, for the cache of bounds
+	pl     segment.PostingsList
+	docs   *roaring.Bitmap // the entries having the term
+	weight float64
+	within *roaring.Bitmap
+	bound  float64 // the most it adds to the score of one entry
+	count  uint64  // entries having the term
+	key    string  // field and term, for the cache of bounds
+	// presence, if not 0, is what the term adds to each entry having it, times weight,
+	// however often it occurs there (see presenceImpact); norm, if not nil, is that per
+	// local number, by the length of the text, and presence the largest of it.
 	presence float64
+	norm     []float32
 }
 
 // scorers returns the scorers of e in segment s.
@@ -425,7 +430,14 @@ func (ev *evaluation) scorers(s int, e *expr, weight float64, within *roaring.Bi
 	case exprTerm:
 		i := ev.leafOf[e]
 		if pl := ev.segs[s].pls[i]; pl != nil && ev.idf2[i] > 0 {
-			out = append(out, scorer{pl: pl, docs: ev.segs[s].docs[i], weight: weight * ev.idf2[i], within: within, count: pl.Count(), key: e.field + "\x00" + e.term, presence: presenceImpact(e.field)})
+			sc := scorer{pl: pl, docs: ev.segs[s].docs[i], weight: weight * ev.idf2[i], within: within, count: pl.Count(), key: e.field + "\x00" + e.term, presence: presenceImpact(e.field)}
+			switch t := ev.snap.segs[s].t; e.field {
+			case fieldBody:
+				sc.norm, sc.presence = t.bodyNorm, float64(t.maxBodyNorm)
+			case fieldSummary:
+				sc.norm, sc.presence = t.summaryNorm, float64(t.maxSummaryNorm)
+			}
+			out = append(out, sc)
 		}
 	case exprAny:
 		for _, k := range e.kids {
@@ -457,7 +469,10 @@ func (ev *evaluation) scorers(s int, e *expr, weight float64, within *roaring.Bi
 // postings lists are read.
 func (ev *evaluation) rank(s int, e *expr, docs []uint32, k int, buf *scratch) ([]uint32, []float64, error) {
 	sc := ev.scorers(s, e, 1, nil, nil)
-	slices.SortFunc(sc, func(a, b scorer) int { return cmp.Compare(a.count, b.count) })
+	// The order of adding must not vary between runs: sums of floats depend on it.
+	slices.SortStableFunc(sc, func(a, b scorer) int {
+		return cmp.Or(cmp.Compare(a.count, b.count), strings.Compare(a.key, b.key), cmp.Compare(a.weight, b.weight))
+	})
 	scores := buf.floats(len(docs))
 	prune := k > 0 && len(sc) > 1
 	remaining := 0.0 // the most the scorers not yet added can add
@@ -476,7 +491,7 @@ func (ev *evaluation) rank(s int, e *expr, docs []uint32, k int, buf *scratch) (
 	}
 	for i, t := range sc {
 		if t.presence > 0 {
-			scorePresence(t.docs, t.weight*t.presence, docs, t.within, scores)
+			scorePresence(t.docs, t.weight, t.presence, t.norm, docs, t.within, scores)
 		} else if err := scoreTerm(t.pl, t.weight, docs, t.within, scores); err != nil {
 			return nil, nil, err
 		}
@@ -608,27 +623,30 @@ func scoreTerm(pl segment.PostingsList, weight float64, docs []uint32, within *r
 	return nil
 }
 
-// bodyImpact is what a term of the body adds to the score of an entry, times its weight:
-// about √tf · norm of a term found once or twice in a body of a hundred to three hundred
-// words. How often a word occurs in the body is not counted: in a body, being there at all
-// says most, the judged collection ranks as well without it (infra/bench/relevance), and
-// entries having a word then come straight from the bitmap of its postings instead of
-// decoding each posting, several times faster for the common words of bodies.
+// bodyImpact is what a term of a body of bodyLengthNorm.ref words adds to the score of an
+// entry, times its weight: about √tf · norm of a term found once or twice there. How often
+// a word occurs in the body is not counted, only the body's length (see lengthNorm): in a
+// body, being there at all says most, the judged collection ranks as well without it
+// (infra/bench/relevance), and the entries having a word then come straight from the
+// bitmap of its postings instead of decoding each posting, several times faster for the
+// common words of bodies.
 const bodyImpact = 0.15
 
-// summaryImpact is what a term of the summary adds, times its weight: √tf · norm of a
-// term found once in a summary of a dozen words. As with bodies, how often it occurs is
-// not counted (see bodyImpact); summaries are short and say a thing once.
+// summaryImpact is the same for a summary of summaryLengthNorm.ref words; summaries are
+// short and say a thing once.
 const summaryImpact = 0.3
 
-// topicImpact and municipalityImpact are what a term of the topic names or of the
-// municipality's name adds, times its weight: such a name has two or three words, and
-// matching one of them is a plain yes or no. Counting them by presence ranks the judged
-// collection as well as tf-idf did, and their postings lists are long (every entry of a
-// topic or a municipality).
-const (
-	topicImpact        = 0.3
-	municipalityImpact = 0.3
+// lengthScale says how a text's length weighs a term found in it (see lengthNorm): a text
+// of ref words gives impact, shorter ones more, longer ones less, as 1/√length; texts
+// shorter than min count as min words long.
+type lengthScale struct {
+	impact   float64
+	ref, min int
+}
+
+var (
+	bodyLengthNorm    = lengthScale{impact: bodyImpact, ref: 150, min: 30}
+	summaryLengthNorm = lengthScale{impact: summaryImpact, ref: 15, min: 5}
 )
 
 // presenceImpact returns what a term of field adds to the score of an entry, times its
@@ -640,26 +658,30 @@ func presenceImpact(field string) float64 {
 		return bodyImpact
 	case fieldSummary:
 		return summaryImpact
-	case fieldTopicNames:
-		return topicImpact
-	case fieldMunicipalityName:
-		return municipalityImpact
 	}
 	return 0
 }
 
-// scorePresence adds weight to the scores of the entries docs (ascending local numbers)
-// that are in has and within (if not nil).
-func scorePresence(has *roaring.Bitmap, weight float64, docs []uint32, within *roaring.Bitmap, scores []float64) {
+// scorePresence adds weight · impact, or weight · norm[entry] if norm is not nil, to the
+// scores of the entries docs (ascending local numbers) that are in has and within (if not
+// nil).
+func scorePresence(has *roaring.Bitmap, weight, impact float64, norm []float32, docs []uint32, within *roaring.Bitmap, scores []float64) {
 	bm := has
 	if within != nil {
 		bm = roaring.And(has, within)
+	}
+	add := func(j int, d uint32) {
+		if norm != nil {
+			scores[j] += weight * float64(norm[d])
+		} else {
+			scores[j] += weight * impact
+		}
 	}
 	if uint64(len(docs))*4 < bm.GetCardinality() {
 		// few entries left: look each up
 		for j, d := range docs {
 			if bm.Contains(d) {
-				scores[j] += weight
+				add(j, d)
 			}
 		}
 		return
@@ -678,7 +700,7 @@ func scorePresence(has *roaring.Bitmap, weight float64, docs []uint32, within *r
 				continue
 			}
 		}
-		scores[j] += weight
+		add(j, n)
 		j++
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 // mappingVersion names the shape of the index. Raise it whenever newMapping or the way
 // documents are indexed changes: an index built with another version reports NeedsRebuild.
-const mappingVersion = "8"
+const mappingVersion = "9"
 
 // Keys of the values stored beside the documents (bleve's internal storage).
 const (
@@ -31,6 +31,10 @@ const (
 	fieldKind             = "kind"
 	fieldProjectStatus    = "project_status"
 	fieldUpdated          = "updated"
+	// fieldLengths holds the number of words of body and summary, as
+	// body<<16 | summary (see Document.lengths): presence scoring weighs a term of a long
+	// text less than one of a short text.
+	fieldLengths = "lengths"
 	// fieldFacets holds every value an entry is filtered or counted by, each as
 	// "name:value", e.g. "topic:mobilitaet", "year:2021", "state:published" or
 	// "flag:featured" (see Document.facetValues). One field serves all filters, and
@@ -91,6 +95,11 @@ func newMapping(protected []string, wholeWords bool) mapping.IndexMapping {
 	facets.IncludeInAll = false
 	facets.DocValues = true
 
+	lengths := bleve.NewNumericFieldMapping()
+	lengths.Store = false
+	lengths.IncludeInAll = false
+	lengths.DocValues = true
+
 	updated := bleve.NewDateTimeFieldMapping()
 	updated.Store = true
 	updated.IncludeInAll = false
@@ -111,6 +120,7 @@ func newMapping(protected []string, wholeWords bool) mapping.IndexMapping {
 		fieldProjectStatus:    stored(),
 		fieldFacets:           facets,
 		fieldUpdated:          updated,
+		fieldLengths:          lengths,
 	} {
 		doc.AddFieldMappingsAt(name, f)
 	}

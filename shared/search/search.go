@@ -344,7 +344,8 @@ type candidate struct {
 }
 
 // topN keeps the first n candidates: by score, best first, or by update time, newest
-// first (oldest first with asc); on a tie, in the order of the index.
+// first (oldest first with asc). Equal scores go newest first; then, and on equal times, in
+// the order of the index, which depends on the order entries were written in.
 type topN struct {
 	n            int
 	byScore, asc bool
@@ -356,6 +357,8 @@ func (t *topN) before(a, b candidate) bool {
 	switch {
 	case t.byScore && a.score != b.score:
 		return a.score > b.score
+	case t.byScore && a.updated != b.updated:
+		return a.updated > b.updated
 	case !t.byScore && a.updated != b.updated:
 		return (a.updated < b.updated) == t.asc
 	}

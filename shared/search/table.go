@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -55,6 +56,11 @@ type segTable struct {
 	docValues []uint16
 
 	impacts sync.Map // field and term → the largest impact of the term (float64)
+
+	// per local number: what a term of the body or the summary adds per unit of weight
+	// (see lengthNorm), and the largest of each
+	bodyNorm, summaryNorm       []float32
+	maxBodyNorm, maxSummaryNorm float32
 }
 
 // maxImpact returns the largest impact (√tf · norm) the term of pl, key, has in any entry
@@ -228,22 +234,45 @@ func (t *tables) build(seg segment.Segment, facetTerms []string) (*segTable, err
 	if !ok {
 		return nil, fmt.Errorf("search: build table: segment %T has no doc values", seg)
 	}
-	fields := []string{fieldUpdated}
+	fields := []string{fieldUpdated, fieldLengths}
+	st.bodyNorm = make([]float32, len(st.updated))
+	st.summaryNorm = make([]float32, len(st.updated))
 	var state segment.DocVisitState
 	for n := range st.updated {
-		state, err = dv.VisitDocValues(uint64(n), fields, func(_ string, term []byte) {
+		lengths := 0
+		state, err = dv.VisitDocValues(uint64(n), fields, func(field string, term []byte) {
 			// Numbers are indexed with several precisions; shift 0 is the exact one.
-			if shift, err := numeric.PrefixCoded(term).Shift(); err == nil && shift == 0 {
-				if v, err := numeric.PrefixCoded(term).Int64(); err == nil {
-					st.updated[n] = v
-				}
+			shift, err := numeric.PrefixCoded(term).Shift()
+			if err != nil || shift != 0 {
+				return
+			}
+			v, err := numeric.PrefixCoded(term).Int64()
+			if err != nil {
+				return
+			}
+			switch field {
+			case fieldUpdated:
+				st.updated[n] = v
+			case fieldLengths:
+				lengths = int(numeric.Int64ToFloat64(v))
 			}
 		}, state)
 		if err != nil {
 			return nil, fmt.Errorf("search: build table: %w", err)
 		}
+		st.bodyNorm[n] = lengthNorm(lengths>>16, bodyLengthNorm)
+		st.summaryNorm[n] = lengthNorm(lengths&(1<<16-1), summaryLengthNorm)
+		st.maxBodyNorm = max(st.maxBodyNorm, st.bodyNorm[n])
+		st.maxSummaryNorm = max(st.maxSummaryNorm, st.summaryNorm[n])
 	}
 	return st, nil
+}
+
+// lengthNorm returns what a term found in a text of n words adds, per unit of weight: the
+// norm of tf-idf, 1/√n, with n at least minLen, scaled so that a text of ref words gives
+// the impact the constant had (see presenceImpact).
+func lengthNorm(n int, l lengthScale) float32 {
+	return float32(l.impact * math.Sqrt(float64(l.ref)/float64(max(n, l.min))))
 }
 
 // indexDocs fills docStart and docValues from values for n entries.

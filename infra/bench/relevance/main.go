@@ -23,6 +23,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
@@ -219,6 +220,9 @@ func (e *entry) document() search.Document {
 	}
 }
 
+// tiesOldest dates the entries in reverse file order (see oursEngine).
+var tiesOldest = flag.Bool("ties-oldest", false, "date the entries in reverse file order, so that equal scores list the first entries first")
+
 // oursEngine is the search of Wissensnetz.
 func oursEngine(entries []entry) (engine, error) {
 	var names []string
@@ -229,9 +233,16 @@ func oursEngine(entries []entry) (engine, error) {
 	if err != nil {
 		return engine{}, err
 	}
+	// Entries of equal score are listed newest first, as in the product; the collection has
+	// no dates, so the entries are dated in file order (-ties oldest-first reverses it).
 	docs := make([]search.Document, len(entries))
 	for i := range entries {
 		docs[i] = entries[i].document()
+		n := i
+		if *tiesOldest {
+			n = len(entries) - 1 - i
+		}
+		docs[i].Updated = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(n) * time.Hour)
 	}
 	if err := ix.Apply(context.Background(), search.Batch{Put: docs, Seq: 1}); err != nil {
 		return engine{}, err
