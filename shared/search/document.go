@@ -98,7 +98,7 @@ func (d *Document) fields() map[string]any {
 	if !d.Updated.IsZero() {
 		m[fieldUpdated] = d.Updated.UTC()
 	}
-	m[fieldLengths] = float64(d.lengths())
+	m[fieldLengths] = strconv.FormatInt(int64(d.lengths()), 16)
 	return m
 }
 

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -256,52 +257,31 @@ func (ix *Index) run(ctx context.Context, q *Query, e *expr, terms []string) (*R
 	byScore := text && q.Sort != SortNewest && q.Sort != SortOldest
 	top := topN{n: from + size, byScore: byScore, asc: q.Sort == SortOldest}
 	groups := snap.filter(q.filterGroups())
+	// The segments are searched at the same time, each into a result of its own.
+	parts := make([]segResult, len(snap.segs))
+	var wg sync.WaitGroup
+	for s := range snap.segs {
+		parts[s].top = topN{n: top.n, byScore: top.byScore, asc: top.asc}
+		parts[s].counts = make([]int, len(snap.values))
+		search := func() { parts[s].err = ix.runSegment(ctx, ev, s, e, groups, &parts[s]) }
+		if s == len(snap.segs)-1 {
+			search()
+		} else {
+			wg.Go(search)
+		}
+	}
+	wg.Wait()
 	counts := make([]int, len(snap.values))
 	var total uint64
-	buf := scratches.Get().(*scratch)
-	defer scratches.Put(buf)
-	for s := range snap.segs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	for _, part := range parts {
+		if part.err != nil {
+			return nil, part.err
 		}
-		seg := &snap.segs[s]
-		var bm *roaring.Bitmap
-		if text {
-			bm = ev.matches(s, e).Clone()
-		} else {
-			bm = roaring.New()
-			bm.AddRange(0, seg.count)
+		total += part.total
+		for v, c := range part.counts {
+			counts[v] += c
 		}
-		if seg.deleted != nil {
-			bm.AndNot(seg.deleted)
-		}
-		for _, g := range groups {
-			if bm.IsEmpty() {
-				break
-			}
-			bm.And(seg.group(g))
-		}
-		n := bm.GetCardinality()
-		if n == 0 {
-			continue
-		}
-		total += n
-		docs := buf.entries(bm)
-		seg.t.count(docs, bm, counts)
-		if top.n == 0 {
-			continue
-		}
-		var scores []float64
-		if byScore {
-			if docs, scores, err = ev.rank(s, e, docs, top.n, buf); err != nil {
-				return nil, err
-			}
-		}
-		for j, d := range docs {
-			c := candidate{global: seg.offset + uint64(d), seg: s, local: uint64(d), updated: seg.t.updated[d]}
-			if byScore {
-				c.score = scores[j]
-			}
+		for _, c := range part.top.h {
 			top.add(c)
 		}
 	}
@@ -332,6 +312,65 @@ func (ix *Index) run(ctx context.Context, q *Query, e *expr, terms []string) (*R
 	}
 	res.Facets = facets(snap.values, counts)
 	return res, nil
+}
+
+// segResult is what the search of one segment found.
+type segResult struct {
+	total  uint64
+	counts []int // by facet value
+	top    topN
+	err    error
+}
+
+// runSegment searches segment s of the snapshot of ev for e (nil: all entries) within
+// groups, into r.
+func (ix *Index) runSegment(ctx context.Context, ev *evaluation, s int, e *expr, groups [][]uint16, r *segResult) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	seg := &ev.snap.segs[s]
+	var bm *roaring.Bitmap
+	if e != nil {
+		bm = ev.matches(s, e).Clone()
+	} else {
+		bm = roaring.New()
+		bm.AddRange(0, seg.count)
+	}
+	if seg.deleted != nil {
+		bm.AndNot(seg.deleted)
+	}
+	for _, g := range groups {
+		if bm.IsEmpty() {
+			break
+		}
+		bm.And(seg.group(g))
+	}
+	r.total = bm.GetCardinality()
+	if r.total == 0 {
+		return nil
+	}
+	buf := scratches.Get().(*scratch)
+	defer scratches.Put(buf)
+	docs := buf.entries(bm)
+	seg.t.count(docs, bm, r.counts)
+	if r.top.n == 0 {
+		return nil
+	}
+	var scores []float64
+	if r.top.byScore {
+		var err error
+		if docs, scores, err = ev.rank(s, e, docs, r.top.n, buf); err != nil {
+			return err
+		}
+	}
+	for j, d := range docs {
+		c := candidate{global: seg.offset + uint64(d), seg: s, local: uint64(d), updated: seg.t.updated[d]}
+		if r.top.byScore {
+			c.score = scores[j]
+		}
+		r.top.add(c)
+	}
+	return nil
 }
 
 // candidate is an entry that may be on the page of a result.

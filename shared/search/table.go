@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -241,20 +242,18 @@ func (t *tables) build(seg segment.Segment, facetTerms []string) (*segTable, err
 	for n := range st.updated {
 		lengths := 0
 		state, err = dv.VisitDocValues(uint64(n), fields, func(field string, term []byte) {
-			// Numbers are indexed with several precisions; shift 0 is the exact one.
-			shift, err := numeric.PrefixCoded(term).Shift()
-			if err != nil || shift != 0 {
-				return
-			}
-			v, err := numeric.PrefixCoded(term).Int64()
-			if err != nil {
-				return
-			}
 			switch field {
 			case fieldUpdated:
-				st.updated[n] = v
+				// Numbers are indexed with several precisions; shift 0 is the exact one.
+				if shift, err := numeric.PrefixCoded(term).Shift(); err == nil && shift == 0 {
+					if v, err := numeric.PrefixCoded(term).Int64(); err == nil {
+						st.updated[n] = v
+					}
+				}
 			case fieldLengths:
-				lengths = int(numeric.Int64ToFloat64(v))
+				if v, err := strconv.ParseInt(string(term), 16, 64); err == nil {
+					lengths = int(v)
+				}
 			}
 		}, state)
 		if err != nil {
