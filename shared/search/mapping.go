@@ -60,12 +60,13 @@ const (
 	flagNeedsCheck = "needs_check" // published and edited since a coordinator last checked it
 )
 
-// newMapping returns the index mapping. German text is analysed with bleve's "de" analyzer
-// (lower case, stop words, umlaut folding, light stemming); the parts of compounds go to
-// the text fields as terms of their own, the protected words never split (see analysis.go);
-// codes are kept whole in fieldFacets. Only the fields shown in hits are stored, only highlighted fields carry term
-// vectors, and only fieldFacets and the update time carry doc values. Nothing goes into the
-// composite _all field.
+// newMapping returns the index mapping. German text is analysed as by bleve's "de" analyzer
+// (lower case, stop words, umlaut folding, light stemming), once per distinct word (see
+// words.go); the parts of compounds go to the text fields as terms of their own, the
+// protected words never split (see analysis.go); codes are kept whole in fieldFacets. Only
+// the fields shown in hits are stored; title, summary and body carry term vectors, for
+// quoted phrases; only fieldFacets, the update time and the text lengths carry doc values.
+// Nothing goes into the composite _all field.
 func newMapping(protected []string, wholeWords bool) mapping.IndexMapping {
 	textAnalyzer := textAnalyzerName(wholeWords)
 	// text returns a German text field.
