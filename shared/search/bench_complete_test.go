@@ -3,10 +3,8 @@ package search_test
 import (
 	"context"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/ikone-ds/wissensnetz/infra/bench/corpus"
@@ -58,25 +56,8 @@ func BenchmarkComplete(b *testing.B) {
 		}
 	}
 
-	var took []time.Duration
-	hits := 0
-	cpu := cpuTime()
-	for i := 0; b.Loop(); i++ {
-		start := time.Now()
+	measure(b, func(i int) (int, error) {
 		res, err := ix.Complete(ctx, prefixes[i%len(prefixes)], scope, 8)
-		took = append(took, time.Since(start))
-		if err != nil {
-			b.Fatal(err)
-		}
-		hits += len(res)
-	}
-	cpu = cpuTime() - cpu
-	slices.Sort(took)
-	ms := func(p float64) float64 {
-		return float64(took[int(p*float64(len(took)-1))]) / float64(time.Millisecond)
-	}
-	b.ReportMetric(ms(0.50), "p50-ms")
-	b.ReportMetric(ms(0.99), "p99-ms")
-	b.ReportMetric(float64(hits)/float64(len(took)), "hits/op")
-	b.ReportMetric(float64(cpu)/float64(time.Millisecond)/float64(len(took)), "cpu-ms/op")
+		return len(res), err
+	})
 }
