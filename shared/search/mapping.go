@@ -9,7 +9,7 @@ import (
 
 // mappingVersion names the shape of the index. Raise it whenever newMapping or the way
 // documents are indexed changes: an index built with another version reports NeedsRebuild.
-const mappingVersion = "10"
+const mappingVersion = "11"
 
 // Keys of the values stored beside the documents (bleve's internal storage).
 const (
@@ -104,8 +104,11 @@ func newMapping(protected []string, wholeWords bool) mapping.IndexMapping {
 	lengths.IncludeInAll = false
 	lengths.DocValues = true
 
-	updated := bleve.NewDateTimeFieldMapping()
-	updated.Store = true
+	// The update time, in Unix nanoseconds as a hexadecimal keyword: only read from the doc
+	// values (see table.go), and a date would be indexed as 16 terms.
+	updated := bleve.NewKeywordFieldMapping()
+	updated.Analyzer = keyword.Name
+	updated.Store = false
 	updated.IncludeInAll = false
 	updated.DocValues = true
 

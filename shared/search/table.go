@@ -12,7 +12,6 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/numeric"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
@@ -244,11 +243,8 @@ func (t *tables) build(seg segment.Segment, facetTerms []string) (*segTable, err
 		state, err = dv.VisitDocValues(uint64(n), fields, func(field string, term []byte) {
 			switch field {
 			case fieldUpdated:
-				// Numbers are indexed with several precisions; shift 0 is the exact one.
-				if shift, err := numeric.PrefixCoded(term).Shift(); err == nil && shift == 0 {
-					if v, err := numeric.PrefixCoded(term).Int64(); err == nil {
-						st.updated[n] = v
-					}
+				if v, err := strconv.ParseInt(string(term), 16, 64); err == nil {
+					st.updated[n] = v
 				}
 			case fieldLengths:
 				if v, err := strconv.ParseInt(string(term), 16, 64); err == nil {
