@@ -416,11 +416,11 @@ type scorer struct {
 	bound  float64 // the most it adds to the score of one entry
 	count  uint64  // entries having the term
 	key    string  // field and term, for the cache of bounds
-	// presence, if not 0, is what the term adds to each entry having it, times weight,
-	// however often it occurs there (see presenceImpact); norm, if not nil, is that per
-	// local number, by the length of the text, and presence the largest of it.
-	presence float64
-	norm     []float32
+	// norm, if not nil, is what the term adds to each entry having it, per local number
+	// and times weight, however often it occurs there (see bodyImpact), and maxNorm the
+	// largest of it; nil: worked out from the term's frequency and the field's length.
+	norm    []float32
+	maxNorm float64
 }
 
 // scorers returns the scorers of e in segment s.
@@ -430,12 +430,12 @@ func (ev *evaluation) scorers(s int, e *expr, weight float64, within *roaring.Bi
 	case exprTerm:
 		i := ev.leafOf[e]
 		if pl := ev.segs[s].pls[i]; pl != nil && ev.idf2[i] > 0 {
-			sc := scorer{pl: pl, docs: ev.segs[s].docs[i], weight: weight * ev.idf2[i], within: within, count: pl.Count(), key: e.field + "\x00" + e.term, presence: presenceImpact(e.field)}
+			sc := scorer{pl: pl, docs: ev.segs[s].docs[i], weight: weight * ev.idf2[i], within: within, count: pl.Count(), key: e.field + "\x00" + e.term}
 			switch t := ev.snap.segs[s].t; e.field {
 			case fieldBody:
-				sc.norm, sc.presence = t.bodyNorm, float64(t.maxBodyNorm)
+				sc.norm, sc.maxNorm = t.bodyNorm, float64(t.maxBodyNorm)
 			case fieldSummary:
-				sc.norm, sc.presence = t.summaryNorm, float64(t.maxSummaryNorm)
+				sc.norm, sc.maxNorm = t.summaryNorm, float64(t.maxSummaryNorm)
 			}
 			out = append(out, sc)
 		}
@@ -478,8 +478,8 @@ func (ev *evaluation) rank(s int, e *expr, docs []uint32, k int, buf *scratch) (
 	remaining := 0.0 // the most the scorers not yet added can add
 	if prune {
 		for i := range sc {
-			b := sc[i].presence
-			if b == 0 {
+			b := sc[i].maxNorm
+			if sc[i].norm == nil {
 				var err error
 				if b, err = ev.snap.segs[s].t.maxImpact(sc[i].key, sc[i].pl); err != nil {
 					return nil, nil, err
@@ -490,8 +490,8 @@ func (ev *evaluation) rank(s int, e *expr, docs []uint32, k int, buf *scratch) (
 		}
 	}
 	for i, t := range sc {
-		if t.presence > 0 {
-			scorePresence(t.docs, t.weight, t.presence, t.norm, docs, t.within, scores)
+		if t.norm != nil {
+			scorePresence(t.docs, t.weight, t.norm, docs, t.within, scores)
 		} else if err := scoreTerm(t.pl, t.weight, docs, t.within, scores); err != nil {
 			return nil, nil, err
 		}
@@ -649,34 +649,14 @@ var (
 	summaryLengthNorm = lengthScale{impact: summaryImpact, ref: 15, min: 5}
 )
 
-// presenceImpact returns what a term of field adds to the score of an entry, times its
-// weight, however often it occurs there; 0 if that is worked out from the term's
-// frequency and the field's length.
-func presenceImpact(field string) float64 {
-	switch field {
-	case fieldBody:
-		return bodyImpact
-	case fieldSummary:
-		return summaryImpact
-	}
-	return 0
-}
-
-// scorePresence adds weight · impact, or weight · norm[entry] if norm is not nil, to the
-// scores of the entries docs (ascending local numbers) that are in has and within (if not
-// nil).
-func scorePresence(has *roaring.Bitmap, weight, impact float64, norm []float32, docs []uint32, within *roaring.Bitmap, scores []float64) {
+// scorePresence adds weight · norm[entry] to the scores of the entries docs (ascending
+// local numbers) that are in has and within (if not nil).
+func scorePresence(has *roaring.Bitmap, weight float64, norm []float32, docs []uint32, within *roaring.Bitmap, scores []float64) {
 	bm := has
 	if within != nil {
 		bm = roaring.And(has, within)
 	}
-	add := func(j int, d uint32) {
-		if norm != nil {
-			scores[j] += weight * float64(norm[d])
-		} else {
-			scores[j] += weight * impact
-		}
-	}
+	add := func(j int, d uint32) { scores[j] += weight * float64(norm[d]) }
 	if uint64(len(docs))*4 < bm.GetCardinality() {
 		// few entries left: look each up
 		for j, d := range docs {

@@ -265,7 +265,7 @@ func (t *tables) build(seg segment.Segment, facetTerms []string) (*segTable, err
 
 // lengthNorm returns what a term found in a text of n words adds, per unit of weight: the
 // norm of tf-idf, 1/√n, with n at least minLen, scaled so that a text of ref words gives
-// the impact the constant had (see presenceImpact).
+// l.impact (see bodyImpact).
 func lengthNorm(n int, l lengthScale) float32 {
 	return float32(l.impact * math.Sqrt(float64(l.ref)/float64(max(n, l.min))))
 }
