@@ -40,6 +40,27 @@ func TestSearchCompoundsSynonymsTypos(t *testing.T) {
 	}
 }
 
+// A quoted compound is found as that word, not through a part it shares with the compound
+// at that place in another entry.
+func TestSearchPhraseOfCompound(t *testing.T) {
+	docs := testDocs()[:2]
+	docs[0].Body = "Der Glasfaserausbau der Stadt kommt voran. Breitband ist wichtig."
+	docs[1].Body = "Der Breitbandausbau der Stadt kommt voran."
+	ix := newTestIndex(t, docs...)
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		{"Breitbandausbau Stadt", []string{"01-sensor", "02-ozg"}}, // 01 by the parts Breitband and Ausbau
+		{`"Breitbandausbau der Stadt"`, []string{"02-ozg"}},
+		{`"Glasfaserausbau der Stadt"`, []string{"01-sensor"}},
+	} {
+		if got := sortedIDs(search(t, ix, Query{Text: tt.text})); !slices.Equal(got, tt.want) {
+			t.Errorf("Search(%s) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
 func TestSearchWholeWordRanksFirst(t *testing.T) {
 	docs := testDocs()[:2]
 	docs[1].Title, docs[1].Summary, docs[1].Body = "Netzwerk der Bauämter", "Ein Netzwerk.", "Netzwerk"

@@ -14,7 +14,9 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 )
 
 // Index is the search index of the entries. It is safe for concurrent use by many searches
@@ -228,8 +230,9 @@ func (ix *Index) Apply(ctx context.Context, b Batch) error {
 		return errClosed
 	}
 	batch := ix.idx.NewBatch()
+	m := ix.idx.Mapping()
 	for i := range b.Put {
-		if err := indexDocument(batch, &b.Put[i]); err != nil {
+		if err := indexDocument(batch, m, &b.Put[i]); err != nil {
 			return fmt.Errorf("search: apply: %w", err)
 		}
 	}
@@ -243,14 +246,17 @@ func (ix *Index) Apply(ctx context.Context, b Batch) error {
 	return nil
 }
 
-func indexDocument(batch *bleve.Batch, d *Document) error {
+// indexDocument adds d to batch as m maps it, its text analysed by textFields.
+func indexDocument(batch *bleve.Batch, m mapping.IndexMapping, d *Document) error {
 	if d.ID == "" {
 		return errors.New("document without id")
 	}
-	if err := batch.Index(d.ID, d.fields()); err != nil {
+	doc := document.NewDocument(d.ID)
+	if err := m.MapDocument(doc, d.fields()); err != nil {
 		return fmt.Errorf("document %s: %w", d.ID, err)
 	}
-	return nil
+	withWordFields(doc)
+	return batch.IndexAdvanced(doc)
 }
 
 // Seq returns the store sequence number written by the last Apply or Rebuild, 0 for a new

@@ -9,7 +9,7 @@ import (
 
 // mappingVersion names the shape of the index. Raise it whenever newMapping or the way
 // documents are indexed changes: an index built with another version reports NeedsRebuild.
-const mappingVersion = "11"
+const mappingVersion = "12"
 
 // Keys of the values stored beside the documents (bleve's internal storage).
 const (
@@ -65,8 +65,10 @@ const (
 // words.go); the parts of compounds go to the text fields as terms of their own, the
 // protected words never split (see analysis.go); codes are kept whole in fieldFacets. Only
 // the fields shown in hits are stored; title, summary and body carry term vectors, for
-// quoted phrases; only fieldFacets, the update time and the text lengths carry doc values.
-// Nothing goes into the composite _all field.
+// quoted phrases: the positions of whole words, without offsets (see
+// wordAnalyzer.frequencies, and indexDocument, which has the text fields analysed by it);
+// only fieldFacets, the update time and the text lengths carry doc values. Nothing goes
+// into the composite _all field.
 func newMapping(protected []string, wholeWords bool) mapping.IndexMapping {
 	textAnalyzer := textAnalyzerName(wholeWords)
 	// text returns a German text field.

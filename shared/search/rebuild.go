@@ -19,9 +19,11 @@ const (
 	// rebuildBatchSize is the number of documents a rebuild writes per batch.
 	rebuildBatchSize = 500
 	// rebuildWriters is the number of batches a rebuild writes at the same time, while the
-	// scan fills the next one. Two on two processors used more memory and were no faster:
-	// bleve already analyses the documents of a batch in parallel.
-	rebuildWriters = 1
+	// scan fills the next one. bleve analyses the documents of a batch in parallel but
+	// builds its segment on one goroutine: with two writers, one batch is analysed while
+	// the segment of the other is built. On two processors that made a rebuild about 25 %
+	// faster, for half as much memory again while it runs (docs/benchmarks.md).
+	rebuildWriters = 2
 )
 
 // Rebuild builds a fresh index from scan and swaps it in for the current one. Scan must call
@@ -148,12 +150,13 @@ func fill(ctx context.Context, idx bleve.Index, seq uint64, version string, scan
 		}
 	}
 
+	m := idx.Mapping()
 	batch := idx.NewBatch()
 	put := func(d Document) error {
 		if err := ctx.Err(); err != nil {
 			return context.Cause(ctx)
 		}
-		if err := indexDocument(batch, &d); err != nil {
+		if err := indexDocument(batch, m, &d); err != nil {
 			return fmt.Errorf("search: rebuild: %w", err)
 		}
 		if batch.Size() >= rebuildBatchSize {

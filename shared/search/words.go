@@ -7,11 +7,14 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/registry"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // wordAnalyzerType is the type of the analyzer of the text fields: a bleve custom analyzer
@@ -40,7 +43,9 @@ type wordAnalyzer struct {
 // wordTerm is one term a word makes; a compound makes its whole word and its parts.
 type wordTerm struct {
 	term []byte
+	key  string // term as a string, for maps
 	typ  analysis.TokenType
+	part bool // a part of a compound (partMarker)
 }
 
 // maxWords bounds the words a wordAnalyzer remembers; recentWords are collected before
@@ -91,6 +96,91 @@ func (a *wordAnalyzer) Analyze(text []byte) analysis.TokenStream {
 	return out
 }
 
+// frequencies analyses text as Analyze does, straight into what the index stores of a
+// field: the number of terms and the frequency of each. With locations, every term of a
+// whole word carries its position, for quoted phrases, but no offsets: snippets find
+// their words by analysing the stored text again (see locate). The parts of compounds
+// carry no location: a phrase finds a compound by its whole word, and a part's position
+// would let "Breitbandausbau der Stadt" find "Glasfaserausbau der Stadt" through the
+// shared part "ausbau". It also returns roughly how much memory the frequencies take, for
+// the statistics of the index.
+func (a *wordAnalyzer) frequencies(text []byte, arrayPositions []uint64, locations bool) (n int, freqs index.TokenFrequencies, size int) {
+	freqs = make(index.TokenFrequencies, len(text)/16+1)
+	var (
+		slab []index.TokenFreq // the frequencies, allocated together
+		locs []index.TokenLocation
+	)
+	if locations {
+		locs = make([]index.TokenLocation, 0, len(text)/7+1)
+	}
+	pos, nlocs := 0, 0
+	scanWords(text, func(start, end int, _ runeKind) {
+		pos++
+		for _, t := range a.wordTerms(text[start:end]) {
+			n++
+			tf := freqs[t.key]
+			if tf == nil {
+				if len(slab) == cap(slab) {
+					slab = make([]index.TokenFreq, 0, max(16, len(text)/12))
+				}
+				slab = append(slab, index.TokenFreq{Term: t.term})
+				tf = &slab[len(slab)-1]
+				freqs[t.key] = tf
+			}
+			tf.SetFrequency(tf.Frequency() + 1)
+			if locations && !t.part {
+				if len(locs) == cap(locs) {
+					locs = make([]index.TokenLocation, 0, max(16, len(text)/14))
+				}
+				locs = append(locs, index.TokenLocation{ArrayPositions: arrayPositions, Position: pos})
+				tf.Locations = append(tf.Locations, &locs[len(locs)-1])
+				nlocs++
+			}
+		}
+	})
+	return n, freqs, len(freqs)*(sizeOfTokenFreq+16) + nlocs*sizeOfTokenLocation
+}
+
+// Sizes of index.TokenFreq and index.TokenLocation with a pointer to each.
+const (
+	sizeOfTokenFreq     = int(unsafe.Sizeof(index.TokenFreq{})) + 8
+	sizeOfTokenLocation = int(unsafe.Sizeof(index.TokenLocation{})) + 8
+)
+
+// textField is a text field of a document analysed by a wordAnalyzer with frequencies.
+// bleve's own text field has the analyzer make a token for every term first, and then
+// counts them, with a location for every one.
+type textField struct {
+	*document.TextField
+	words  *wordAnalyzer
+	length int
+	freqs  index.TokenFrequencies
+	size   int
+}
+
+// withWordFields replaces the text fields of doc that a wordAnalyzer analyses by
+// textFields.
+func withWordFields(doc *document.Document) {
+	for i, f := range doc.Fields {
+		if tf, ok := f.(*document.TextField); ok {
+			if wa, ok := tf.Analyzer().(*wordAnalyzer); ok {
+				doc.Fields[i] = &textField{TextField: tf, words: wa}
+			}
+		}
+	}
+}
+
+func (f *textField) Analyze() {
+	f.length, f.freqs, f.size = f.words.frequencies(f.Value(), f.ArrayPositions(), f.Options().IncludeTermVectors())
+}
+
+func (f *textField) AnalyzedLength() int                              { return f.length }
+func (f *textField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
+
+// Size is asked for each document after its analysis, for the index's memory statistics;
+// bleve's text field walks every location to answer.
+func (f *textField) Size() int { return f.TextField.Size() + f.size }
+
 // wordTerms returns the terms the filters make of word. The terms are shared: callers must
 // not change them.
 func (a *wordAnalyzer) wordTerms(word []byte) []wordTerm {
@@ -108,7 +198,7 @@ func (a *wordAnalyzer) wordTerms(word []byte) []wordTerm {
 	}
 	ts := make([]wordTerm, len(stream))
 	for i, t := range stream {
-		ts[i] = wordTerm{term: t.Term, typ: t.Type}
+		ts[i] = wordTerm{term: t.Term, key: string(t.Term), typ: t.Type, part: strings.HasPrefix(string(t.Term), partMarker)}
 	}
 	a.recent[string(word)] = ts
 	if len(a.recent) >= recentWords {
