@@ -61,6 +61,26 @@ func TestSearchPhraseOfCompound(t *testing.T) {
 	}
 }
 
+// A quoted phrase is found in the tags too.
+func TestSearchPhraseInTags(t *testing.T) {
+	docs := testDocs()[:2]
+	docs[0].Tags = []string{"Open Data", "Smart City"}
+	docs[1].Tags = []string{"Open Source"}
+	docs[1].Body += " Die Data bleibt bei der Stadt."
+	ix := newTestIndex(t, docs...)
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		{`"Open Data"`, []string{"01-sensor"}},
+		{`"Smart City"`, []string{"01-sensor"}},
+	} {
+		if got := sortedIDs(search(t, ix, Query{Text: tt.text})); !slices.Equal(got, tt.want) {
+			t.Errorf("Search(%s) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
 func TestSearchWholeWordRanksFirst(t *testing.T) {
 	docs := testDocs()[:2]
 	docs[1].Title, docs[1].Summary, docs[1].Body = "Netzwerk der Bauämter", "Ein Netzwerk.", "Netzwerk"

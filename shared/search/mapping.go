@@ -9,7 +9,7 @@ import (
 
 // mappingVersion names the shape of the index. Raise it whenever newMapping or the way
 // documents are indexed changes: an index built with another version reports NeedsRebuild.
-const mappingVersion = "12"
+const mappingVersion = "13"
 
 // Keys of the values stored beside the documents (bleve's internal storage).
 const (
@@ -64,7 +64,7 @@ const (
 // (lower case, stop words, umlaut folding, light stemming), once per distinct word (see
 // words.go); the parts of compounds go to the text fields as terms of their own, the
 // protected words never split (see analysis.go); codes are kept whole in fieldFacets. Only
-// the fields shown in hits are stored; title, summary and body carry term vectors, for
+// the fields shown in hits are stored; title, summary, tags and body carry term vectors, for
 // quoted phrases: the positions of whole words, without offsets (see
 // wordAnalyzer.frequencies, and indexDocument, which has the text fields analysed by it);
 // only fieldFacets, the update time and the text lengths carry doc values. Nothing goes
@@ -120,7 +120,7 @@ func newMapping(protected []string, wholeWords bool) mapping.IndexMapping {
 		fieldTitle:            text(true, true),
 		fieldSummary:          text(true, true),
 		fieldBody:             text(true, true),
-		fieldTags:             text(false, false),
+		fieldTags:             text(false, true),
 		fieldMunicipality:     stored(),
 		fieldMunicipalityName: text(true, false),
 		fieldTopics:           stored(),
