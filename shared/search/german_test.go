@@ -61,6 +61,20 @@ func TestSearchPhraseOfCompound(t *testing.T) {
 	}
 }
 
+func TestSearchPhrasesApart(t *testing.T) {
+	ix := newTestIndex(t, testDocs()...)
+	for text, apart := range map[string]bool{
+		`"Hochwasser wollte die Stadt"`: false,
+		`"Stadt Hochwasser"`:            true,
+		"Stadt Hochwasser":              false,
+	} {
+		res := search(t, ix, Query{Text: text})
+		if res.Total != 1 || res.PhrasesApart != apart {
+			t.Errorf("Search(%s): total %d, PhrasesApart %v; want 1, %v", text, res.Total, res.PhrasesApart, apart)
+		}
+	}
+}
+
 // A quoted phrase is found in the tags too.
 func TestSearchPhraseInTags(t *testing.T) {
 	docs := testDocs()[:2]

@@ -28,6 +28,9 @@ type Result struct {
 	// Typos is set if few entries contain the words as typed and words one or two typos
 	// away were looked for too.
 	Typos bool
+	// PhrasesApart is set if no entry contains a quoted phrase of the query text as
+	// written, and the hits contain its words apart.
+	PhrasesApart bool
 	// Suggestion is the query text with the words no entry contains replaced by similar
 	// words of the entries ("Meinten Sie …?"), set when there are few hits; "" if there is
 	// nothing to suggest.
@@ -135,6 +138,9 @@ func (ix *Index) textSearch(ctx context.Context, q *Query, p *textPlan, typos bo
 		words := *p
 		words.phrases = nil
 		res, err = ix.run(ctx, q, words.expr(true), p.terms)
+		if res != nil {
+			res.PhrasesApart = true
+		}
 	}
 	if err == nil && res.Total == 0 && len(p.clauses) > 1 {
 		res, err = ix.run(ctx, q, p.expr(false), p.terms)

@@ -170,10 +170,11 @@ type apiSearchResult struct {
 	Page   int            `json:"page"`
 	Hits   []apiSearchHit `json:"hits"`
 	Facets apiFacets      `json:"facets"`
-	// Suggestion, AnyTerm and Typos: see search.Result.
-	Suggestion string `json:"suggestion,omitempty"`
-	AnyTerm    bool   `json:"any_term"`
-	Typos      bool   `json:"typos"`
+	// Suggestion, AnyTerm, Typos and PhrasesApart: see search.Result.
+	Suggestion   string `json:"suggestion,omitempty"`
+	AnyTerm      bool   `json:"any_term"`
+	Typos        bool   `json:"typos"`
+	PhrasesApart bool   `json:"phrases_apart"`
 }
 
 // apiSearchHit is one hit of /api/v1/search, in relevance order. The relevance score
@@ -225,7 +226,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	out := apiSearchResult{Total: res.Total, Page: max(q.Page, 1), Hits: []apiSearchHit{}, Facets: apiFacets{
 		Topic: apiFacet(res.Facets.Topic), Municipality: apiFacet(res.Facets.Municipality), Kind: apiFacet(res.Facets.Kind),
 		ProjectStatus: apiFacet(res.Facets.ProjectStatus), Year: apiFacet(res.Facets.Year)},
-		Suggestion: res.Suggestion, AnyTerm: res.AnyTerm, Typos: res.Typos}
+		Suggestion: res.Suggestion, AnyTerm: res.AnyTerm, Typos: res.Typos, PhrasesApart: res.PhrasesApart}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, apiSearchHit{Slug: h.Slug, Title: h.Title, Summary: h.Summary, Municipality: h.Municipality,
 			Topics: nonNil(h.Topics), Highlights: nonNil(h.Highlights)})

@@ -53,6 +53,7 @@ var messagesDE = map[string]string{
 	"search.suggestion":        "Meinten Sie",
 	"search.typos":             "Wenige Treffer für die Wörter wie geschrieben: Ähnlich geschriebene Wörter wurden mitgesucht.",
 	"search.anyterm":           "Kein Eintrag enthält alle Suchwörter; gezeigt werden Einträge mit einigen davon.",
+	"search.phrasesapart":      "Kein Eintrag enthält die Wörter in Anführungszeichen direkt hintereinander; gezeigt werden Einträge, die sie an verschiedenen Stellen enthalten.",
 	"suggest.label":            "Vorschläge",
 	"suggest.none":             "Keine Vorschläge.",
 	"suggest.one":              "1 Vorschlag. Mit den Pfeiltasten auswählen.",

@@ -388,6 +388,11 @@ func TestAPI(t *testing.T) {
 				t.Errorf("suggestion %v typos %v, want Bodenfeuchte and true", b["suggestion"], b["typos"])
 			}
 		}},
+		{"/api/v1/search?q=%22Bodenfeuchte+Sensoren%22", 200, func(t *testing.T, b map[string]any) {
+			if b["total"] != 1.0 || b["phrases_apart"] != true {
+				t.Errorf("total %v phrases_apart %v, want 1 and true", b["total"], b["phrases_apart"])
+			}
+		}},
 		{"/api/v1/search?q=%22unbalanced+AND+*wild+-x", 200, nil},
 		{"/api/v1/search?q=und+der+die&page=99999", 200, nil},
 		{"/api/v1/search?kind=rocket", 400, nil},
@@ -509,6 +514,13 @@ func TestSearchPageSuggestion(t *testing.T) {
 	status, body := get(t, ts, "/suche?q=Bodenfeuchtte")
 	if status != 200 || !strings.Contains(body, "Meinten Sie") || !strings.Contains(body, `href="/suche?q=Bodenfeuchte"`) {
 		t.Errorf("status %d; page lacks the suggestion Bodenfeuchte", status)
+	}
+	const apart = "direkt hintereinander"
+	if _, body := get(t, ts, "/suche?q=%22Bodenfeuchte+Sensoren%22"); !strings.Contains(body, apart) || !strings.Contains(body, "Bodenfeuchte für Stadtbäume") {
+		t.Error(`/suche?q="Bodenfeuchte Sensoren": no hint that the quoted words were found apart, or not the entry`)
+	}
+	if _, body := get(t, ts, "/suche?q=%22Bodenfeuchte+f%C3%BCr+Stadtb%C3%A4ume%22"); strings.Contains(body, apart) {
+		t.Error(`/suche?q="Bodenfeuchte für Stadtbäume": hint that the words were found apart`)
 	}
 	for _, q := range []string{"%22unbalanced", "*Hitze+AND+OR+NOT", "und+der+die", "%5C%5C%22"} {
 		if status, _ := get(t, ts, "/suche?q="+q); status != 200 {
