@@ -244,7 +244,7 @@ func TestEnhancementMarkup(t *testing.T) {
 		resp.Header.Get("Cache-Control") != "public, max-age=3600" {
 		t.Errorf("script: status %d, Content-Type %q, Cache-Control %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"))
 	}
-	if _, home := get(t, ts, "/"); !strings.Contains(home, `<script src="/static/wissensnetz.js" defer></script>`) ||
+	if _, home := get(t, ts, "/"); !strings.Contains(home, `<script src="/static/wissensnetz.js?v=`+assetVersions()["wissensnetz.js"]+`" defer></script>`) ||
 		!strings.Contains(home, `data-suggest="/api/v1/suggest"`) || strings.Contains(home, "<script>") {
 		t.Error("the start page does not load the script deferred from /static/, or lacks the suggestion URL")
 	}

@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -10,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
@@ -58,6 +61,7 @@ func mustLoadLocation(name string) *time.Location {
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"t":        T,
+		"asset":    assetURL,
 		"date":     func(t time.Time) string { return t.In(berlin).Format("02.01.2006") },
 		"datetime": func(t time.Time) string { return t.In(berlin).Format("02.01.2006, 15:04 Uhr") },
 		"isodate":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
@@ -201,11 +205,50 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.renderError(w, r, errPageNotFound)
 }
 
+// staticHandler serves the files under static/. Asked for with the version assetURL links
+// to, a file may be kept for a year: another release links to another version. Without it,
+// or with an old one, for an hour.
 func staticHandler() http.Handler {
 	sub, _ := fs.Sub(staticFS, "static")
 	files := http.StripPrefix("/static/", http.FileServerFS(sub))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if v := r.URL.Query().Get("v"); v != "" && v == assetVersions()[name] {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=3600")
+		}
 		files.ServeHTTP(w, r)
 	})
 }
+
+// assetURL returns the address of the file name under static/ with its version, for pages.
+func assetURL(name string) (string, error) {
+	v, ok := assetVersions()[name]
+	if !ok {
+		return "", fmt.Errorf("web: no static file %q", name)
+	}
+	return "/static/" + name + "?v=" + v, nil
+}
+
+// assetVersions holds the version of every file under static/, by its name there: the
+// first 12 hexadecimal digits of the SHA-256 of its content.
+var assetVersions = sync.OnceValue(func() map[string]string {
+	versions := map[string]string{}
+	err := fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		versions[strings.TrimPrefix(path, "static/")] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+	if err != nil {
+		panic(err) // a bug: the files are embedded
+	}
+	return versions
+})

@@ -482,6 +482,8 @@ func TestCatalogComplete(t *testing.T) {
 	}
 }
 
+var assetVersion = regexp.MustCompile(`\?v=[0-9a-f]{12}\b`)
+
 // TestGolden compares a few pages with golden files; run with -update to rewrite them.
 func TestGolden(t *testing.T) {
 	ts, _ := newTestServer(t)
@@ -492,6 +494,8 @@ func TestGolden(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, body := get(t, ts, tt.path)
+			// The versions of the static files change with them, not with the pages.
+			body = assetVersion.ReplaceAllString(body, "?v=VERSION")
 			golden := filepath.Join("testdata", tt.name+".golden.html")
 			if *update {
 				if err := os.WriteFile(golden, []byte(body), 0o644); err != nil {
@@ -526,5 +530,38 @@ func TestSearchPageSuggestion(t *testing.T) {
 		if status, _ := get(t, ts, "/suche?q="+q); status != 200 {
 			t.Errorf("/suche?q=%s: status %d, want 200", q, status)
 		}
+	}
+}
+
+// Pages link to the static files with their version, which may then be kept for a year;
+// other addresses of the files only for an hour.
+func TestStaticVersions(t *testing.T) {
+	ts, _ := newTestServer(t)
+	_, home := get(t, ts, "/")
+	for _, name := range []string{"style.css", "wissensnetz.js", "favicon.svg"} {
+		url, err := assetURL(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(home, `"`+url+`"`) {
+			t.Errorf("the start page does not link to %s", url)
+		}
+		for path, want := range map[string]string{
+			url:                                   "public, max-age=31536000, immutable",
+			"/static/" + name:                     "public, max-age=3600",
+			"/static/" + name + "?v=0123456789ab": "public, max-age=3600",
+		} {
+			resp, err := http.Get(ts.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != want {
+				t.Errorf("%s: status %d, Cache-Control %q, want 200 and %q", path, resp.StatusCode, resp.Header.Get("Cache-Control"), want)
+			}
+		}
+	}
+	if _, err := assetURL("missing.css"); err == nil {
+		t.Error("assetURL(missing.css) gave no error")
 	}
 }
