@@ -18,7 +18,8 @@ func TestStatisticsWithinScope(t *testing.T) {
 			visible = append(visible, d)
 		}
 	}
-	// Hidden entries full of the words searched for, and of a word no visible entry has.
+	// Hidden entries full of the words searched for, of a word no visible entry has, and of
+	// a misspelling that is nearer to itself than any visible word.
 	hidden := []Document{
 		{
 			ID: "h1", Slug: "geheim-1", Title: "Sensornetzwerk Sensornetzwerk Pegel", Summary: "Pegel Hochwasser Bauantrag",
@@ -27,14 +28,14 @@ func TestStatisticsWithinScope(t *testing.T) {
 		},
 		{
 			ID: "h2", Slug: "geheim-2", Title: "Pegel Pegel Pegel", Summary: "Sensornetzwerk Zisternenpegel",
-			Body: "Bauantrag Bauantrag Hochwasser Offene Daten", Municipality: trier,
+			Body: "Bauantrag Bauantrag Hochwasser Offene Daten Hochwassar HOCHWASSER", Municipality: trier,
 			MunicipalityName: "Trier", Kind: "guide", ProjectStatus: "idea", State: "draft", Visibility: "public",
 		},
 	}
 	only := newTestIndex(t, visible...)
 	all := newTestIndex(t, append(slices.Clone(visible), hidden...)...)
 
-	for _, text := range []string{"Sensornetzwerk", "Pegel Hochwasser", "digitaler Bauantrag", "Sensornetzwek", "Zisternenpegel", "offene Daten"} {
+	for _, text := range []string{"Sensornetzwerk", "Pegel Hochwasser", "digitaler Bauantrag", "Sensornetzwek", "Zisternenpegel", "offene Daten", "Hochwassar"} {
 		q := Query{Text: text, States: []string{"published"}, Visibilities: []string{"public"}}
 		want, got := search(t, only, q), search(t, all, q)
 		want.Took, got.Took = 0, 0

@@ -208,7 +208,12 @@ func (ix *Index) suggestion(ctx context.Context, q *Query, words []queryWord) st
 	if err != nil {
 		return ""
 	}
-	s := ix.suggest(ctx, r, q.Text, words)
+	snap, err := ix.snapshotOf(r)
+	if err != nil {
+		_ = r.Close()
+		return ""
+	}
+	s := ix.suggest(ctx, snap, snap.scope(q), q.Text, words)
 	_ = r.Close()
 	if s == "" || s == q.Text {
 		return ""

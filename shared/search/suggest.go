@@ -4,20 +4,18 @@ import (
 	"context"
 	"strings"
 
-	index "github.com/blevesearch/bleve_index_api"
+	"github.com/RoaringBitmap/roaring/v2"
 )
 
 // suggestFields are the fields whose words a "Meinten Sie …?" suggestion is made of.
 var suggestFields = []string{fieldTitle, fieldSummary, fieldBody}
 
-// suggest returns text with each of words (words no entry contains) replaced by the word
-// of the index fewest typos away (see fuzziness; the most common one of those), as it is
-// written in an entry; "" if no word was replaced.
-func (ix *Index) suggest(ctx context.Context, r index.IndexReader, text string, words []queryWord) string {
-	fr, ok := r.(index.IndexReaderFuzzy)
-	if !ok {
-		return ""
-	}
+// suggest returns text with each of words (words no entry within scope contains) replaced
+// by the word of those entries fewest typos away (see fuzziness; the most common one of
+// those), as it is written in one of them; "" if no word was replaced. Words only entries
+// outside scope have are never candidates: they would be checked away (see suggestion),
+// and a visible word further away would not be suggested in their place.
+func (ix *Index) suggest(ctx context.Context, snap *snapshot, scope []*roaring.Bitmap, text string, words []queryWord) string {
 	type replacement struct {
 		start, end int
 		word       string
@@ -29,14 +27,25 @@ func (ix *Index) suggest(ctx context.Context, r index.IndexReader, text string, 
 			continue
 		}
 		best, bestCount, bestDist := "", uint64(0), uint8(255)
+		counted := map[string]uint64{}
 		for _, f := range suggestFields {
-			dict, err := fr.FieldDictFuzzy(f, w.term, d, string([]rune(w.term)[:fuzzyPrefix]))
+			dict, err := snap.r.FieldDictFuzzy(f, w.term, d, string([]rune(w.term)[:fuzzyPrefix]))
 			if err != nil {
 				continue
 			}
 			for e, err := dict.Next(); err == nil && e != nil; e, err = dict.Next() {
-				if e.EditDistance < bestDist || (e.EditDistance == bestDist && e.Count > bestCount) {
-					best, bestCount, bestDist = e.Term, e.Count, e.EditDistance
+				if e.EditDistance > bestDist {
+					continue
+				}
+				n, ok := counted[e.Term]
+				if !ok {
+					if n, err = snap.docFreq(scope, e.Term, suggestFields); err != nil {
+						n = 0
+					}
+					counted[e.Term] = n
+				}
+				if n > 0 && (e.EditDistance < bestDist || n > bestCount) {
+					best, bestCount, bestDist = e.Term, n, e.EditDistance
 				}
 			}
 			_ = dict.Close()
@@ -44,7 +53,7 @@ func (ix *Index) suggest(ctx context.Context, r index.IndexReader, text string, 
 		if best == "" {
 			continue
 		}
-		if surface := ix.surface(ctx, r, best); surface != "" {
+		if surface := ix.surface(snap, scope, best); surface != "" {
 			reps = append(reps, replacement{w.start, w.end, surface})
 		}
 	}
@@ -68,37 +77,41 @@ func (ix *Index) suggest(ctx context.Context, r index.IndexReader, text string, 
 // docFreqFields are the fields in which a word counts as known (see snapshot.docFreq).
 var docFreqFields = []string{fieldTitle, fieldSummary, fieldBody, fieldTags, fieldTopicNames}
 
-// surface returns a word of an entry whose analysed term is term, as written there; "" if
-// none is found.
-func (ix *Index) surface(ctx context.Context, r index.IndexReader, term string) string {
+// surface returns a word of an entry within scope whose analysed term is term, as written
+// there; "" if none is found.
+func (ix *Index) surface(snap *snapshot, scope []*roaring.Bitmap, term string) string {
 	for _, f := range suggestFields {
-		tfr, err := r.TermFieldReader(ctx, []byte(term), f, false, false, false)
-		if err != nil {
-			continue
-		}
-		var tfd index.TermFieldDoc
-		m, err := tfr.Next(&tfd)
-		_ = tfr.Close()
-		if err != nil || m == nil {
-			continue
-		}
-		id, err := r.ExternalID(m.ID)
-		if err != nil {
-			continue
-		}
-		doc, err := r.Document(id)
-		if err != nil || doc == nil {
-			continue
-		}
-		var text string
-		doc.VisitFields(func(fl index.Field) {
-			if fl.Name() == f {
-				text = string(fl.Value())
+		for s := range snap.segs {
+			seg := &snap.segs[s]
+			dict, err := seg.seg.Dictionary(f)
+			if err != nil {
+				continue
 			}
-		})
-		for _, tok := range ix.analyzer.Analyze([]byte(text)) {
-			if string(tok.Term) == term && tok.End <= len(text) {
-				return text[tok.Start:tok.End]
+			pl, err := dict.PostingsList([]byte(term), nil, nil)
+			if err != nil {
+				continue
+			}
+			bm := roaring.New()
+			orInto(pl, bm)
+			bm.And(scope[s])
+			if bm.IsEmpty() {
+				continue
+			}
+			var text string
+			err = seg.ss.VisitDocument(uint64(bm.Minimum()), func(field string, _ byte, value []byte, _ []uint64) bool {
+				if field == f {
+					text = string(value)
+					return false
+				}
+				return true
+			})
+			if err != nil {
+				continue
+			}
+			for _, tok := range ix.analyzer.Analyze([]byte(text)) {
+				if string(tok.Term) == term && tok.End <= len(text) {
+					return text[tok.Start:tok.End]
+				}
 			}
 		}
 	}
