@@ -86,9 +86,10 @@ func (a *App) LookAlikes(ctx context.Context, v auth.Viewer, title, summary, exc
 // summary 2), where in the hit (title 2, summary 1) and how rare it is among the hits; ties
 // are ordered newest first, then by slug.
 //
-// The order of Similar rests on statistics of the whole index (how many entries hold a
-// word), entries the viewer may not see included, so it could tell that such entries use
-// the words typed. This order rests only on the hits themselves.
+// Similar ranks by the significant words of the whole draft, counted among the entries
+// the viewer may see; while a title is being typed, what matters is which hits share its
+// words in their own titles and summaries, and this order rests only on the hits
+// themselves.
 func rankLookAlikes(hits []search.Hit, title, summary string) {
 	weight := map[string]float64{}
 	for _, w := range search.Words(summary) {
