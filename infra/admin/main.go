@@ -177,11 +177,14 @@ func importFile(ctx context.Context, a *app.App, args []string, stdout io.Writer
 	defer f.Close()
 	res, err := a.Import(ctx, f, "Import")
 	if res != nil && len(res.Problems) > 0 {
+		// One plain error of message and lines: describe would show a wrapped
+		// wiki.Error's message alone.
 		var b strings.Builder
+		b.WriteString(wiki.ErrorMessage(err))
 		for _, p := range res.Problems {
-			fmt.Fprintf(&b, "  %s\n", p)
+			fmt.Fprintf(&b, "\n  %s", p)
 		}
-		return fmt.Errorf("%w\n%s", err, b.String())
+		return errors.New(b.String())
 	}
 	if err != nil {
 		return err

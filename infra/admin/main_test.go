@@ -60,8 +60,9 @@ func TestImportReportsLines(t *testing.T) {
 	os.WriteFile(file, []byte(`{"type":"entry","entry":{"title":"Ohne Kommune","kind":"guide","municipality":"07000001","summary":"x","topics":["t"],"project_status":"idea","visibility":"public"}}`+"\n"), 0o644)
 	var out, errOut bytes.Buffer
 	err := run(t.Context(), []string{"-data", t.TempDir(), "import", file}, strings.NewReader(""), &out, &errOut)
-	if err == nil || !strings.Contains(err.Error(), "Zeile 1:") || !strings.Contains(err.Error(), "nichts wurde übernommen") {
-		t.Errorf("err = %v, want a line-numbered German report", err)
+	// As main prints it.
+	if err == nil || !strings.Contains(describe(err), "Zeile 1:") || !strings.Contains(describe(err), "nichts wurde übernommen") {
+		t.Errorf("err = %v, printed %q, want a line-numbered German report", err, describe(err))
 	}
 }
 
