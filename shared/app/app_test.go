@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -341,6 +342,34 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if wiki.ErrorCode(err) != wiki.EINVALID || len(res.Problems) != 4 {
 		t.Errorf("second import: %v, problems %v; want EINVALID with 4 problems", err, res.Problems)
 	}
+}
+
+// An import of more entries than one indexing step indexes all of them, and the index
+// then reflects the store's sequence, so that the next start does not rebuild it.
+func TestImportIndexesInSteps(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	a, err := OpenLocal(ctx, LocalConfig{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file strings.Builder
+	file.WriteString(`{"type":"municipality","municipality":{"ags":"07211000","name":"Trier"}}` + "\n")
+	file.WriteString(`{"type":"topic","topic":{"slug":"klima-umwelt","name":"Klima & Umwelt"}}` + "\n")
+	n := indexChunk*2 + 7
+	for i := range n {
+		fmt.Fprintf(&file, `{"type":"entry","entry":{"title":"Messstelle %d am Bach","kind":"guide","municipality":"07211000","summary":"Pegel.","topics":["klima-umwelt"],"project_status":"idea","visibility":"public"}}`+"\n", i)
+	}
+	if _, err := a.Import(ctx, strings.NewReader(file.String()), "Import"); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := a.index.Search(ctx, search.Query{Text: "Messstelle"}); err != nil || r.Total != uint64(n) {
+		t.Errorf("found %+v, %v; want all %d entries", r, err, n)
+	}
+	if seq, err := a.index.Seq(); err != nil || seq != a.feed.Seq() {
+		t.Errorf("index sequence %d (%v), store %d", seq, err, a.feed.Seq())
+	}
+	a.Close()
 }
 
 func TestImportRejectsWholeFile(t *testing.T) {

@@ -37,24 +37,45 @@ func (a *App) written(ctx context.Context, e *wiki.Entry) {
 	}
 }
 
-// indexEntries puts the current state of the given entries into the index in one batch.
-// The caller holds indexMu.
+// indexChunk is the number of entries indexed in one step. The index analyses the
+// entries of a step all at once: an import of 10,000 entries in one step took 1.2 GB.
+const indexChunk = 500
+
+// indexEntries puts the current state of the given entries into the index, in steps of
+// indexChunk entries. Only the last step records seq: should a later step fail, the index
+// lags behind the store and is rebuilt at the next start. The caller holds indexMu.
 func (a *App) indexEntries(ctx context.Context, seq uint64, ids ...string) {
-	b := search.Batch{Seq: seq}
-	for _, id := range ids {
-		e, err := a.stores.Entries.Entry(ctx, id)
-		switch {
-		case wiki.ErrorCode(err) == wiki.ENOTFOUND:
-			b.Delete = append(b.Delete, id)
-		case err != nil:
-			a.log.Error("index change: load entry", "entry", id, "err", err)
+	stepSeq := seq
+	if len(ids) > indexChunk {
+		prev, err := a.index.Seq()
+		if err != nil {
+			a.log.Error("index change: read sequence", "err", err)
 			return
-		default:
-			b.Put = append(b.Put, search.NewDocument(e, &a.cat))
 		}
+		stepSeq = prev
 	}
-	if err := a.index.Apply(ctx, b); err != nil {
-		a.log.Error("index change: apply", "entries", len(ids), "err", err)
+	for start := 0; start < len(ids); start += indexChunk {
+		end := min(start+indexChunk, len(ids))
+		b := search.Batch{Seq: stepSeq}
+		if end == len(ids) {
+			b.Seq = seq
+		}
+		for _, id := range ids[start:end] {
+			e, err := a.stores.Entries.Entry(ctx, id)
+			switch {
+			case wiki.ErrorCode(err) == wiki.ENOTFOUND:
+				b.Delete = append(b.Delete, id)
+			case err != nil:
+				a.log.Error("index change: load entry", "entry", id, "err", err)
+				return
+			default:
+				b.Put = append(b.Put, search.NewDocument(e, &a.cat))
+			}
+		}
+		if err := a.index.Apply(ctx, b); err != nil {
+			a.log.Error("index change: apply", "entries", end-start, "err", err)
+			return
+		}
 	}
 }
 
