@@ -372,6 +372,42 @@ func TestImportIndexesInSteps(t *testing.T) {
 	a.Close()
 }
 
+// Entries of one title get "titel", "titel-2", … up to maxSlugTries: an import with more
+// of them, counting those already stored, is refused as a whole with the lines beyond.
+func TestImportTooManyOfOneTitle(t *testing.T) {
+	ctx := t.Context()
+	a, err := OpenLocal(ctx, LocalConfig{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	header := `{"type":"municipality","municipality":{"ags":"07211000","name":"Trier"}}` + "\n" +
+		`{"type":"topic","topic":{"slug":"klima-umwelt","name":"Klima & Umwelt"}}` + "\n"
+	entries := func(n int) string {
+		var b strings.Builder
+		b.WriteString(header)
+		for range n {
+			b.WriteString(`{"type":"entry","entry":{"title":"Gleicher Titel","kind":"guide","municipality":"07211000","summary":"x","topics":["klima-umwelt"],"project_status":"idea","visibility":"public"}}` + "\n")
+		}
+		return b.String()
+	}
+	if _, err := a.Import(ctx, strings.NewReader(entries(3)), "Import"); err != nil {
+		t.Fatal(err)
+	}
+	// 3 stored, so 47 more fit; lines 3 to 50 hold 48 entries.
+	res, err := a.Import(ctx, strings.NewReader(entries(maxSlugTries-3+1)), "Import")
+	if wiki.ErrorCode(err) != wiki.EINVALID || len(res.Problems) != 1 || res.Problems[0].Line != 2+maxSlugTries-3+1 ||
+		!strings.Contains(res.Problems[0].Message, "zu viele Einträge") {
+		t.Fatalf("err = %v, problems %v; want EINVALID and line %d", err, res.Problems, 2+maxSlugTries-3+1)
+	}
+	if r, _ := a.Search(ctx, everything, search.Query{Text: "Gleicher Titel"}, true); r.Total != 3 {
+		t.Errorf("entries = %d, want the 3 of the first import (nothing half-imported)", r.Total)
+	}
+	if _, err := a.Import(ctx, strings.NewReader(entries(maxSlugTries-3)), "Import"); err != nil {
+		t.Errorf("import of exactly the free slugs: %v", err)
+	}
+}
+
 func TestImportRejectsWholeFile(t *testing.T) {
 	a, _ := openFixture(t)
 	file := strings.Join([]string{

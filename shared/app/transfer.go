@@ -221,6 +221,11 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 	cat.set(munis, topics)
 
 	ids, slugs := map[string]int{}, map[string]int{}
+	type newEntry struct {
+		line  int
+		title string
+	}
+	newByBase := map[string][]newEntry{} // new entries by the slug of their title
 	i := 0
 	for _, rec := range recs {
 		if rec.Entry == nil {
@@ -240,7 +245,10 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 			e.Normalize()
 			if err := e.Validate(cat); err != nil {
 				problem(line, "Eintrag %q: %s", e.Title, fieldText(err))
+				continue
 			}
+			base := wiki.Slugify(e.Title)
+			newByBase[base] = append(newByBase[base], newEntry{line, e.Title})
 			continue
 		}
 		if _, err := ulid.ParseStrict(e.ID); err != nil {
@@ -269,6 +277,24 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 			problem(line, "Eintrag %q: Kurzadresse %q ist schon vergeben", e.Title, e.Slug)
 		}
 		ids[e.ID], slugs[e.Slug] = line, line
+	}
+	// A new entry gets the first free slug of "titel", "titel-2", … (see createEntry). More
+	// entries of one title than there are free slugs would stop the import half-way.
+	for base, entries := range newByBase {
+		free := 0
+		for n := 1; n <= maxSlugTries && free < len(entries); n++ {
+			slug := numberedSlug(base, n)
+			if _, inFile := slugs[slug]; inFile {
+				continue
+			}
+			if _, err := a.stores.Entries.EntryBySlug(ctx, slug); wiki.ErrorCode(err) != wiki.ENOTFOUND {
+				continue
+			}
+			free++
+		}
+		for _, e := range entries[free:] {
+			problem(e.line, "Eintrag %q: Für diesen Titel gibt es zu viele Einträge (höchstens %d); bitte einen genaueren Titel wählen", e.title, maxSlugTries)
+		}
 	}
 	slices.SortStableFunc(res.Problems, func(a, b LineProblem) int { return a.Line - b.Line })
 	return recs, res
