@@ -1,7 +1,8 @@
 // Command server writes the synthetic corpus of infra/bench/corpus as an import file
 // (JSON Lines, see app.Record) for infra/bench/server.sh: the corpus's municipalities and
 // topics, then n entries. Entries are written without id or revisions, so that the import
-// creates them as new entries. With -queries it writes the texts of corpus.Queries
+// creates them as new entries. The corpus repeats titles; an import gives one title at
+// most 50 slugs, so from the 41st on, each 40 of one title get a number ("… (2)"). With -queries it writes the texts of corpus.Queries
 // instead, one per line, escaped for a URL.
 //
 //	go run ./infra/bench/server -n 10000 > entries.jsonl
@@ -64,9 +65,15 @@ func write(w io.Writer, n int, seed int64) error {
 			return err
 		}
 	}
+	titles := map[string]int{}
 	for _, d := range docs {
+		title := d.Title
+		if n := titles[d.Title]; n >= 40 {
+			title = fmt.Sprintf("%s (%d)", d.Title, n/40+1)
+		}
+		titles[d.Title]++
 		e := &wiki.Entry{
-			Title: d.Title, Kind: wiki.Kind(d.Kind), Municipality: d.Municipality,
+			Title: title, Kind: wiki.Kind(d.Kind), Municipality: d.Municipality,
 			Summary: d.Summary, Body: d.Body, Topics: d.Topics, Tags: d.Tags,
 			ProjectStatus: wiki.ProjectStatus(d.ProjectStatus),
 			Visibility:    wiki.Visibility(d.Visibility), State: wiki.State(d.State),
