@@ -96,20 +96,17 @@ func (ev *evaluation) prepare(e *expr) (*expr, error) {
 		ev.leafOf[e] = len(ev.leaves)
 		ev.leaves = append(ev.leaves, e)
 		return e, nil
-	case exprFuzzy:
-		terms, err := ev.fuzzyTerms(e.field, e.term, e.fuzziness)
-		if err != nil {
-			return nil, fmt.Errorf("search: fuzzy %q: %w", e.term, err)
+	case exprFuzzy, exprPrefix:
+		// The terms of the index the word stands for, any of them.
+		var terms []string
+		var err error
+		if e.kind == exprFuzzy {
+			terms, err = ev.fuzzyTerms(e.field, e.term, e.fuzziness)
+		} else {
+			terms, err = ev.prefixTerms(e.field, e.term)
 		}
-		out := anyExpr(e.boost)
-		for _, t := range terms {
-			out.kids = append(out.kids, termExpr(e.field, t, 1))
-		}
-		return ev.prepare(out)
-	case exprPrefix:
-		terms, err := ev.prefixTerms(e.field, e.term)
 		if err != nil {
-			return nil, fmt.Errorf("search: prefix %q: %w", e.term, err)
+			return nil, fmt.Errorf("search: expand %q: %w", e.term, err)
 		}
 		out := anyExpr(e.boost)
 		for _, t := range terms {
