@@ -15,6 +15,14 @@ func ErrEmailTaken() error {
 	return wiki.Errorf(wiki.ECONFLICT, "Diese E-Mail-Adresse gehört bereits zu einem anderen Benutzerkonto.")
 }
 
+// MaxEntriesByID is the number of ids Entries.EntriesByID takes at most.
+const MaxEntriesByID = 100
+
+// ErrTooManyIDs is returned for a call of EntriesByID with more than MaxEntriesByID ids.
+func ErrTooManyIDs() error {
+	return wiki.Errorf(wiki.EINVALID, "Höchstens %d Einträge auf einmal.", MaxEntriesByID)
+}
+
 // ErrEntryNotFound returns the notfound error of every backend: "Eintrag nicht gefunden."
 func ErrEntryNotFound() error {
 	return wiki.Errorf(wiki.ENOTFOUND, "Eintrag nicht gefunden.")

@@ -27,6 +27,10 @@ type Entries interface {
 	// Entry returns the entry with the given id. Returns ENOTFOUND.
 	Entry(ctx context.Context, id string) (*wiki.Entry, error)
 
+	// EntriesByID returns the entries with the given ids that exist, in the order of ids,
+	// each once; missing ids are left out. At most 100 ids per call (EINVALID otherwise).
+	EntriesByID(ctx context.Context, ids []string) ([]*wiki.Entry, error)
+
 	// EntryBySlug returns the entry with the given slug. Returns ENOTFOUND.
 	EntryBySlug(ctx context.Context, slug string) (*wiki.Entry, error)
 

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -14,6 +15,9 @@ import (
 func (s *Store) PutMunicipality(ctx context.Context, m *wiki.Municipality) error {
 	if m.AGS == "" {
 		return wiki.Errorf(wiki.EINVALID, "Der Amtliche Gemeindeschlüssel fehlt.")
+	}
+	if err := s.logChange(ctx, store.ChangedCatalog, "municipality:"+m.AGS, 0); err != nil {
+		return wrap("put municipality "+m.AGS, err)
 	}
 	return wrap("put municipality "+m.AGS, s.putPlain(ctx, m, pkMunicipalites, muniSK(m.AGS), "municipality"))
 }
@@ -38,6 +42,9 @@ func (s *Store) PutTopic(ctx context.Context, t *wiki.Topic) error {
 	if t.Slug == "" {
 		return wiki.Errorf(wiki.EINVALID, "Das Thema braucht eine Kurzadresse.")
 	}
+	if err := s.logChange(ctx, store.ChangedCatalog, "topic:"+t.Slug, 0); err != nil {
+		return wrap("put topic "+t.Slug, err)
+	}
 	return wrap("put topic "+t.Slug, s.putPlain(ctx, t, pkTopics, topicSK(t.Slug), "topic"))
 }
 
@@ -58,6 +65,9 @@ func (s *Store) Topics(ctx context.Context) ([]wiki.Topic, error) {
 
 // DeleteTopic removes a topic; removing a missing one is not an error.
 func (s *Store) DeleteTopic(ctx context.Context, slug string) error {
+	if err := s.logChange(ctx, store.ChangedCatalog, "topic:"+slug, 0); err != nil {
+		return wrap("delete topic "+slug, err)
+	}
 	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 		TableName: aws.String(s.table),
 		Key:       key(pkTopics, topicSK(slug)),

@@ -130,8 +130,28 @@
 // per write, so that two editors racing for the same version never overwrite each other's
 // blob. A blob that an entry item no longer points to is deleted after the update.
 //
-// # Change feed
+// # Change log
 //
-// On AWS, DynamoDB Streams on the table feed the indexer; Store itself has no Subscribe.
-// EntryChanges picks the ids of the written entries out of a batch of stream records.
+// Search indexes on other processes (every web instance, the indexer) follow the writes
+// through a change log in the table:
+//
+//	item                 pk        sk                 notes
+//	change               CHANGES   SEQ#<seq>          kind, key, version, at (Unix ms), ttl
+//	counter              CHANGES   SEQ~COUNTER        seq: the last number handed out
+//	snapshot pointer     CHANGES   SNAPSHOT           the published index snapshot (manifest key, seq)
+//
+// <seq> is zero-padded to 20 digits. Every write of an entry, municipality, topic or the word
+// lists first takes a number from the counter (UpdateItem ADD, which is atomic) and puts
+// the change under it, and only then writes: whoever sees the write in the table finds its
+// change in the log. Numbers are handed out in one order but their changes may land in
+// another, and a writer that dies between the two steps leaves a gap; readers therefore
+// keep reading from the first number they have not seen and skip a gap only once a later
+// change is old enough (see shared/app). A change whose write then fails is harmless:
+// readers index what the table holds. The counter and the pointer sort after every change,
+// so one strongly consistent Query for the changes after a number also returns them —
+// the one read per request with which a web instance stays current. Changes expire after
+// store.ChangeRetention through DynamoDB's TTL.
+//
+// On AWS, DynamoDB Streams on the table wake the indexer; EntryChanges picks the ids of
+// the written entries out of a batch of stream records.
 package dynamo

@@ -577,11 +577,15 @@ func TestCallsPerOperation(t *testing.T) {
 		run  func() error
 		want map[string]int
 	}{
-		{"CreateEntry", func() error { return f.CreateEntry(ctx, e, rev) }, map[string]int{"PutItem": 3}},
-		{"UpdateEntry", func() error { return f.UpdateEntry(ctx, e2, rev2) }, map[string]int{"PutItem": 2}},
+		// Every write of an entry is logged first: 1 UpdateItem (the counter) and 1
+		// PutItem (the change) more.
+		{"CreateEntry", func() error { return f.CreateEntry(ctx, e, rev) }, map[string]int{"PutItem": 4, "UpdateItem": 1}},
+		{"UpdateEntry", func() error { return f.UpdateEntry(ctx, e2, rev2) }, map[string]int{"PutItem": 3, "UpdateItem": 1}},
 		// On dynalite, which does not return the stored item with a failed condition, the
 		// store reads it: 1 GetItem more.
-		{"UpdateEntry, stale", func() error { return ignoreConflict(f.UpdateEntry(ctx, e2, rev2)) }, map[string]int{"PutItem": 1}},
+		{"UpdateEntry, stale", func() error { return ignoreConflict(f.UpdateEntry(ctx, e2, rev2)) }, map[string]int{"PutItem": 2, "UpdateItem": 1}},
+		{"EntriesByID", func() error { _, err := f.EntriesByID(ctx, []string{e.ID, other.ID}); return err }, map[string]int{"BatchGetItem": 1}},
+		{"Changes", func() error { _, err := f.Changes(ctx, 0, 100); return err }, map[string]int{"Query": 1}},
 		{"Entry", func() error { _, err := f.Entry(ctx, e.ID); return err }, map[string]int{"GetItem": 1}},
 		{"EntryBySlug", func() error { _, err := f.EntryBySlug(ctx, e.Slug); return err }, map[string]int{"GetItem": 2}},
 		{"Revisions", func() error { _, err := f.Revisions(ctx, e.ID); return err }, map[string]int{"Query": 1}},
@@ -748,6 +752,11 @@ func (s *spyAPI) DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, o
 func (s *spyAPI) Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
 	s.count("Query")
 	return s.API.Query(ctx, in, optFns...)
+}
+
+func (s *spyAPI) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	s.count("UpdateItem")
+	return s.API.UpdateItem(ctx, in, optFns...)
 }
 
 func (s *spyAPI) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {

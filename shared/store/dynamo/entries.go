@@ -29,6 +29,9 @@ func (s *Store) CreateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revisi
 	if err != nil {
 		return err
 	}
+	if err := s.logChange(ctx, store.ChangedEntry, e.ID, e.Version); err != nil {
+		return wrap("create entry "+e.ID, err)
+	}
 	return wrap("create entry "+e.ID, s.insert(ctx, e, []wiki.Revision{*r}))
 }
 
@@ -44,6 +47,9 @@ func (s *Store) RestoreEntry(ctx context.Context, e *wiki.Entry, revs []wiki.Rev
 	history, err := store.CompleteHistory(e, revs)
 	if err != nil {
 		return err
+	}
+	if err := s.logChange(ctx, store.ChangedEntry, e.ID, e.Version); err != nil {
+		return wrap("restore entry "+e.ID, err)
 	}
 	return wrap("restore entry "+e.ID, s.insert(ctx, e, history))
 }
@@ -89,6 +95,9 @@ func (s *Store) UpdateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revisi
 	r, err := store.CompleteRevision(e, rev)
 	if err != nil {
 		return err
+	}
+	if err := s.logChange(ctx, store.ChangedEntry, e.ID, e.Version); err != nil {
+		return wrap("update entry "+e.ID, err)
 	}
 	return wrap("update entry "+e.ID, s.update(ctx, e, r))
 }
@@ -344,6 +353,39 @@ func (s *Store) Revision(ctx context.Context, id string, version int) (*wiki.Rev
 		return nil, wrap(op, err)
 	}
 	return r, nil
+}
+
+// EntriesByID returns the entries with the given ids that exist, in the order of ids, each
+// once: strongly consistent BatchGetItem calls. Returns EINVALID for more than
+// store.MaxEntriesByID ids.
+func (s *Store) EntriesByID(ctx context.Context, ids []string) ([]*wiki.Entry, error) {
+	if len(ids) > store.MaxEntriesByID {
+		return nil, store.ErrTooManyIDs()
+	}
+	keys := make([]item, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			keys = append(keys, key(entryPK(id), skMeta))
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	items, err := s.batchGet(ctx, keys)
+	if err != nil {
+		return nil, wrap("get entries", err)
+	}
+	list := make([]*wiki.Entry, 0, len(items))
+	for _, it := range items {
+		e, err := s.decodeEntry(ctx, it)
+		if err != nil {
+			return nil, wrap("get entries", err)
+		}
+		list = append(list, e)
+	}
+	return list, nil
 }
 
 // ScanEntries calls fn for every entry in id order and stops at fn's first error, which it

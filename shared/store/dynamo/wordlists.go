@@ -37,6 +37,9 @@ func (s *Store) PutWordLists(ctx context.Context, w *wiki.WordLists) error {
 	if err != nil {
 		return wrap("put word lists", err)
 	}
+	if err := s.logChange(ctx, store.ChangedWords, "", 0); err != nil {
+		return wrap("put word lists", err)
+	}
 	token := newToken()
 	it[attrWriter] = str(token)
 	wr := creating(it)

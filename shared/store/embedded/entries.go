@@ -144,6 +144,34 @@ func (s *Store) Entry(ctx context.Context, id string) (*wiki.Entry, error) {
 	return e, wrap("get entry "+id, err)
 }
 
+// EntriesByID returns the entries with the given ids that exist, in the order of ids, each
+// once. Returns EINVALID for more than store.MaxEntriesByID ids.
+func (s *Store) EntriesByID(ctx context.Context, ids []string) ([]*wiki.Entry, error) {
+	if len(ids) > store.MaxEntriesByID {
+		return nil, store.ErrTooManyIDs()
+	}
+	var list []*wiki.Entry
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		seen := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			if id == "" || seen[id] {
+				continue
+			}
+			seen[id] = true
+			e, err := getEntry(tx, id)
+			if wiki.ErrorCode(err) == wiki.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			list = append(list, e)
+		}
+		return nil
+	})
+	return list, wrap("get entries", err)
+}
+
 // EntryBySlug returns the entry with the given slug. Returns ENOTFOUND.
 func (s *Store) EntryBySlug(ctx context.Context, slug string) (*wiki.Entry, error) {
 	var e *wiki.Entry

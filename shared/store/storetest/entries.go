@@ -29,6 +29,7 @@ func runEntries(t *testing.T, open openEntries) {
 		{"UpdateSlugChange", testUpdateSlugChange},
 		{"UpdateConcurrent", testUpdateConcurrent},
 		{"Revisions", testRevisions},
+		{"EntriesByID", testEntriesByID},
 		{"ScanOrder", testScanOrder},
 		{"ScanStops", testScanStops},
 		{"ScanEmpty", testScanEmpty},
@@ -163,6 +164,37 @@ func testCreateAndGet(t *testing.T, open openEntries) {
 	got, err := s.Revision(t.Context(), e.ID, 1)
 	mustOK(t, "Revision(1)", err)
 	wantSame(t, "Revision(1)", got, rev)
+}
+
+func testEntriesByID(t *testing.T, open openEntries) {
+	s := open(t)
+	a := NewEntry(entryID(1), "lorawan-sensornetz")
+	b := NewEntry(entryID(2), "buergerportal")
+	create(t, s, a)
+	create(t, s, b)
+	b2, rev := edit(b, "u2", "Titel", func(e *wiki.Entry) { e.Title = "Bürgerportal, zweite Fassung" })
+	update(t, s, b2, rev)
+
+	got, err := s.EntriesByID(t.Context(), []string{b.ID, entryID(9), a.ID, b.ID, ""})
+	mustOK(t, "EntriesByID", err)
+	if len(got) != 2 {
+		t.Fatalf("EntriesByID returned %d entries, want 2 (b, a)", len(got))
+	}
+	wantSame(t, "EntriesByID[0]", got[0], b2)
+	wantSame(t, "EntriesByID[1]", got[1], a)
+
+	none, err := s.EntriesByID(t.Context(), nil)
+	mustOK(t, "EntriesByID(nil)", err)
+	if len(none) != 0 {
+		t.Errorf("EntriesByID(nil) = %d entries, want none", len(none))
+	}
+	many := make([]string, store.MaxEntriesByID+1)
+	for i := range many {
+		many[i] = entryID(i)
+	}
+	if _, err := s.EntriesByID(t.Context(), many); wiki.ErrorCode(err) != wiki.EINVALID {
+		t.Errorf("EntriesByID(%d ids) = %v, want EINVALID", len(many), err)
+	}
 }
 
 func testEntriesNotFound(t *testing.T, open openEntries) {
