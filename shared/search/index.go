@@ -42,6 +42,9 @@ type Index struct {
 
 	tableMu sync.Mutex // guards tables
 	tables  tables
+
+	digestMu sync.Mutex // guards digests
+	digests  fileDigests
 }
 
 // Batch is one atomic change of the index: the documents to add or replace, the ids to
@@ -105,22 +108,32 @@ func OpenWith(dir string, opts Options) (*Index, error) {
 		}
 		return newIndex(dir, idx, true, opts)
 	}
-	idx, err := bleve.Open(dir)
+	idx, version, err := openExisting(dir)
 	if err != nil {
 		return nil, fmt.Errorf("search: open %s: %w", dir, err)
 	}
-	version, err := idx.GetInternal([]byte(keyMappingVersion))
-	if err != nil {
-		_ = idx.Close()
-		return nil, fmt.Errorf("search: open %s: read mapping version: %w", dir, err)
-	}
-	ix, err := newIndex(dir, idx, string(version) != opts.version(), opts)
+	ix, err := newIndex(dir, idx, version != opts.version(), opts)
 	if err != nil {
 		_ = idx.Close()
 		return nil, err
 	}
-	ix.stored = string(version)
+	ix.stored = version
 	return ix, nil
+}
+
+// openExisting opens the index in dir and returns it with the mapping version stored in
+// it, "" if none.
+func openExisting(dir string) (bleve.Index, string, error) {
+	idx, err := bleve.Open(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	version, err := idx.GetInternal([]byte(keyMappingVersion))
+	if err != nil {
+		_ = idx.Close()
+		return nil, "", fmt.Errorf("read mapping version: %w", err)
+	}
+	return idx, string(version), nil
 }
 
 // OpenMemory returns a new empty index held in memory, for tests and small tools. It reports

@@ -1,0 +1,112 @@
+package search_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/ikone-ds/wissensnetz/infra/bench/corpus"
+	"github.com/ikone-ds/wissensnetz/shared/search"
+	"github.com/ikone-ds/wissensnetz/shared/store/embedded"
+)
+
+// snapshotEntries is the size of the index the snapshot benchmarks publish and fetch.
+const snapshotEntries = 2_000
+
+// publishedIndex returns an index of snapshotEntries entries on disk, a folder blob store
+// and the manifest of a snapshot of the index published to it.
+func publishedIndex(b *testing.B) (*search.Index, *embedded.Store, *search.Manifest) {
+	ctx := context.Background()
+	ix, err := search.Open(filepath.Join(b.TempDir(), "index"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ix.Close() })
+	if err := ix.Rebuild(ctx, 1, scanOf(corpus.Entries(snapshotEntries, 1)), nil); err != nil {
+		b.Fatal(err)
+	}
+	blobs, err := embedded.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { blobs.Close() })
+	m, err := ix.Publish(ctx, blobs, "index/", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ix, blobs, m
+}
+
+// snapshotSize returns the bytes of the files of m.
+func snapshotSize(m *search.Manifest) int64 {
+	var n int64
+	for _, f := range m.Files {
+		n += f.Size
+	}
+	return n
+}
+
+// BenchmarkPublish publishes an index of 2,000 entries to the folder blob store: whole
+// ("full") and after one more entry was written, with the previous manifest ("one entry").
+// It reports the bytes uploaded per publish.
+func BenchmarkPublish(b *testing.B) {
+	ctx := context.Background()
+	ix, blobs, first := publishedIndex(b)
+	b.Run("full", func(b *testing.B) {
+		b.SetBytes(snapshotSize(first))
+		for b.Loop() {
+			if _, err := ix.Publish(ctx, blobs, "index/", nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("one entry", func(b *testing.B) {
+		prev := first
+		extra := corpus.Entries(1, 2)[0]
+		var uploaded int64
+		seq := uint64(2)
+		for b.Loop() {
+			b.StopTimer()
+			extra.ID = fmt.Sprintf("extra-%d", seq)
+			if err := ix.Apply(ctx, search.Batch{Put: []search.Document{extra}, Seq: seq}); err != nil {
+				b.Fatal(err)
+			}
+			seq++
+			b.StartTimer()
+			m, err := ix.Publish(ctx, blobs, "index/", prev)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, f := range m.Files {
+				if f.Key[len("index/files/"):][:26] == m.ID {
+					uploaded += f.Size
+				}
+			}
+			prev = m
+		}
+		b.ReportMetric(float64(uploaded)/float64(b.N), "uploaded-B/op")
+	})
+}
+
+// BenchmarkFetch fetches a snapshot of an index of 2,000 entries from the folder blob
+// store into a new directory and opens it.
+func BenchmarkFetch(b *testing.B) {
+	ctx := context.Background()
+	_, blobs, m := publishedIndex(b)
+	b.SetBytes(snapshotSize(m))
+	i := 0
+	for b.Loop() {
+		dir := filepath.Join(b.TempDir(), fmt.Sprint(i))
+		i++
+		ls, err := search.FetchSnapshot(ctx, blobs, search.ManifestKey("index/", m.ID), dir, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix, err := search.Open(ls.Dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+}

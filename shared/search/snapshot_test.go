@@ -1,0 +1,349 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+const testPrefix = "index/"
+
+// publish publishes ix and fails the test on an error.
+func publish(t testing.TB, ix *Index, blobs SnapshotBlobs, prev *Manifest) *Manifest {
+	t.Helper()
+	m, err := ix.Publish(context.Background(), blobs, testPrefix, prev)
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	return m
+}
+
+// fetch fetches the snapshot of m into a new directory and fails the test on an error.
+func fetch(t testing.TB, blobs SnapshotSource, m *Manifest, have *LocalSnapshot) *LocalSnapshot {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "snapshot-"+m.ID)
+	ls, err := FetchSnapshot(context.Background(), blobs, ManifestKey(testPrefix, m.ID), dir, have)
+	if err != nil {
+		t.Fatalf("FetchSnapshot: %v", err)
+	}
+	return ls
+}
+
+// openSnapshot opens the index of ls and fails the test on an error.
+func openSnapshot(t testing.TB, ls *LocalSnapshot) *Index {
+	t.Helper()
+	ix, err := Open(ls.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+func TestSnapshotPublishFetchOpen(t *testing.T) {
+	for name, open := range blobBackends() {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			blobs := open(t)
+			ix, _ := newBuiltIndex(t, 7, testDocs())
+			m := publish(t, ix, blobs, nil)
+
+			if m.Seq != 7 || m.Docs != uint64(len(testDocs())) || m.Version != (Options{}).version() {
+				t.Errorf("manifest: Seq %d, Docs %d, Version %q; want 7, %d, %q", m.Seq, m.Docs, m.Version, len(testDocs()), (Options{}).version())
+			}
+			for _, f := range m.Files {
+				if want := testPrefix + "files/" + m.ID + "/" + f.Name; f.Key != want {
+					t.Errorf("file %s: key %s, want %s", f.Name, f.Key, want)
+				}
+			}
+
+			ls := fetch(t, blobs, m, nil)
+			got := openSnapshot(t, ls)
+			if got.NeedsRebuild() {
+				t.Error("fetched snapshot: NeedsRebuild() = true")
+			}
+			sameSearches(t, got, ix)
+
+			// The fetched index is an ordinary one: writes to it do not reach the original.
+			if err := got.Apply(ctx, Batch{Put: []Document{extraDoc()}, Seq: 8}); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := got.Count(); n != m.Docs+1 {
+				t.Errorf("fetched index after Apply: Count() = %d, want %d", n, m.Docs+1)
+			}
+			if n, _ := ix.Count(); n != m.Docs {
+				t.Errorf("original after Apply to the fetched index: Count() = %d, want %d", n, m.Docs)
+			}
+			if _, err := os.Stat(ix.dir + publishSuffix); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("publish left its copy behind: %v", err)
+			}
+		})
+	}
+}
+
+// TestSnapshotLayout pins what Publish assumes about scorch's directory: the files of a
+// snapshot are the index metadata, the root bolt file and segment files named after their
+// id. A bleve upgrade that changes this fails here.
+func TestSnapshotLayout(t *testing.T) {
+	ix, _ := newBuiltIndex(t, 1, testDocs())
+	if err := ix.Apply(context.Background(), Batch{Put: []Document{extraDoc()}, Seq: 2}); err != nil {
+		t.Fatal(err)
+	}
+	m := publish(t, ix, newMemBlobs(), nil)
+	segmentFile := regexp.MustCompile(`^store/[0-9a-f]{12}\.zap$`)
+	var names []string
+	segments := 0
+	for _, f := range m.Files {
+		names = append(names, f.Name)
+		switch {
+		case f.Name == metaFileName || f.Name == rootFileName:
+		case segmentFile.MatchString(f.Name):
+			segments++
+		default:
+			t.Errorf("unexpected file %s in a snapshot", f.Name)
+		}
+	}
+	if !slices.Contains(names, metaFileName) || !slices.Contains(names, rootFileName) || segments == 0 {
+		t.Errorf("files %v: want %s, %s and segment files", names, metaFileName, rootFileName)
+	}
+	t.Logf("files: %v", names)
+}
+
+func TestSnapshotIncrementalPublish(t *testing.T) {
+	ctx := context.Background()
+	blobs := &countingBlobs{SnapshotBlobs: newMemBlobs()}
+	ix, _ := newBuiltIndex(t, 1, testDocs())
+	first := publish(t, ix, blobs, nil)
+	var total int64
+	for _, f := range first.Files {
+		total += f.Size
+	}
+	if len(blobs.puts) != len(first.Files)+1 || blobs.putBytes < total {
+		t.Errorf("first publish: %d uploads of %d bytes; want %d of at least %d", len(blobs.puts), blobs.putBytes, len(first.Files)+1, total)
+	}
+
+	tests := []struct {
+		name   string
+		change *Batch
+	}{
+		{"unchanged", nil},
+		{"one more entry", &Batch{Put: []Document{extraDoc()}, Seq: 2}},
+		{"one entry less", &Batch{Delete: []string{"02-ozg"}, Seq: 3}},
+	}
+	prev := first
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.change != nil {
+				if err := ix.Apply(ctx, *tt.change); err != nil {
+					t.Fatal(err)
+				}
+			}
+			blobs.reset()
+			m := publish(t, ix, blobs, prev)
+
+			// Uploaded: the root, new segment files and the manifest, last.
+			var want []string
+			reused := 0
+			for _, f := range m.Files {
+				p := prev.file(f.Name)
+				switch {
+				case f.Name == rootFileName:
+					want = append(want, f.Key)
+				case p != nil && p.Key == f.Key:
+					reused++
+				case p != nil:
+					t.Errorf("file %s: uploaded again under %s (was %s, %d bytes)", f.Name, f.Key, p.Key, p.Size)
+				default:
+					want = append(want, f.Key)
+				}
+			}
+			got := slices.Clone(blobs.puts)
+			if len(got) == 0 || got[len(got)-1] != ManifestKey(testPrefix, m.ID) {
+				t.Fatalf("uploads %v: want the manifest last", got)
+			}
+			got = got[:len(got)-1]
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("uploaded %v, want %v", got, want)
+			}
+			if reused == 0 {
+				t.Errorf("no file of the previous snapshot reused; files %v", m.Files)
+			}
+			t.Logf("%d files, %d reused, %d bytes uploaded", len(m.Files), reused, blobs.putBytes)
+
+			sameSearches(t, openSnapshot(t, fetch(t, blobs, m, nil)), ix)
+			prev = m
+		})
+	}
+}
+
+// TestSnapshotNameReusedWithOtherContent publishes an index rebuilt from scratch, whose
+// segment files have the names of the previous one's: none may be taken for the old ones.
+func TestSnapshotNameReusedWithOtherContent(t *testing.T) {
+	blobs := newMemBlobs()
+	ix, _ := newBuiltIndex(t, 1, testDocs())
+	first := publish(t, ix, blobs, nil)
+	other, _ := newBuiltIndex(t, 1, append(testDocs()[:5], extraDoc()))
+	m := publish(t, other, blobs, first)
+	for _, f := range m.Files {
+		if p := first.file(f.Name); p != nil && p.Key == f.Key && p.SHA256 != f.SHA256 {
+			t.Errorf("file %s reused with other content", f.Name)
+		}
+	}
+	sameSearches(t, openSnapshot(t, fetch(t, blobs, m, nil)), other)
+}
+
+func TestSnapshotFetchReusesLocalFiles(t *testing.T) {
+	ctx := context.Background()
+	blobs := &countingBlobs{SnapshotBlobs: newMemBlobs()}
+	ix, _ := newBuiltIndex(t, 1, testDocs())
+	first := publish(t, ix, blobs, nil)
+	have := fetch(t, blobs, first, nil)
+	local := openSnapshot(t, have)
+	// The local copy gets writes of its own, as a web instance's overlay.
+	if err := local.Apply(ctx, Batch{Delete: []string{"06-klima"}, Seq: 2}); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := ix.Apply(ctx, Batch{Put: []Document{extraDoc()}, Seq: 2}); err != nil {
+		t.Fatal(err)
+	}
+	second := publish(t, ix, blobs, first)
+	blobs.reset()
+	ls := fetch(t, blobs, second, have)
+
+	want := []string{ManifestKey(testPrefix, second.ID)}
+	linked := 0
+	for _, f := range second.Files {
+		if p := first.file(f.Name); p != nil && p.Key == f.Key {
+			a, errA := os.Stat(filepath.Join(have.Dir, f.Name))
+			b, errB := os.Stat(filepath.Join(ls.Dir, f.Name))
+			if errA != nil || errB != nil || !os.SameFile(a, b) {
+				t.Errorf("file %s: not linked from the local snapshot (%v, %v)", f.Name, errA, errB)
+			}
+			linked++
+			continue
+		}
+		want = append(want, f.Key)
+	}
+	slices.Sort(want)
+	got := slices.Sorted(slices.Values(blobs.gets))
+	if !slices.Equal(got, want) {
+		t.Errorf("downloaded %v, want %v", got, want)
+	}
+	if linked == 0 {
+		t.Error("no file linked")
+	}
+	sameSearches(t, openSnapshot(t, ls), ix)
+}
+
+func TestSnapshotFailedPublishLeavesNoManifest(t *testing.T) {
+	boom := errors.New("connection reset")
+	tests := []struct {
+		name    string
+		failPut func(cancel func()) func(key string) error
+		want    error
+	}{
+		{"a file fails", func(func()) func(string) error {
+			return func(key string) error {
+				if strings.HasSuffix(key, ".zap") {
+					return boom
+				}
+				return nil
+			}
+		}, boom},
+		{"the manifest fails", func(func()) func(string) error {
+			return func(key string) error {
+				if strings.Contains(key, "manifests/") {
+					return boom
+				}
+				return nil
+			}
+		}, boom},
+		{"cancelled", func(cancel func()) func(string) error {
+			return func(key string) error {
+				cancel()
+				return nil
+			}
+		}, context.Canceled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := newMemBlobs()
+			blobs := &countingBlobs{SnapshotBlobs: mem}
+			ix, _ := newBuiltIndex(t, 1, testDocs())
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			blobs.failPut = tt.failPut(cancel)
+			m, err := ix.Publish(ctx, blobs, testPrefix, nil)
+			if !errors.Is(err, tt.want) || m != nil {
+				t.Fatalf("Publish = %v, %v; want an error wrapping %v", m, err, tt.want)
+			}
+			if keys, _ := mem.ListBlobs(context.Background(), testPrefix); len(keys) != 0 {
+				t.Errorf("left behind: %v", keys)
+			}
+			// The index still publishes.
+			blobs.failPut = nil
+			publish(t, ix, blobs, nil)
+		})
+	}
+}
+
+func TestSnapshotFetchFailures(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name  string
+		spoil func(blobs *memBlobs, m *Manifest)
+		want  wiki.Code
+		say   func(m *Manifest) string // what the error must say
+	}{
+		{"missing file", func(b *memBlobs, m *Manifest) { delete(b.data, last(m).Key) }, wiki.ENOTFOUND, func(m *Manifest) string { return last(m).Name }},
+		{"changed file", func(b *memBlobs, m *Manifest) { b.data[last(m).Key] = []byte("anders") }, wiki.EINTERNAL, func(*Manifest) string { return "SHA-256" }},
+		{"missing manifest", func(b *memBlobs, m *Manifest) { delete(b.data, ManifestKey(testPrefix, m.ID)) }, wiki.ENOTFOUND, func(m *Manifest) string { return m.ID }},
+		{"bad manifest", func(b *memBlobs, m *Manifest) {
+			b.data[ManifestKey(testPrefix, m.ID)] = []byte(`{"format":1,"id":"x"}`)
+		}, wiki.EINTERNAL, func(*Manifest) string { return "manifest id" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			blobs := newMemBlobs()
+			ix, _ := newBuiltIndex(t, 1, testDocs())
+			m := publish(t, ix, blobs, nil)
+			tt.spoil(blobs, m)
+			parent := t.TempDir()
+			dir := filepath.Join(parent, "snapshot")
+			_, err := FetchSnapshot(ctx, blobs, ManifestKey(testPrefix, m.ID), dir, nil)
+			say := tt.say(m)
+			if err == nil || wiki.ErrorCode(err) != tt.want || !strings.Contains(err.Error(), say) {
+				t.Fatalf("FetchSnapshot: got %v, want a %s error that says %q", err, tt.want, say)
+			}
+			if left, _ := os.ReadDir(parent); len(left) != 0 {
+				t.Errorf("left behind: %v", left)
+			}
+		})
+	}
+
+	t.Run("directory not empty", func(t *testing.T) {
+		blobs := newMemBlobs()
+		ix, _ := newBuiltIndex(t, 1, testDocs())
+		m := publish(t, ix, blobs, nil)
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "x"), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := FetchSnapshot(ctx, blobs, ManifestKey(testPrefix, m.ID), dir, nil); err == nil {
+			t.Error("FetchSnapshot into a full directory: got no error")
+		}
+	})
+}
+
+// last returns the last file of m: a segment file.
+func last(m *Manifest) SnapshotFile { return m.Files[len(m.Files)-1] }
