@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -79,12 +80,13 @@ func runLambda() error {
 		}
 	})
 	blobs := s3blob.New(s3c, cfg.bucket, "")
-	stores := dynamo.New(db, cfg.table, blobs).Stores()
+	ds := dynamo.New(db, cfg.table, blobs)
+	snapshots := app.NewBlobSnapshots(blobs, filepath.Join(os.TempDir(), "wissensnetz"))
 	opts := app.Options{Logger: logger, BaseURL: cfg.baseURL}
 	if cfg.mailFrom != "" {
 		opts.Mailer = mail.NewSES(sesv2.NewFromConfig(awsCfg), cfg.mailFrom)
 	}
-	a, err := app.Start(ctx, stores, opts)
+	a, err := app.Start(ctx, ds.Stores(), app.Cloud{Log: ds, Snapshots: snapshots}, opts)
 	if err != nil {
 		return fmt.Errorf("start: %w", err)
 	}

@@ -83,8 +83,8 @@ func seedDemo(tb testing.TB, s standins, table, bucket string) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	stores := dynamo.New(s.dynamoClient(), table, s3blob.New(s.s3Client(), bucket, "")).Stores()
-	a, err := app.Start(ctx, stores, app.Options{})
+	ds := dynamo.New(s.dynamoClient(), table, s3blob.New(s.s3Client(), bucket, ""))
+	a, err := app.Start(ctx, ds.Stores(), app.Cloud{Log: ds}, app.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -91,7 +91,8 @@ func startSite(tb testing.TB, s standins) *site {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.Start(ctx, dynamo.New(db, table, s3blob.New(s.s3Client(), bucket, "")).Stores(), app.Options{Logger: discard})
+	ds := dynamo.New(db, table, s3blob.New(s.s3Client(), bucket, ""))
+	a, err := app.Start(ctx, ds.Stores(), app.Cloud{Log: ds}, app.Options{Logger: discard})
 	if err != nil {
 		tb.Fatal(err)
 	}

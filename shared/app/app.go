@@ -45,6 +45,7 @@ type App struct {
 	pending    map[string]bool // entries changed while indexing is deferred; guarded by indexMu
 	pendingSeq uint64          // the newest change among them
 	words      wordLists       // the coordinators' search word lists; see wordlists.go
+	cloud      *cloudState     // on AWS: the change log followed and the snapshots; nil locally
 	closers    []func() error
 }
 

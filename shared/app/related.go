@@ -14,6 +14,9 @@ import (
 // ones its author should read before writing the same thing twice.
 func (a *App) Related(ctx context.Context, v auth.Viewer, e *wiki.Entry, n int) ([]search.Hit, error) {
 	a.recheckWordLists(ctx)
+	if err := a.fresh(ctx); err != nil {
+		return nil, err
+	}
 	scope := auth.ListScope(v, false)
 	q := search.Query{States: scope.States, Visibilities: scope.Visibilities}
 	return a.index.Similar(ctx, search.NewDocument(e, &a.cat), q, n)

@@ -39,6 +39,9 @@ type Suggestions struct {
 // EINVALID for a text longer than search.MaxCompleteLength characters.
 func (a *App) Suggest(ctx context.Context, v auth.Viewer, text string, n int) (Suggestions, error) {
 	n = min(max(n, 1), MaxSuggestions)
+	if err := a.fresh(ctx); err != nil {
+		return Suggestions{}, err
+	}
 	scope := auth.ListScope(v, false)
 	hits, err := a.index.Complete(ctx, text, search.Query{States: scope.States, Visibilities: scope.Visibilities}, n)
 	if err != nil {

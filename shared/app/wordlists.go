@@ -80,8 +80,8 @@ func (a *App) applyProtectedLocked(ctx context.Context) error {
 	if err := a.index.SetProtected(a.protectedWordsLocked()); err != nil {
 		return err
 	}
-	if !a.index.NeedsRebuild() {
-		return nil
+	if !a.index.NeedsRebuild() || a.cloud != nil {
+		return nil // on AWS the indexer rebuilds and publishes the index
 	}
 	start := time.Now()
 	if err := a.Reindex(ctx, nil); err != nil {

@@ -251,21 +251,22 @@ func (c *fakeClock) Add(d time.Duration) {
 }
 
 // TestWordListsReachOtherInstances runs two apps as on AWS (Start: no change feed, each
-// with its own index) on one store: what a coordinator saves through one reaches the other
-// within WordListsRecheck.
+// with its own index, following one change log) on one store: the synonyms a coordinator
+// saves through one are used by the other at its next search.
 func TestWordListsReachOtherInstances(t *testing.T) {
 	st, err := embedded.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	loader := New(st.Stores(), newMemoryIndex(t), Options{})
+	changes := &memLog{}
+	stores := logged(st.Stores(), changes)
+	loader := New(stores, newMemoryIndex(t), Options{})
 	if _, err := loader.Import(t.Context(), fixture(t)(), "Import"); err != nil {
 		t.Fatal(err)
 	}
-	clock := &fakeClock{now: fixedNow}
 	start := func() *App {
-		a, err := Start(t.Context(), st.Stores(), Options{Now: clock.Now})
+		a, err := Start(t.Context(), stores, Cloud{Log: changes}, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -273,6 +274,9 @@ func TestWordListsReachOtherInstances(t *testing.T) {
 		return a
 	}
 	one, two := start(), start()
+	if one.WordListsDelay() != 0 {
+		t.Errorf("WordListsDelay() = %v, want 0: the change log carries the lists at once", one.WordListsDelay())
+	}
 	_, coord := users(t, one)
 	if _, err := one.SaveWordLists(t.Context(), coord, wiki.WordLists{Synonyms: "Monitoring = Sensornetz", Protected: "Bodenfeuchte"}, 0); err != nil {
 		t.Fatal(err)
@@ -280,16 +284,8 @@ func TestWordListsReachOtherInstances(t *testing.T) {
 	if got := found(t, one, "Monitoring"); !slices.Equal(got, []string{pegelSlug}) {
 		t.Errorf("instance one: Search(Monitoring) = %v, want %s at once", got, pegelSlug)
 	}
-	clock.Add(WordListsRecheck - time.Second)
-	if got := found(t, two, "Monitoring"); len(got) != 0 {
-		t.Errorf("instance two before the recheck: Search(Monitoring) = %v, want nothing yet", got)
-	}
-	clock.Add(2 * time.Second)
 	if got := found(t, two, "Monitoring"); !slices.Equal(got, []string{pegelSlug}) {
-		t.Errorf("instance two after the recheck: Search(Monitoring) = %v, want %s", got, pegelSlug)
-	}
-	if got := found(t, two, "Feuchte"); slices.Contains(got, bodenSlug) {
-		t.Errorf("instance two after the recheck: Search(Feuchte) = %v, want it without %s (protected, index rebuilt)", got, bodenSlug)
+		t.Errorf("instance two: Search(Monitoring) = %v, want %s at its next search", got, pegelSlug)
 	}
 }
 

@@ -173,6 +173,9 @@ func (a *App) ReviewQueue(ctx context.Context, v auth.Viewer, f ReviewFilter) (*
 	if err := auth.Require(v, auth.Review, nil); err != nil {
 		return nil, err
 	}
+	if err := a.fresh(ctx); err != nil {
+		return nil, err
+	}
 	return a.index.Search(ctx, search.Query{States: []string{string(wiki.StateSubmitted)}, Topic: f.Topic, Municipality: f.Municipality, Sort: "oldest", Page: f.Page, PerPage: 20})
 }
 
@@ -185,6 +188,9 @@ type Change struct {
 // first, each with its changes since then. Only coordinators.
 func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]Change, uint64, error) {
 	if err := auth.Require(v, auth.Review, nil); err != nil {
+		return nil, 0, err
+	}
+	if err := a.fresh(ctx); err != nil {
 		return nil, 0, err
 	}
 	res, err := a.index.Search(ctx, search.Query{NeedsCheck: true, Sort: "newest", Page: page, PerPage: 20})
@@ -213,6 +219,9 @@ func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]Cha
 // when asked for) and, for visitors, only public ones — in hits and in facet counts.
 func (a *App) Search(ctx context.Context, v auth.Viewer, q search.Query, withArchived bool) (*search.Result, error) {
 	a.recheckWordLists(ctx)
+	if err := a.fresh(ctx); err != nil {
+		return nil, err
+	}
 	scope := auth.ListScope(v, withArchived)
 	q.States, q.Visibilities, q.NeedsCheck = scope.States, scope.Visibilities, false
 	return a.index.Search(ctx, q)
@@ -223,6 +232,9 @@ func (a *App) Search(ctx context.Context, v auth.Viewer, q search.Query, withArc
 func (a *App) MunicipalityEntries(ctx context.Context, v auth.Viewer, ags string, page, perPage int) (*search.Result, error) {
 	q := search.Query{Municipality: ags, Sort: "newest", Page: page, PerPage: perPage}
 	if v.IsCoordinator() || (v.IsMember() && v.Municipality() == ags) {
+		if err := a.fresh(ctx); err != nil {
+			return nil, err
+		}
 		return a.index.Search(ctx, q) // every state: Can(ReadEntry) holds for all of them
 	}
 	return a.Search(ctx, v, q, false)

@@ -247,3 +247,20 @@ func TestClosedIndex(t *testing.T) {
 		}
 	}
 }
+
+func TestCompatibleVersion(t *testing.T) {
+	for _, tt := range []struct {
+		version string
+		want    bool
+	}{
+		{Options{}.version(), true},
+		{Options{Protected: []string{"Zweibrücken"}}.version(), true},
+		{"0/0000000000000000", false},
+		{"", false},
+		{mappingVersion, false},
+	} {
+		if got := CompatibleVersion(tt.version); got != tt.want {
+			t.Errorf("CompatibleVersion(%q) = %v, want %v", tt.version, got, tt.want)
+		}
+	}
+}

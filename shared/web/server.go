@@ -151,7 +151,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		log.Info("request", "method", r.Method, "path", logPath(r.URL.Path), "status", rec.status, "ms", time.Since(start).Milliseconds())
 	}()
-	s.handler.ServeHTTP(rec, r.WithContext(withLogger(r.Context(), log)))
+	ctx := app.WithRequestTime(withLogger(r.Context(), log), start)
+	s.handler.ServeHTTP(rec, r.WithContext(ctx))
 }
 
 // guard identifies the viewer and, for form posts, bounds the body and checks the form
