@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -347,3 +348,41 @@ func TestSnapshotFetchFailures(t *testing.T) {
 
 // last returns the last file of m: a segment file.
 func last(m *Manifest) SnapshotFile { return m.Files[len(m.Files)-1] }
+
+// TestSnapshotPublishWhileWriting publishes while batches are written and searches run:
+// every snapshot must be one state of the index, with the Seq and Count of its manifest.
+func TestSnapshotPublishWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	blobs := newMemBlobs()
+	ix, _ := newBuiltIndex(t, 1, testDocs())
+	done := make(chan error, 1)
+	go func() {
+		for i := range 20 {
+			d := extraDoc()
+			d.ID = fmt.Sprintf("2%02d-more", i)
+			if err := ix.Apply(ctx, Batch{Put: []Document{d}, Seq: uint64(2 + i)}); err != nil {
+				done <- err
+				return
+			}
+			if _, err := ix.Search(ctx, Query{Text: "Altstadt"}); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	var prev *Manifest
+	for range 4 {
+		m := publish(t, ix, blobs, prev)
+		got := openSnapshot(t, fetch(t, blobs, m, nil))
+		seq, _ := got.Seq()
+		n, _ := got.Count()
+		if seq != m.Seq || n != m.Docs || n != uint64(len(testDocs()))+seq-1 {
+			t.Errorf("snapshot %s: Seq %d, Count %d; manifest says %d, %d", m.ID, seq, n, m.Seq, m.Docs)
+		}
+		prev = m
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
