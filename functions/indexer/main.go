@@ -1,21 +1,73 @@
 // Command indexer is the Lambda function behind the change stream of the Wissensnetz table
-// (DynamoDB Streams), the future single writer of the search index.
-//
-// So far it only works out which entries a batch of stream records changed and logs their
-// ids with the request id. Updating the bleve index, publishing its snapshots to S3 and the
-// full rebuild come in a later issue; until then every web instance builds its own index
-// from the table at a cold start and takes its own writes at once, so an instance learns
-// of other instances' writes only at its next cold start.
+// (DynamoDB Streams): the single writer of the search index. At a cold start it loads the
+// published index snapshot from S3 (or builds the index from the table if there is none);
+// each batch of stream records wakes it to read the table's change log, apply the changes
+// to its index and publish a new snapshot (handler.go).
 package main
 
 import (
+	"context"
+	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/store/dynamo"
+	"github.com/ikone-ds/wissensnetz/shared/store/s3blob"
 )
 
 func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	lambda.Start(newHandler(logger).Handle)
+	if err := run(logger); err != nil {
+		logger.Error("indexer cannot start", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(logger *slog.Logger) error {
+	table, bucket := os.Getenv("WISSENSNETZ_TABLE"), os.Getenv("WISSENSNETZ_BUCKET")
+	if table == "" || bucket == "" {
+		return fmt.Errorf("WISSENSNETZ_TABLE and WISSENSNETZ_BUCKET must be set")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	awsCfg, err := config.LoadDefaultConfig(ctx,
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = 3 })
+		}),
+		config.WithHTTPClient(&http.Client{Timeout: 30 * time.Second}),
+	)
+	if err != nil {
+		return err
+	}
+	db := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+		if ep := os.Getenv("WISSENSNETZ_DYNAMODB_ENDPOINT"); ep != "" { // tests against stand-ins
+			o.BaseEndpoint = aws.String(ep)
+		}
+	})
+	s3c := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
+		if ep := os.Getenv("WISSENSNETZ_S3_ENDPOINT"); ep != "" {
+			o.BaseEndpoint, o.UsePathStyle = aws.String(ep), true
+		}
+	})
+	blobs := s3blob.New(s3c, bucket, "")
+	ds := dynamo.New(db, table, blobs)
+	snapshots := app.NewBlobSnapshots(blobs, filepath.Join(os.TempDir(), "wissensnetz"))
+	a, err := app.Start(ctx, ds.Stores(), app.Cloud{Log: ds, Snapshots: snapshots, Writer: true}, app.Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	h := &handler{index: a, log: logger, metrics: os.Stdout, stage: os.Getenv("WISSENSNETZ_STAGE")}
+	lambda.Start(h.Handle)
+	return nil
 }

@@ -25,7 +25,6 @@ const module = "github.com/ikone-ds/wissensnetz"
 // store the text of attachments and touch their entry. Once the function's code calls
 // them, the test derives them and asks to remove them here.
 var planned = map[string][]string{
-	"indexer": {"s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"},
 	"extract": {"dynamodb:UpdateItem", "s3:GetObject", "s3:PutObject"},
 }
 

@@ -124,7 +124,7 @@ func (a *App) openIndex(ctx context.Context, page *store.ChangePage) error {
 		}
 		a.index = ix
 		a.closers = append(a.closers, ix.Close)
-		c.loaded, c.dir = p, dir
+		c.loaded, c.dir, c.lastSwap = p, dir, a.now()
 		c.follow = newFollower(c.Log, p.Seq, !c.Writer)
 		a.log.Info("index snapshot loaded", "snapshot", p.ID, "seq", p.Seq, "docs", p.Docs)
 		return nil

@@ -52,10 +52,7 @@ func (s *BlobSnapshots) Fetch(ctx context.Context, p *store.SnapshotPointer) (st
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return "", err
 	}
-	dir, err := os.MkdirTemp(s.dir, "snapshot-"+p.ID+"-")
-	if err != nil {
-		return "", err
-	}
+	dir := filepath.Join(s.dir, fmt.Sprintf("snapshot-%s-%d", p.ID, time.Now().UnixNano()))
 	ls, err := search.FetchSnapshot(ctx, s.blobs, p.Manifest, dir, have)
 	if err != nil {
 		os.RemoveAll(dir)
