@@ -34,8 +34,8 @@ const (
 type follower struct {
 	log store.ChangeLog
 
-	mu      sync.Mutex          // held by a poll
-	cursor  uint64              // every change up to cursor was seen
+	mu      sync.Mutex           // held by a poll
+	cursor  uint64               // every change up to cursor was seen
 	seen    map[uint64]time.Time // changes after cursor that were seen, with their time
 	pending map[string]pendingEntry
 	polled  time.Time // when the last successful poll started
