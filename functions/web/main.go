@@ -34,6 +34,7 @@ type localConfig struct {
 	adminEmail string // WISSENSNETZ_BOOTSTRAP_ADMIN_EMAIL: first coordinator …
 	adminPass  string // WISSENSNETZ_BOOTSTRAP_ADMIN_PASSWORD … created when no account exists
 	adminName  string // WISSENSNETZ_BOOTSTRAP_ADMIN_NAME
+	trustProxy bool   // WISSENSNETZ_TRUST_PROXY == "on": X-Forwarded-Proto comes from our proxy
 }
 
 func readConfig() localConfig {
@@ -44,6 +45,7 @@ func readConfig() localConfig {
 		adminEmail: os.Getenv("WISSENSNETZ_BOOTSTRAP_ADMIN_EMAIL"),
 		adminPass:  os.Getenv("WISSENSNETZ_BOOTSTRAP_ADMIN_PASSWORD"),
 		adminName:  env("WISSENSNETZ_BOOTSTRAP_ADMIN_NAME", "Koordinierungsstelle"),
+		trustProxy: os.Getenv("WISSENSNETZ_TRUST_PROXY") == "on",
 	}
 	c.baseURL = env("WISSENSNETZ_BASE_URL", "http://"+c.addr)
 	return c
@@ -85,7 +87,7 @@ func run() error {
 		return err
 	}
 	defer a.Close()
-	h, err := web.New(a, logger)
+	h, err := web.New(a, logger, web.TrustForwardedProto(cfg.trustProxy))
 	if err != nil {
 		return err
 	}

@@ -457,7 +457,7 @@ func trimName(s string) string {
 	}
 	out := make([]rune, 0, len(r))
 	for _, c := range r {
-		if c >= ' ' && c != 0x7f {
+		if c >= ' ' && c != 0x7f && !wiki.Invisible(c) {
 			out = append(out, c)
 		}
 	}
@@ -472,6 +472,7 @@ func (a *App) send(ctx context.Context, m mail.Message) {
 	if m.At.IsZero() {
 		m.At = a.clock()
 	}
+	m.Subject = wiki.VisibleText(m.Subject) // titles stored before invisible characters were refused
 	if err := a.mail.Send(ctx, m); err != nil {
 		a.log.Error("send mail", "subject", m.Subject, "err", err)
 	}

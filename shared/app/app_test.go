@@ -495,3 +495,27 @@ func TestIndexOnWriteWithoutFeed(t *testing.T) {
 		t.Errorf("index after import and create without a feed: %d entries, %v; want 4", res.Total, err)
 	}
 }
+
+// A title without Latin letters gets a slug made from the entry's id; invisible characters
+// are refused at the title.
+func TestCreateEntryAnyScript(t *testing.T) {
+	a, _ := openFixture(t)
+	ctx := t.Context()
+	member, _ := users(t, a)
+	in := newEntry()
+	in.Title = "日本語のタイトル"
+	e, err := a.CreateEntry(ctx, member, in, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "eintrag-" + strings.ToLower(e.ID); e.Slug != want || !wiki.ValidSlug(e.Slug) {
+		t.Errorf("slug = %q, want %q", e.Slug, want)
+	}
+	if got, err := a.Entry(ctx, member, e.Slug); err != nil || got.Title != in.Title {
+		t.Errorf("Entry(%q) = %v, %v", e.Slug, got, err)
+	}
+	in.Title = "Mängel\u202emelder"
+	if _, err := a.CreateEntry(ctx, member, in, "", false); !strings.Contains(wiki.FieldErrors(err)["title"], "unsichtbare Steuerzeichen") {
+		t.Errorf("title with U+202E: err = %v, want a message at the title", err)
+	}
+}

@@ -61,7 +61,7 @@ func (a *App) createEntry(ctx context.Context, in *wiki.Entry, note Note) (*wiki
 	e.Version, e.PatrolledVersion = 1, 1 // new entries go through review, not the patrol
 	e.CreatedAt, e.CreatedBy = now, note.Author
 	e.UpdatedAt, e.UpdatedBy = now, note.Author
-	base := wiki.Slugify(e.Title)
+	base := wiki.EntrySlug(e.Title, e.ID)
 	for i := 1; i <= maxSlugTries; i++ {
 		e.Slug = numberedSlug(base, i)
 		err := a.stores.Entries.CreateEntry(ctx, e, revisionOf(e, note))

@@ -248,6 +248,9 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 				continue
 			}
 			base := wiki.Slugify(e.Title)
+			if base == "" {
+				continue // the slug will be made from the new id (wiki.EntrySlug), which is free
+			}
 			newByBase[base] = append(newByBase[base], newEntry{line, e.Title})
 			continue
 		}

@@ -7,6 +7,7 @@ package lambdahttp
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -36,7 +37,8 @@ func (a *Handler) Invoke(ctx context.Context, ev events.APIGatewayV2HTTPRequest)
 	return w.event(), nil
 }
 
-// Request turns an event into the request the handler sees.
+// Request turns an event into the request the handler sees. Its TLS field is set (without
+// certificates): the client spoke HTTPS with API Gateway.
 func Request(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (*http.Request, error) {
 	method := ev.RequestContext.HTTP.Method
 	if method == "" {
@@ -90,9 +92,10 @@ func Request(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (*http.Requ
 	if ev.RequestContext.RequestID != "" {
 		r.Header.Set("X-Request-Id", ev.RequestContext.RequestID)
 	}
-	if r.Header.Get("X-Forwarded-Proto") == "" {
-		r.Header.Set("X-Forwarded-Proto", "https") // API Gateway only speaks HTTPS
-	}
+	// API Gateway only speaks HTTPS: the client's connection was TLS, ended at the gateway.
+	// The header is set, not kept, since a client could send "http".
+	r.Header.Set("X-Forwarded-Proto", "https")
+	r.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: ev.RequestContext.DomainName}
 	return r, nil
 }
 

@@ -59,6 +59,17 @@ func TestRequestFromEvents(t *testing.T) {
 			t.Errorf("form title = %q, %v", r.PostForm.Get("title"), err)
 		}
 	})
+	t.Run("always HTTPS", func(t *testing.T) {
+		ev := loadEvent(t, "apigw-v2-request-no-authorizer.json")
+		ev.Headers["x-forwarded-proto"] = "http" // sent by the client
+		r, err := Request(t.Context(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.TLS == nil || r.Header.Get("X-Forwarded-Proto") != "https" {
+			t.Errorf("TLS = %v, X-Forwarded-Proto = %q, want a TLS request and https", r.TLS, r.Header.Get("X-Forwarded-Proto"))
+		}
+	})
 	t.Run("not an HTTP event", func(t *testing.T) {
 		if _, err := Request(t.Context(), events.APIGatewayV2HTTPRequest{}); err == nil {
 			t.Error("empty event accepted")

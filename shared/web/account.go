@@ -2,7 +2,10 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
@@ -18,13 +21,49 @@ type loginPage struct {
 	Notice  string
 }
 
-// safeNext returns a local address to continue at after signing in, "/" for anything
-// that could lead elsewhere.
+// maxNextLen bounds a return address; longer ones are not made by this site.
+const maxNextLen = 2000
+
+// safeNext returns next if it is a path on this site to continue at (after signing in or
+// a decision in the review queue), and "/" otherwise. A path is accepted only if it starts
+// with one "/" not followed by "/" or "\\", and neither it nor its percent-decoded forms
+// hold a backslash, whitespace, control or invisible formatting characters, or invalid
+// UTF-8: browsers drop tabs and newlines and read backslashes as slashes, so
+// "/\t/evil.example" would lead to evil.example.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if len(next) > maxNextLen || !sameSitePath(next) {
 		return "/"
 	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || u.User != nil {
+		return "/"
+	}
+	// Decode until nothing changes (bounded), so that double encodings are judged too.
+	s := next
+	for range 3 {
+		d, err := url.PathUnescape(s)
+		if err != nil {
+			return "/"
+		}
+		if d == s {
+			break
+		}
+		if !sameSitePath(d) {
+			return "/"
+		}
+		s = d
+	}
 	return next
+}
+
+// sameSitePath is the character check of safeNext on one form of the path.
+func sameSitePath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || !utf8.ValidString(p) {
+		return false
+	}
+	return !strings.ContainsFunc(p, func(r rune) bool {
+		return r == '\\' || unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
+	})
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {

@@ -26,10 +26,21 @@ type Server struct {
 	pages   *pages
 	mux     *http.ServeMux
 	handler http.Handler // mux behind the cross-origin protection
+	// trustProto: the X-Forwarded-Proto header comes from a proxy of ours, not the client.
+	trustProto bool
 }
 
+// Option changes how New sets up the server.
+type Option func(*Server)
+
+// TrustForwardedProto says whether the server runs behind a reverse proxy that sets
+// X-Forwarded-Proto itself (replacing what clients send). Only then does the header
+// count for HTTPS-only answers such as Strict-Transport-Security. Requests from API
+// Gateway need no such trust: the Lambda adapter marks them as HTTPS.
+func TrustForwardedProto(on bool) Option { return func(s *Server) { s.trustProto = on } }
+
 // New returns the handler for every page and API route.
-func New(a *app.App, logger *slog.Logger) (*Server, error) {
+func New(a *app.App, logger *slog.Logger, opts ...Option) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -38,6 +49,9 @@ func New(a *app.App, logger *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{app: a, log: logger, pages: p, mux: http.NewServeMux()}
+	for _, o := range opts {
+		o(s)
+	}
 	s.routes()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -140,6 +154,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
+	if s.https(r) {
+		// No includeSubDomains: the site may be served from a host whose subdomains others
+		// run, possibly still over HTTP; no preload either, which cannot be undone quickly.
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	log := s.log.With("request_id", id)
 	defer func() {
@@ -178,6 +197,12 @@ func (s *Server) guard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// https reports whether the request reached us over HTTPS: directly, through API Gateway
+// (the Lambda adapter sets r.TLS) or through a trusted proxy that says so.
+func (s *Server) https(r *http.Request) bool {
+	return r.TLS != nil || (s.trustProto && r.Header.Get("X-Forwarded-Proto") == "https")
 }
 
 func isAPI(r *http.Request) bool {

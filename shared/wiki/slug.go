@@ -57,3 +57,13 @@ func Slugify(title string) string {
 	}
 	return out
 }
+
+// EntrySlug returns the slug of a new entry before any clash: Slugify(title), or, when the
+// title has no Latin letters or digits (a title in another script), "eintrag-" followed
+// by the entry's id in lower case.
+func EntrySlug(title, id string) string {
+	if s := Slugify(title); s != "" {
+		return s
+	}
+	return "eintrag-" + strings.ToLower(id)
+}

@@ -99,7 +99,7 @@ func cleanList(list []string) []string {
 func (e *Entry) Validate(c Catalog) error {
 	v := make(fieldErrors)
 	v.text("title", "Titel", e.Title, MinTitleLen, MaxTitleLen, false)
-	if e.Title != "" && Slugify(e.Title) == "" {
+	if e.Title != "" && !strings.ContainsFunc(e.Title, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
 		v.add("title", "Der Titel muss Buchstaben oder Ziffern enthalten.")
 	}
 	if !e.Kind.Valid() {
@@ -170,6 +170,8 @@ func (e *Entry) Validate(c Catalog) error {
 	for _, l := range e.Links {
 		if !validURL(l.URL) {
 			v.add("links", "Jeder Link braucht eine vollständige Adresse, die mit https:// oder http:// beginnt.")
+		} else if HasInvisible(l.Title) {
+			v.add("links", "Ein Link-Titel"+invisibleText)
 		} else if utf8.RuneCountInString(l.Title) > MaxShortText || hasControl(l.Title, false) {
 			v.add("links", fmt.Sprintf("Link-Titel dürfen höchstens %d Zeichen lang sein.", MaxShortText))
 		}
@@ -228,6 +230,8 @@ func (v fieldErrors) text(field, label, s string, min, max int, multiline bool) 
 		v.add(field, fmt.Sprintf("%s ist zu lang (höchstens %d Zeichen, jetzt %d).", label, max, n))
 	case hasControl(s, multiline):
 		v.add(field, label+" enthält Steuerzeichen oder Zeilenumbrüche.")
+	case !multiline && HasInvisible(s):
+		v.add(field, label+invisibleText)
 	}
 }
 
@@ -236,6 +240,9 @@ func (v fieldErrors) list(field, label string, items []string, maxItems, maxLen 
 		v.add(field, fmt.Sprintf("%s: höchstens %d Einträge.", label, maxItems))
 	}
 	for _, s := range items {
+		if HasInvisible(s) {
+			v.add(field, label+": ein Eintrag"+invisibleText)
+		}
 		if utf8.RuneCountInString(s) > maxLen || !utf8.ValidString(s) || hasControl(s, false) {
 			v.add(field, fmt.Sprintf("%s: jeder Eintrag höchstens %d Zeichen, ohne Zeilenumbruch.", label, maxLen))
 		}
@@ -271,6 +278,32 @@ func hasControl(s string, multiline bool) bool {
 		}
 		return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
 	})
+}
+
+// invisibleText ends the message for a field with invisible characters.
+const invisibleText = " enthält unsichtbare Steuerzeichen (etwa zur Schreibrichtung, Zeichen ohne Breite oder bedingte Trennstriche), oft aus kopiertem Text. Bitte entfernen Sie sie oder tippen Sie den Text neu ein."
+
+// Invisible reports whether r is an invisible formatting character (Unicode category Cf):
+// the bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C),
+// zero-width characters (U+200B–U+200D, U+2060), the byte order mark U+FEFF, the soft
+// hyphen U+00AD and the like. Single-line fields refuse them: they can make a title read
+// differently from what it is, or look equal to another without being equal. The soft
+// hyphen is refused too: in a one-line field it only hides words from search and slugs.
+// Multi-line texts keep them (emoji sequences and right-to-left text need some).
+func Invisible(r rune) bool { return unicode.Is(unicode.Cf, r) }
+
+// HasInvisible reports whether s holds an Invisible character.
+func HasInvisible(s string) bool { return strings.ContainsFunc(s, Invisible) }
+
+// VisibleText returns s without control and invisible formatting characters, for one-line
+// texts built from stored data, such as mail subjects.
+func VisibleText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || Invisible(r) || r == '\u2028' || r == '\u2029' {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func validURL(s string) bool {

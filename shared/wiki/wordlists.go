@@ -129,6 +129,9 @@ func synonymLineProblem(line string) string {
 	if strings.ContainsFunc(line, unicode.IsControl) {
 		return "Die Zeile enthält Steuerzeichen (z. B. Tabulatoren)."
 	}
+	if HasInvisible(line) {
+		return "Die Zeile" + invisibleText
+	}
 	if n := utf8.RuneCountInString(line); n > MaxSynonymLineLen {
 		return fmt.Sprintf("Die Zeile ist zu lang (höchstens %d Zeichen, jetzt %d).", MaxSynonymLineLen, n)
 	}

@@ -1,0 +1,77 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+func TestSafeNext(t *testing.T) {
+	keep := []string{
+		"/",
+		"/eintraege/lorawan-sensornetz",
+		"/koordination/pruefung?seite=2&entschieden=1",
+		"/suche?q=Stra%C3%9Fe",
+		"/eintraege?thema=klima-umwelt#treffer",
+	}
+	for _, next := range keep {
+		if got := safeNext(next); got != next {
+			t.Errorf("safeNext(%q) = %q, want it kept", next, got)
+		}
+	}
+	refuse := []string{
+		"",
+		"eintraege",
+		"https://evil.example/",
+		"//evil.example/pwn",
+		"/\\evil.example",
+		"/eintraege\\..\\x",
+		"/\t/evil.example/pwn",
+		"/%09/evil.example/pwn",
+		"/\n/evil.example",
+		"/%0d%0aSet-Cookie:x",
+		"/ /evil.example",
+		"/%20/evil.example",
+		"/%2F/evil.example",
+		"/%2f%2fevil.example",
+		"/%5Cevil.example",
+		"/%255C/evil.example",
+		"/\u00a0/evil.example",
+		"/\u202e/evil.example",
+		"/\x00",
+		"/%00",
+		"/\xff",
+		"/%zz",
+		"javascript:alert(1)",
+		"/" + strings.Repeat("a", 3000),
+	}
+	for _, next := range refuse {
+		if got := safeNext(next); got != "/" {
+			t.Errorf("safeNext(%.60q) = %.60q, want \"/\"", next, got)
+		}
+	}
+}
+
+// TestLoginRedirectStaysOnSite signs in with return addresses that browsers would read as
+// another site and checks that the redirect stays on this one.
+func TestLoginRedirectStaysOnSite(t *testing.T) {
+	ts, a := newTestServer(t)
+	c := newClient(t, ts)
+	c.signIn(a, "anna@beispiel-kommune.de", wiki.RoleMember, "07312000")
+	for _, next := range []string{"/\t/evil.example/pwn", "/%09/evil.example/pwn", "/\\/evil.example"} {
+		t.Run(next, func(t *testing.T) {
+			c := newClient(t, ts)
+			_, body := c.get("/anmelden?weiter=" + url.QueryEscape(next))
+			if !strings.Contains(body, `name="weiter" value="/"`) {
+				t.Errorf("sign-in form keeps the return address %q", next)
+			}
+			resp, _ := c.post("/anmelden", "/anmelden", url.Values{"email": {"anna@beispiel-kommune.de"}, "password": {testPassword}, "weiter": {next}})
+			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/" {
+				t.Errorf("sign in with weiter=%q: status %d, Location %q, want 303 to /", next, resp.StatusCode, loc)
+			}
+		})
+	}
+}
