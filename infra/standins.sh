@@ -5,6 +5,7 @@
 #   eval "$(bash infra/standins.sh)"    # install if needed, start, export WISSENSNETZ_TEST_*
 #   go test ./shared/store/...
 #   bash infra/standins.sh stop         # stop them again (uses the exported variables)
+#   bash infra/standins.sh install      # only install what is missing (infra/awslocal uses it)
 #
 # Stand-ins:
 #   dynalite 4.0.0   DynamoDB API, in memory; npm package pinned in infra/standins/
@@ -68,13 +69,14 @@ stop_standins() {
 	fi
 }
 
-case "${1:-start}" in
+MODE=${1:-start}
+case "$MODE" in
 stop)
 	stop_standins
 	exit 0
 	;;
-start) ;;
-*) die "usage: eval \"\$(bash infra/standins.sh)\"  or  bash infra/standins.sh stop" ;;
+start | install) ;;
+*) die "usage: eval \"\$(bash infra/standins.sh)\"  or  bash infra/standins.sh stop|install" ;;
 esac
 
 # --- helpers -----------------------------------------------------------------------------
@@ -167,9 +169,6 @@ start() {
 	fi
 } >&2
 
-start dynalite "$STANDINS/node_modules/.bin/dynalite" --port @PORT@ --host 127.0.0.1 --createTableMs 0
-DYNAMO_PORT=$PORT
-
 # --- versitygw ---------------------------------------------------------------------------
 
 VERSITYGW=$(command -v versitygw || true)
@@ -182,6 +181,23 @@ if [[ -z $VERSITYGW ]]; then
 		(cd "$DIR" && GOFLAGS= go install "$VERSITYGW_MODULE") >&2
 	fi
 fi
+if [[ $MODE == install ]]; then
+	# The Lambda Runtime Interface Emulator, for infra/awslocal (infra/test.sh installs
+	# the same version).
+	RIE_MODULE=github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@v0.0.0-20261030222936-bef5c4ba774d
+	GOBIN_DIR=$(go env GOBIN)
+	GOBIN_DIR=${GOBIN_DIR:-$(go env GOPATH)/bin}
+	if ! command -v aws-lambda-rie >/dev/null && [[ ! -x $GOBIN_DIR/aws-lambda-rie ]]; then
+		log "installing aws-lambda-rie (go install)"
+		(cd "$DIR" && GOFLAGS= go install "$RIE_MODULE") >&2
+	fi
+	log "dynalite: $STANDINS/node_modules/.bin/dynalite, versitygw: $VERSITYGW"
+	exit 0
+fi
+
+start dynalite "$STANDINS/node_modules/.bin/dynalite" --port @PORT@ --host 127.0.0.1 --createTableMs 0
+DYNAMO_PORT=$PORT
+
 mkdir -p "$DIR/s3"
 start versitygw "$VERSITYGW" --port 127.0.0.1:@PORT@ --access "$S3_ACCESS" --secret "$S3_SECRET" \
 	--region "$REGION" --quiet posix "$DIR/s3"

@@ -92,7 +92,8 @@ fi
 
 # --- Lambda Runtime Interface Emulator (infra/lambda) ------------------------------------
 
-# The RIE test (infra/lambda) runs the web function's bootstrap under the emulator.
+# The RIE tests (infra/lambda, infra/awslocal) run the functions' bootstraps under the
+# emulator.
 RIE_MODULE=github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@v0.0.0-20261030222936-bef5c4ba774d
 GOBIN_DIR=$(go env GOBIN)
 GOBIN_DIR=${GOBIN_DIR:-$(go env GOPATH)/bin}
@@ -127,9 +128,13 @@ for arch in arm64 amd64; do
 		fail "Lambda build ($arch)"
 	fi
 done
-if [[ -x "$LOG/lambda-$(go env GOARCH)/web/bootstrap" ]]; then
-	export WISSENSNETZ_TEST_WEB_BOOTSTRAP="$LOG/lambda-$(go env GOARCH)/web/bootstrap"
-fi
+# The bootstraps for this machine go to the tests that run them under the emulator
+# (infra/lambda, infra/awslocal): WISSENSNETZ_TEST_WEB_BOOTSTRAP and so on.
+for fn in web indexer extract; do
+	if [[ -x "$LOG/lambda-$(go env GOARCH)/$fn/bootstrap" ]]; then
+		export "WISSENSNETZ_TEST_${fn^^}_BOOTSTRAP=$LOG/lambda-$(go env GOARCH)/$fn/bootstrap"
+	fi
+done
 echo "Lambda builds: $(elapsed $t0)"
 
 # --- template.yaml -----------------------------------------------------------------------

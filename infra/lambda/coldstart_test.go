@@ -52,7 +52,7 @@ func BenchmarkColdStart(b *testing.B) {
 					b.Fatalf("GET /: status %d", resp.StatusCode)
 				}
 				first = append(first, float64(elapsed.Microseconds())/1000)
-				if m := initReport.FindStringSubmatch(f.output.String()); m != nil {
+				if m := initReport.FindStringSubmatch(f.output()); m != nil {
 					ms, _ := strconv.ParseFloat(m[1], 64)
 					inits = append(inits, ms)
 				}

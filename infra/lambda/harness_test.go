@@ -1,24 +1,19 @@
 package lambda
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -31,6 +26,7 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
+	"github.com/ikone-ds/wissensnetz/infra/awslocal/stack"
 	"github.com/ikone-ds/wissensnetz/shared/store/dynamo"
 )
 
@@ -67,7 +63,7 @@ func needStandins(tb testing.TB) standins {
 	if runtime.GOOS != "linux" {
 		tb.Skip("the Lambda Runtime Interface Emulator runs on Linux only")
 	}
-	rie, err := findRIE()
+	rie, err := stack.FindTool("aws-lambda-rie")
 	if err != nil {
 		missing(tb, fmt.Sprintf("aws-lambda-rie not found (go install %s): %v", rieModule, err))
 	}
@@ -85,27 +81,6 @@ func needStandins(tb testing.TB) standins {
 	return s
 }
 
-// findRIE looks for aws-lambda-rie on PATH, then where go install puts it.
-func findRIE() (string, error) {
-	if p, err := exec.LookPath("aws-lambda-rie"); err == nil {
-		return p, nil
-	}
-	out, err := exec.Command("go", "env", "GOBIN", "GOPATH").Output()
-	if err != nil {
-		return "", err
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	dir := strings.TrimSpace(lines[0])
-	if dir == "" && len(lines) > 1 {
-		dir = filepath.Join(strings.Split(strings.TrimSpace(lines[1]), string(os.PathListSeparator))[0], "bin")
-	}
-	p := filepath.Join(dir, "aws-lambda-rie")
-	if _, err := os.Stat(p); err != nil {
-		return "", err
-	}
-	return p, nil
-}
-
 // webBootstrap is the web function built as Lambda runs it, for this machine's
 // architecture: WISSENSNETZ_TEST_WEB_BOOTSTRAP if the test script built it already, else
 // built once per test binary with the flags of infra/lambda/build.sh.
@@ -119,13 +94,8 @@ var webBootstrap = sync.OnceValues(func() (string, error) {
 	}
 	buildDir = dir
 	out := filepath.Join(dir, "bootstrap")
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w", "-o", out, "./functions/web")
-	cmd.Dir = repoRoot
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build functions/web: %v\n%s", err, msg)
+	if err := stack.BuildBootstrap(context.Background(), repoRoot, "./functions/web", out); err != nil {
+		return "", err
 	}
 	return out, nil
 })
@@ -240,108 +210,45 @@ func (s standins) functionEnv(table, bucket string) map[string]string {
 	}
 }
 
-// function is a bootstrap running under the emulator.
+// function is a bootstrap running under the emulator (stack.Function, as infra/awslocal
+// runs the functions).
 type function struct {
-	addr    string // where the emulator takes invocations
-	cmd     *exec.Cmd
-	output  *syncBuffer // the emulator's and the function's output
-	started time.Time   // when the emulator was started
-	stop    func()      // ends emulator and function; safe to call more than once
+	fn      *stack.Function
+	logPath string    // the emulator's and the function's output
+	started time.Time // when the emulator was started
+	stop    func()    // ends emulator and function; safe to call more than once
 }
 
-// syncBuffer is a bytes.Buffer for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+// output returns what the emulator and the function wrote so far.
+func (f *function) output() string {
+	data, _ := os.ReadFile(f.logPath)
+	return string(data)
 }
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// freeAddr returns a loopback address nothing listens on.
-func freeAddr(tb testing.TB) string {
-	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// functionDeadline bounds how long one emulator with its function may live, so that
-// nothing hangs whatever the function does.
-const functionDeadline = 3 * time.Minute
 
 // startFunction starts the emulator with bootstrap and env and waits until it takes
 // invocations; the function itself starts with the first one. It is stopped after the
-// test. The emulator and the function run in a process group of their own, which is
-// killed as a whole.
+// test, the emulator and the function together.
 func startFunction(tb testing.TB, rie, bootstrap string, env map[string]string) *function {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), functionDeadline)
-	f := &function{addr: freeAddr(tb), output: &syncBuffer{}}
-	// The emulator's own Runtime API listens on 127.0.0.1:9001 unless told otherwise.
-	f.cmd = exec.CommandContext(ctx, rie,
-		"--runtime-interface-emulator-address", f.addr,
-		"--runtime-api-address", freeAddr(tb),
-		bootstrap)
-	f.cmd.Dir = filepath.Dir(bootstrap)
-	f.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + tb.TempDir(),
-		"AWS_LAMBDA_FUNCTION_TIMEOUT=30", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=1024", "AWS_EC2_METADATA_DISABLED=true"}
-	for k, v := range env {
-		f.cmd.Env = append(f.cmd.Env, k+"="+v)
-	}
-	f.cmd.Stdout, f.cmd.Stderr = f.output, f.output
-	f.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	f.cmd.Cancel = func() error { return syscall.Kill(-f.cmd.Process.Pid, syscall.SIGKILL) }
-	f.cmd.WaitDelay = 5 * time.Second
-	f.started = time.Now()
-	if err := f.cmd.Start(); err != nil {
-		cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	f := &function{logPath: filepath.Join(tb.TempDir(), "function.log"), started: time.Now()}
+	fn, err := stack.StartFunction(ctx, stack.FunctionConfig{
+		Name: "wissensnetz-web", RIE: rie, Bootstrap: bootstrap, Env: env, LogPath: f.logPath,
+	})
+	if err != nil {
 		tb.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- f.cmd.Wait() }()
+	f.fn = fn
 	var once sync.Once
-	f.stop = func() {
-		once.Do(func() {
-			syscall.Kill(-f.cmd.Process.Pid, syscall.SIGKILL) // the group: emulator and function
-			<-done
-			done <- nil
-			cancel()
-		})
-	}
+	f.stop = func() { once.Do(func() { fn.Stop() }) }
 	tb.Cleanup(func() {
 		f.stop()
 		if tb.Failed() {
-			tb.Logf("output of the emulator and the function:\n%s", tail(f.output.String(), 60))
+			tb.Logf("output of the emulator and the function:\n%s", tail(f.output(), 60))
 		}
 	})
-	for {
-		if c, err := net.DialTimeout("tcp", f.addr, 100*time.Millisecond); err == nil {
-			c.Close()
-			return f
-		}
-		select {
-		case err := <-done:
-			done <- err
-			tb.Fatalf("the emulator ended: %v\n%s", err, f.output.String())
-		case <-time.After(2 * time.Millisecond):
-		}
-		if time.Since(f.started) > 10*time.Second {
-			tb.Fatalf("the emulator does not listen on %s after 10 s", f.addr)
-		}
-	}
+	return f
 }
 
 // tail returns the last n lines of s.
@@ -357,23 +264,18 @@ func (f *function) invoke(tb testing.TB, ev events.APIGatewayV2HTTPRequest) even
 	if err != nil {
 		tb.Fatal(err)
 	}
-	client := &http.Client{Timeout: 60 * time.Second}
-	resp, err := client.Post("http://"+f.addr+"/2015-03-31/functions/function/invocations", "application/json", bytes.NewReader(body))
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	res, err := f.fn.Invoke(ctx, body)
 	if err != nil {
 		tb.Fatalf("invoke %s %s: %v", ev.RequestContext.HTTP.Method, ev.RawPath, err)
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var failure struct{ ErrorType, ErrorMessage string }
-	if json.Unmarshal(data, &failure) == nil && failure.ErrorType != "" {
-		tb.Fatalf("invoke %s %s: the function failed: %s: %s", ev.RequestContext.HTTP.Method, ev.RawPath, failure.ErrorType, failure.ErrorMessage)
+	if res.FunctionError != "" {
+		tb.Fatalf("invoke %s %s: the function failed: %s: %s", ev.RequestContext.HTTP.Method, ev.RawPath, res.FunctionError, res.Payload)
 	}
 	var out events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(data, &out); err != nil || out.StatusCode == 0 {
-		tb.Fatalf("invoke %s %s: answer is no API Gateway response (%v): %.500s", ev.RequestContext.HTTP.Method, ev.RawPath, err, data)
+	if err := json.Unmarshal(res.Payload, &out); err != nil || out.StatusCode == 0 {
+		tb.Fatalf("invoke %s %s: answer is no API Gateway response (%v): %.500s", ev.RequestContext.HTTP.Method, ev.RawPath, err, res.Payload)
 	}
 	return out
 }

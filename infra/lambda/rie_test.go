@@ -161,7 +161,7 @@ func TestWebUnderRIE(t *testing.T) {
 	}
 
 	// Lambda logs: JSON lines with the request id API Gateway gave the request.
-	if out := fn.output.String(); !strings.Contains(out, `"request_id":"rie-`) || !strings.Contains(out, `"msg":"request"`) {
+	if out := fn.output(); !strings.Contains(out, `"request_id":"rie-`) || !strings.Contains(out, `"msg":"request"`) {
 		t.Errorf("no JSON request log with the event's request id in the output:\n%s", tail(out, 20))
 	}
 }

@@ -1,0 +1,58 @@
+// Command awslocal runs the AWS shape of Wissensnetz on this machine: DynamoDB and S3
+// stand-ins, DynamoDB Streams and S3 notifications emulated in front of them, and the
+// functions as built for Lambda under the Runtime Interface Emulator, with web instances
+// behind API Gateway-like HTTP fronts (see package stack).
+//
+//	go run ./infra/awslocal [-web N] [-data DIR]
+//
+// It prints one line "web K http://127.0.0.1:PORT" per web instance, then "ready", and
+// runs until SIGINT or SIGTERM. The first coordinator comes from
+// WISSENSNETZ_BOOTSTRAP_ADMIN_EMAIL and WISSENSNETZ_BOOTSTRAP_ADMIN_PASSWORD. With -data
+// the table, the bucket and the logs are kept in DIR; without it everything is temporary.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/ikone-ds/wissensnetz/infra/awslocal/stack"
+)
+
+func main() {
+	web := flag.Int("web", 2, "number of web instances")
+	data := flag.String("data", "", "folder that keeps data and logs (default: temporary)")
+	flag.Parse()
+	if err := run(*web, *data); err != nil {
+		fmt.Fprintln(os.Stderr, "awslocal:", err)
+		os.Exit(1)
+	}
+}
+
+func run(web int, data string) error {
+	if web < 1 {
+		return fmt.Errorf("-web must be at least 1")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	startCtx, cancel := context.WithTimeout(ctx, 20*time.Minute) // includes first builds and installs
+	defer cancel()
+	fmt.Fprintln(os.Stderr, "awslocal: starting (the first start builds the functions)")
+	s, err := stack.Start(startCtx, stack.Config{Web: web, DataDir: data, Install: true, Standins: stack.StandinsFromEnv()})
+	if err != nil {
+		return err
+	}
+	for i := range s.Webs() {
+		fmt.Printf("web %d %s\n", i+1, s.WebURL(i))
+	}
+	fmt.Println("ready")
+	fmt.Fprintf(os.Stderr, "awslocal: logs in %s; Ctrl-C stops everything\n", filepath.Join(s.Dir(), "logs"))
+	<-ctx.Done()
+	fmt.Fprintln(os.Stderr, "awslocal: stopping")
+	return s.Close()
+}
