@@ -10,6 +10,11 @@
 //
 // The data folder is WISSENSNETZ_DATA_DIR (default ./data) or -data. The web server must
 // not be running on the same folder at the same time.
+//
+// With WISSENSNETZ_TABLE and WISSENSNETZ_BUCKET set, the same commands work on an
+// installation on AWS (aws.go): its DynamoDB table and S3 bucket, with the credentials and
+// region of the AWS SDK's usual configuration. There, reindex builds the index from the
+// table and publishes it as the snapshot that the web instances and the indexer load.
 package main
 
 import (
@@ -44,6 +49,10 @@ Befehle:
                       (gespeichert wird nur sein Hash)
 
 Der Webserver darf nicht gleichzeitig mit demselben Datenordner laufen.
+
+Auf AWS: mit WISSENSNETZ_TABLE und WISSENSNETZ_BUCKET (wie in der Konfiguration der
+Funktionen) arbeiten alle Befehle auf Tabelle und Bucket der Installation; reindex baut
+den Suchindex aus der Tabelle und veröffentlicht ihn als neuen Snapshot.
 `
 
 func main() {
@@ -112,11 +121,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fs.Usage()
 		return fmt.Errorf("unbekannter Befehl %q", cmd)
 	}
-	a, err := app.OpenLocal(ctx, app.LocalConfig{DataDir: *dataDir})
+	var (
+		a    *app.App
+		done func()
+		err  error
+	)
+	cloud := os.Getenv("WISSENSNETZ_TABLE") != ""
+	if cloud {
+		a, done, err = openAWS(ctx, cmd == "reindex")
+	} else {
+		a, err = app.OpenLocal(ctx, app.LocalConfig{DataDir: *dataDir})
+		done = func() { a.Close() }
+	}
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer done()
 	switch cmd {
 	case "export":
 		return export(ctx, a, rest, stdout, stderr)
@@ -127,6 +147,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "token":
 		return tokenCreate(ctx, a, rest[1:], stdout, stderr)
 	default:
+		if cloud {
+			return publishIndex(ctx, a, stderr)
+		}
 		return reindex(ctx, a, stderr)
 	}
 }

@@ -37,6 +37,12 @@ type Cloud struct {
 	// Writer makes the instance the one writer of the index (the indexer function): it
 	// follows every change into its index and publishes snapshots (IndexChanges).
 	Writer bool
+	// FromTable builds the index from the table even if a usable snapshot exists: for a
+	// writer that is to publish a rebuilt index (infra/admin reindex).
+	FromTable bool
+	// WithoutIndex starts without a search index (an empty one) and never reads the
+	// change log: for tools that only read and write the store (infra/admin).
+	WithoutIndex bool
 }
 
 // cloudState is what an App on AWS keeps besides its index.
@@ -76,6 +82,16 @@ func Start(ctx context.Context, stores store.Stores, cloud Cloud, o Options) (*A
 	if err := a.cat.load(ctx, stores.Municipalities, stores.Topics); err != nil {
 		return nil, err
 	}
+	if cloud.WithoutIndex {
+		a.indexOnWrite = false
+		ix, err := search.OpenMemory()
+		if err != nil {
+			return nil, err
+		}
+		a.index = ix
+		a.closers = append(a.closers, ix.Close)
+		return a, a.loadWordLists(ctx)
+	}
 	page, err := cloud.Log.Changes(ctx, math.MaxUint64, 1)
 	if err != nil {
 		return nil, fmt.Errorf("start: %w", err)
@@ -111,7 +127,7 @@ func Start(ctx context.Context, stores store.Stores, cloud Cloud, o Options) (*A
 func (a *App) openIndex(ctx context.Context, page *store.ChangePage) error {
 	c := a.cloud
 	p := page.Snapshot
-	usable := p != nil && c.Snapshots != nil && a.snapshotUsable(p, page.Counter)
+	usable := p != nil && c.Snapshots != nil && !c.FromTable && a.snapshotUsable(p, page.Counter)
 	if usable {
 		dir, err := c.Snapshots.Fetch(ctx, p)
 		if err != nil {
@@ -129,7 +145,7 @@ func (a *App) openIndex(ctx context.Context, page *store.ChangePage) error {
 		a.log.Info("index snapshot loaded", "snapshot", p.ID, "seq", p.Seq, "docs", p.Docs)
 		return nil
 	}
-	if p != nil && c.Snapshots != nil {
+	if p != nil && c.Snapshots != nil && !c.FromTable {
 		a.log.Warn("index snapshot too old to catch up from the change log; building the index from the table",
 			"snapshot", p.ID, "published", p.Published, "seq", p.Seq, "counter", page.Counter)
 	}
@@ -446,23 +462,28 @@ func (a *App) IndexChanges(ctx context.Context) (*IndexReport, error) {
 	if c.Snapshots == nil || (!changed && c.loaded != nil && c.loaded.Seq >= seq) {
 		return rep, nil
 	}
-	p, err := c.Snapshots.Publish(ctx, a.index, seq, c.loaded)
+	// The pointer moves only from the snapshot this index started from; an index built
+	// from the table replaces whatever is current.
+	prev := c.loaded
+	if prev == nil {
+		prev = f.pointer
+	}
+	p, err := c.Snapshots.Publish(ctx, a.index, seq, prev)
 	if err != nil {
 		return nil, fmt.Errorf("publish index snapshot: %w", err)
 	}
-	if err := c.Log.PublishSnapshot(ctx, p, c.loaded); err != nil {
+	if err := c.Log.PublishSnapshot(ctx, p, prev); err != nil {
 		if wiki.ErrorCode(err) != wiki.ECONFLICT {
 			return nil, err
 		}
-		// Another writer published in between (two indexers by mistake): its snapshot is
-		// as good as ours. Follow it from now on, so that the next publish can replace it.
-		a.log.Warn("another index writer published a snapshot", "ours", p.ID)
-		if page, err := c.Log.Changes(ctx, math.MaxUint64, 1); err == nil && page.Snapshot != nil {
-			c.loaded = page.Snapshot
+		// Another writer published in between (two indexers by mistake, or a rebuild by
+		// infra/admin): the published snapshot wins. Continue from it.
+		a.log.Warn("another index writer published a snapshot; continuing from it", "ours", p.ID)
+		if err := a.adoptCurrent(ctx); err != nil {
+			return nil, err
 		}
 		return rep, nil
 	}
-	prev := c.loaded
 	c.loaded = &p
 	rep.Published = &p
 	if !cs.oldest.IsZero() {
@@ -472,6 +493,35 @@ func (a *App) IndexChanges(ctx context.Context) (*IndexReport, error) {
 		a.log.Warn("prune index snapshots", "err", err)
 	}
 	return rep, nil
+}
+
+// adoptCurrent makes the writer continue from the published snapshot instead of its own
+// index: it fetches it, swaps it in and reads the change log again from where it stands.
+// The caller holds the follower's lock.
+func (a *App) adoptCurrent(ctx context.Context) error {
+	c, f := a.cloud, a.cloud.follow
+	page, err := c.Log.Changes(ctx, math.MaxUint64, 1)
+	if err != nil {
+		return err
+	}
+	p := page.Snapshot
+	if p == nil {
+		return nil
+	}
+	dir, err := c.Snapshots.Fetch(ctx, p)
+	if err != nil {
+		return fmt.Errorf("fetch index snapshot %s: %w", p.ID, err)
+	}
+	a.indexMu.Lock()
+	err = a.index.Replace(dir)
+	a.indexMu.Unlock()
+	if err != nil {
+		os.RemoveAll(dir)
+		return err
+	}
+	c.loaded, c.dir = p, dir
+	f.cursor, f.seen, f.pending = min(f.cursor, p.Seq), map[uint64]time.Time{}, map[string]pendingEntry{}
+	return nil
 }
 
 // merge adds the changes of part to cs.

@@ -279,3 +279,49 @@ func waitFor(t *testing.T, ok func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestCloudTwoWriters: a second index writer by mistake (or a rebuild published by
+// infra/admin) never leaves a pointer to a broken snapshot; the writer that loses a
+// publish continues from the published snapshot, and web instances stay exact.
+func TestCloudTwoWriters(t *testing.T) {
+	s := newCloudSite(t)
+	second := s.start(true)
+	web := s.start(false)
+	edit := func(slug string, change func(*wiki.Entry)) {
+		t.Helper()
+		e, err := web.Entry(s.req(), s.coord, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := e.Clone()
+		change(in)
+		if _, err := web.UpdateEntry(s.req(), s.coord, slug, in, "Test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit(bodenSlug, func(e *wiki.Entry) { e.Summary += " Mit Gießplan." })
+	if rep, err := second.IndexChanges(s.t.Context()); err != nil || rep.Published == nil {
+		t.Fatalf("second writer: %+v, %v; want a snapshot published", rep, err)
+	}
+	edit(pegelSlug, func(e *wiki.Entry) { e.Visibility = wiki.Internal })
+	rep, err := s.writer.IndexChanges(s.t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Published != nil {
+		t.Errorf("first writer published %s over the second writer's snapshot", rep.Published.ID)
+	}
+	// The first writer now continues from the second's snapshot and publishes the rest.
+	edit(bodenSlug, func(e *wiki.Entry) { e.Summary += " Und Sensoren." })
+	rep = s.index()
+	fresh := s.start(false)
+	if fresh.cloud.loaded.ID != rep.Published.ID {
+		t.Fatalf("new instance loaded %s, want %s", fresh.cloud.loaded.ID, rep.Published.ID)
+	}
+	if got := s.visible(fresh, "Pegelstände"); len(got) != 0 {
+		t.Errorf("after two writers: visitor finds the internal entry %v", got)
+	}
+	if got := s.visible(fresh, "Sensoren Gießplan"); !slices.Equal(got, []string{bodenSlug}) {
+		t.Errorf("after two writers: Search(Sensoren Gießplan) = %v, want %s", got, bodenSlug)
+	}
+}
