@@ -298,7 +298,7 @@ func (s *Stack) serve(h http.Handler) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("awslocal: listen: %w", err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	s.servers = append(s.servers, srv)
 	go srv.Serve(l)
 	return "http://" + l.Addr().String(), nil
@@ -320,8 +320,11 @@ func (s *Stack) startProxies() error {
 	go s.notifier.run() // waits for the extract function
 	np := &notifyProxy{
 		target: strings.TrimRight(s.standins.S3, "/"), bucket: s.bucket, region: Region, s3: s.directS3(), log: s.log,
-		send:   s.notifier.add,
-		client: &http.Client{Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 16}},
+		send: s.notifier.add,
+		client: &http.Client{
+			Timeout:   10 * time.Minute, // large uploads
+			Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 16, ResponseHeaderTimeout: 2 * time.Minute},
+		},
 	}
 	s.s3URL, err = s.serve(np)
 	return err
@@ -651,7 +654,10 @@ func (s *Stack) close() error {
 	s.mu.Lock()
 	fns := []*Function{s.indexer, s.extract}
 	for _, w := range s.webs {
+		w.mu.Lock()
 		fns = append(fns, w.fn)
+		w.fn = nil
+		w.mu.Unlock()
 	}
 	s.indexer, s.extract = nil, nil
 	s.mu.Unlock()
