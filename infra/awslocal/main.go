@@ -9,6 +9,8 @@
 // runs until SIGINT or SIGTERM. The first coordinator comes from
 // WISSENSNETZ_BOOTSTRAP_ADMIN_EMAIL and WISSENSNETZ_BOOTSTRAP_ADMIN_PASSWORD. With -data
 // the table, the bucket and the logs are kept in DIR; without it everything is temporary.
+// Stand-ins exported by infra/standins.sh (WISSENSNETZ_TEST_DYNAMODB and so on) are used
+// instead of starting new ones.
 package main
 
 import (
@@ -43,7 +45,7 @@ func run(web int, data string) error {
 	startCtx, cancel := context.WithTimeout(ctx, 20*time.Minute) // includes first builds and installs
 	defer cancel()
 	fmt.Fprintln(os.Stderr, "awslocal: starting (the first start builds the functions)")
-	s, err := stack.Start(startCtx, stack.Config{Web: web, DataDir: data, Install: true, Standins: stack.StandinsFromEnv()})
+	s, err := stack.Start(startCtx, stack.Config{Web: web, DataDir: data, Install: true})
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,8 @@ type Config struct {
 	// starts its own stand-ins, their data, so that a later start finds it again. Empty
 	// means a temporary folder removed by Close.
 	DataDir string
-	// Standins are running stand-ins to use; nil starts dynalite and versitygw.
+	// Standins are running stand-ins to use; nil means those StandinsFromEnv finds, and
+	// without any, dynalite and versitygw started by the stack.
 	Standins *Standins
 	// Install lets Start run `bash infra/standins.sh install` when a stand-in is missing.
 	Install bool
@@ -217,6 +218,9 @@ func (s *Stack) makeDir() error {
 
 // startStandins starts dynalite and versitygw unless cfg.Standins gives running ones.
 func (s *Stack) startStandins(ctx context.Context) error {
+	if s.cfg.Standins == nil {
+		s.cfg.Standins = StandinsFromEnv()
+	}
 	if s.cfg.Standins != nil {
 		s.standins = *s.cfg.Standins
 		return nil
