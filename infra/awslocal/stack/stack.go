@@ -394,6 +394,14 @@ func (s *Stack) StartIndexer(ctx context.Context) error {
 	return nil
 }
 
+// SetIndexerEnv replaces the indexer's own environment (Config.IndexerEnv) for its next
+// start, such as fault injection that only a later cold start should see.
+func (s *Stack) SetIndexerEnv(env map[string]string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.IndexerEnv = maps.Clone(env)
+}
+
 // StopIndexer kills the indexer's emulator and function (SIGKILL, as when Lambda ends an
 // environment or it crashes), also in the middle of an invocation, which then counts as
 // a function error. Stream records wait until StartIndexer.

@@ -346,6 +346,7 @@ func TestStreamWaitsForStoppedIndexer(t *testing.T) {
 	if err := s.WaitStreamsIdle(ctx); err == nil {
 		t.Fatal("stream idle while the indexer is stopped")
 	}
+	s.SetIndexerEnv(map[string]string{"WISSENSNETZ_TEST_MARK": "zweiter Start"})
 	if err := s.StartIndexer(context.Background()); err != nil {
 		t.Fatal(err)
 	}
