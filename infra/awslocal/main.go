@@ -9,12 +9,15 @@
 // runs until SIGINT or SIGTERM. The first coordinator comes from
 // WISSENSNETZ_BOOTSTRAP_ADMIN_EMAIL and WISSENSNETZ_BOOTSTRAP_ADMIN_PASSWORD. With -data
 // the table, the bucket and the logs are kept in DIR; without it everything is temporary.
+// Stand-ins exported by infra/standins.sh (WISSENSNETZ_TEST_DYNAMODB and so on) are used
+// instead of starting new ones.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -28,29 +31,31 @@ func main() {
 	web := flag.Int("web", 2, "number of web instances")
 	data := flag.String("data", "", "folder that keeps data and logs (default: temporary)")
 	flag.Parse()
-	if err := run(*web, *data); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Stdout, *web, *data); err != nil {
 		fmt.Fprintln(os.Stderr, "awslocal:", err)
 		os.Exit(1)
 	}
 }
 
-func run(web int, data string) error {
+// run starts the stack, prints the web instances' addresses and "ready" to out, and
+// stops everything when ctx ends.
+func run(ctx context.Context, out io.Writer, web int, data string) error {
 	if web < 1 {
 		return fmt.Errorf("-web must be at least 1")
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	startCtx, cancel := context.WithTimeout(ctx, 20*time.Minute) // includes first builds and installs
 	defer cancel()
 	fmt.Fprintln(os.Stderr, "awslocal: starting (the first start builds the functions)")
-	s, err := stack.Start(startCtx, stack.Config{Web: web, DataDir: data, Install: true, Standins: stack.StandinsFromEnv()})
+	s, err := stack.Start(startCtx, stack.Config{Web: web, DataDir: data, Install: true})
 	if err != nil {
 		return err
 	}
 	for i := range s.Webs() {
-		fmt.Printf("web %d %s\n", i+1, s.WebURL(i))
+		fmt.Fprintf(out, "web %d %s\n", i+1, s.WebURL(i))
 	}
-	fmt.Println("ready")
+	fmt.Fprintln(out, "ready")
 	fmt.Fprintf(os.Stderr, "awslocal: logs in %s; Ctrl-C stops everything\n", filepath.Join(s.Dir(), "logs"))
 	<-ctx.Done()
 	fmt.Fprintln(os.Stderr, "awslocal: stopping")

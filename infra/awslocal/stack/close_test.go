@@ -38,6 +38,21 @@ func TestCloseLeavesNoProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	// A fresh environment for the web instance, on the same address.
+	firstFn := s.webs[0].fn
+	if err := s.RestartWeb(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err = http.Get(s.WebURL(0) + "/healthz"); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || s.webs[0].fn == firstFn || !firstFn.proc.exited() {
+		t.Errorf("after RestartWeb: status %d; want 200 from a new environment", resp.StatusCode)
+	}
+	if n := strings.Count(s.LogTail("web-1", 1000), "starting the emulator"); n != 2 {
+		t.Errorf("web-1 log shows %d emulator starts, want 2", n)
+	}
 	var sessions []int
 	for _, p := range s.procs {
 		sessions = append(sessions, p.cmd.Process.Pid)

@@ -30,7 +30,8 @@ type StreamOptions struct {
 	// order of the records of any one item (all DynamoDB Streams promises).
 	Shuffle bool
 	// Duplicates is the probability (0 to 1) that a batch the function took is delivered
-	// once more, as Lambda's at-least-once delivery may.
+	// once more right after, as Lambda's at-least-once delivery may: the function then sees
+	// records of an item again after newer ones of it.
 	Duplicates float64
 	Seed       uint64 // seed of Shuffle and Duplicates; 0 means a random one
 	Paused     bool   // start with delivery paused (see Stack.ResumeStreams)

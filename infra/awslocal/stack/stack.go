@@ -44,7 +44,8 @@ type Config struct {
 	// starts its own stand-ins, their data, so that a later start finds it again. Empty
 	// means a temporary folder removed by Close.
 	DataDir string
-	// Standins are running stand-ins to use; nil starts dynalite and versitygw.
+	// Standins are running stand-ins to use; nil means those StandinsFromEnv finds, and
+	// without any, dynalite and versitygw started by the stack.
 	Standins *Standins
 	// Install lets Start run `bash infra/standins.sh install` when a stand-in is missing.
 	Install bool
@@ -217,6 +218,9 @@ func (s *Stack) makeDir() error {
 
 // startStandins starts dynalite and versitygw unless cfg.Standins gives running ones.
 func (s *Stack) startStandins(ctx context.Context) error {
+	if s.cfg.Standins == nil {
+		s.cfg.Standins = StandinsFromEnv()
+	}
 	if s.cfg.Standins != nil {
 		s.standins = *s.cfg.Standins
 		return nil
@@ -298,7 +302,7 @@ func (s *Stack) serve(h http.Handler) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("awslocal: listen: %w", err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	s.servers = append(s.servers, srv)
 	go srv.Serve(l)
 	return "http://" + l.Addr().String(), nil
@@ -320,8 +324,11 @@ func (s *Stack) startProxies() error {
 	go s.notifier.run() // waits for the extract function
 	np := &notifyProxy{
 		target: strings.TrimRight(s.standins.S3, "/"), bucket: s.bucket, region: Region, s3: s.directS3(), log: s.log,
-		send:   s.notifier.add,
-		client: &http.Client{Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 16}},
+		send: s.notifier.add,
+		client: &http.Client{
+			Timeout:   10 * time.Minute, // large uploads
+			Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 16, ResponseHeaderTimeout: 2 * time.Minute},
+		},
 	}
 	s.s3URL, err = s.serve(np)
 	return err
@@ -385,6 +392,14 @@ func (s *Stack) StartIndexer(ctx context.Context) error {
 	s.indexer = fn
 	s.delivery.setFunction(fn)
 	return nil
+}
+
+// SetIndexerEnv replaces the indexer's own environment (Config.IndexerEnv) for its next
+// start, such as fault injection that only a later cold start should see.
+func (s *Stack) SetIndexerEnv(env map[string]string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.IndexerEnv = maps.Clone(env)
 }
 
 // StopIndexer kills the indexer's emulator and function (SIGKILL, as when Lambda ends an
@@ -651,7 +666,10 @@ func (s *Stack) close() error {
 	s.mu.Lock()
 	fns := []*Function{s.indexer, s.extract}
 	for _, w := range s.webs {
+		w.mu.Lock()
 		fns = append(fns, w.fn)
+		w.fn = nil
+		w.mu.Unlock()
 	}
 	s.indexer, s.extract = nil, nil
 	s.mu.Unlock()

@@ -22,9 +22,13 @@ import (
 // item is a DynamoDB item or key in the JSON form of the wire protocol.
 type item = map[string]events.DynamoDBAttributeValue
 
-// writeOps are the operations that change items, and so give stream records.
-var writeOps = map[string]bool{
-	"PutItem": true, "UpdateItem": true, "DeleteItem": true, "BatchWriteItem": true, "TransactWriteItems": true,
+// isWrite reports whether a DynamoDB operation changes items, and so gives stream records.
+func isWrite(op string) bool {
+	switch op {
+	case "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems":
+		return true
+	}
+	return false
 }
 
 // streamProxy forwards every DynamoDB call to dynalite and turns each successful write of
@@ -70,7 +74,7 @@ func (p *streamProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, op, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
-	if !writeOps[op] {
+	if !isWrite(op) {
 		p.forward(w, r, body)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -346,6 +347,7 @@ func TestStreamWaitsForStoppedIndexer(t *testing.T) {
 	if err := s.WaitStreamsIdle(ctx); err == nil {
 		t.Fatal("stream idle while the indexer is stopped")
 	}
+	s.SetIndexerEnv(map[string]string{"WISSENSNETZ_TEST_MARK": "zweiter Start"})
 	if err := s.StartIndexer(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -356,6 +358,16 @@ func TestStreamWaitsForStoppedIndexer(t *testing.T) {
 	}
 	if invs := s.StreamInvocations(); len(invs) != 1 || invs[0].FunctionError != "" || invs[0].Err != "" {
 		t.Errorf("invocations %+v, want one that succeeded", invs)
+	}
+	// The new environment got the environment set for it.
+	var environ []byte
+	for pid, name := range sessionProcesses([]int{s.indexer.proc.cmd.Process.Pid}) {
+		if name == "bootstrap" {
+			environ, _ = os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+		}
+	}
+	if !slices.Contains(strings.Split(string(environ), "\x00"), "WISSENSNETZ_TEST_MARK=zweiter Start") {
+		t.Errorf("the restarted indexer lacks the environment set for it: %q", environ)
 	}
 	resp, err := s.InvokeIndexer(ctx, events.DynamoDBEvent{Records: s.StreamRecords()})
 	if err != nil || len(resp.BatchItemFailures) != 0 {

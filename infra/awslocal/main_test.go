@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ikone-ds/wissensnetz/infra/awslocal/stack"
+)
+
+// missing skips the test for a missing prerequisite, or fails it if the test script asks
+// for every stand-in (WISSENSNETZ_REQUIRE_STANDINS=1).
+func missing(tb testing.TB, msg string) {
+	tb.Helper()
+	if os.Getenv("WISSENSNETZ_REQUIRE_STANDINS") == "1" {
+		tb.Fatal(msg)
+	}
+	tb.Skip(msg)
+}
+
+// TestRun starts the command with two web instances, reads its lines up to "ready", asks
+// both instances for /healthz and stops it as Ctrl-C would.
+func TestRun(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the Lambda Runtime Interface Emulator runs on Linux only")
+	}
+	if _, err := stack.FindTool("aws-lambda-rie"); err != nil {
+		missing(t, "aws-lambda-rie not installed (bash infra/standins.sh install)")
+	}
+	if stack.StandinsFromEnv() == nil {
+		missing(t, `no stand-ins: eval "$(bash infra/standins.sh)"`)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r, w := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, w, 2, "")
+		w.Close()
+	}()
+	lines := make(chan string)
+	go func() {
+		s := bufio.NewScanner(r)
+		for s.Scan() {
+			lines <- s.Text()
+		}
+		close(lines)
+	}()
+	var urls []string
+	timeout := time.After(5 * time.Minute) // includes building the functions
+read:
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("output ended before ready: %v", <-done)
+			}
+			if line == "ready" {
+				break read
+			}
+			f := strings.Fields(line)
+			if len(f) != 3 || f[0] != "web" || !strings.HasPrefix(f[2], "http://127.0.0.1:") {
+				t.Fatalf("line %q, want web K http://127.0.0.1:PORT", line)
+			}
+			urls = append(urls, f[2])
+		case <-timeout:
+			t.Fatal("no ready after 5 minutes")
+		}
+	}
+	if len(urls) != 2 || urls[0] == urls[1] {
+		t.Fatalf("web instances %q, want two addresses", urls)
+	}
+	for _, u := range urls {
+		resp, err := http.Get(u + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s/healthz: status %d", u, resp.StatusCode)
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("still running 30 s after the stop")
+	}
+	for range lines { // drain
+	}
+}
