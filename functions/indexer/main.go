@@ -45,7 +45,7 @@ func run(logger *slog.Logger) error {
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = 3 })
 		}),
-		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(30 * time.Second)),
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(30*time.Second)),
 	)
 	if err != nil {
 		return err

@@ -110,6 +110,6 @@ func loadAWS(ctx context.Context) (aws.Config, error) {
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = 3 })
 		}),
-		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(10 * time.Second)),
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(10*time.Second)),
 	)
 }
