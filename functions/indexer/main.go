@@ -22,6 +22,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/search"
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/store/dynamo"
 	"github.com/ikone-ds/wissensnetz/shared/store/s3blob"
 )
@@ -62,8 +64,16 @@ func run(logger *slog.Logger) error {
 	})
 	blobs := s3blob.New(s3c, bucket, "")
 	ds := dynamo.New(db, table, blobs)
-	snapshots := app.NewBlobSnapshots(blobs, filepath.Join(os.TempDir(), "wissensnetz"))
-	a, err := app.Start(ctx, ds.Stores(), app.Cloud{Log: ds, Snapshots: snapshots, Writer: true}, app.Options{Logger: logger})
+	var (
+		snapshotBlobs search.SnapshotBlobs = blobs
+		changes       store.ChangeLog      = ds
+	)
+	if at := os.Getenv("WISSENSNETZ_TEST_CRASH_AT"); at != "" { // tests only: see crash.go
+		c := crashing{at: at, log: logger}
+		snapshotBlobs, changes = crashingBlobs{blobs, c}, crashingLog{ds, c}
+	}
+	snapshots := app.NewBlobSnapshots(snapshotBlobs, filepath.Join(os.TempDir(), "wissensnetz"))
+	a, err := app.Start(ctx, ds.Stores(), app.Cloud{Log: changes, Snapshots: snapshots, Writer: true}, app.Options{Logger: logger})
 	if err != nil {
 		return err
 	}

@@ -107,6 +107,8 @@ var notDeployed = map[string]string{
 	"WISSENSNETZ_DEMO":              "local mode only",
 	"WISSENSNETZ_DYNAMODB_ENDPOINT": "for tests against stand-ins only",
 	"WISSENSNETZ_S3_ENDPOINT":       "for tests against stand-ins only",
+	"WISSENSNETZ_TEST_CRASH_AT":     "for the crash tests of the indexer only",
+	"WISSENSNETZ_TRUST_PROXY":       "local mode only: API Gateway requests are HTTPS",
 }
 
 // envRead finds the variables a function's code reads: os.Getenv("…"), os.LookupEnv("…")
