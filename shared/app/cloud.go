@@ -210,6 +210,11 @@ func WithRequestTime(ctx context.Context, t time.Time) context.Context {
 	return context.WithValue(ctx, requestTimeKey{}, t)
 }
 
+// Refresh brings the catalog, the word lists and the search index up to what the table
+// holds at the start of ctx's request; see WithRequestTime. On AWS it reads the change log
+// once per request; in local mode it does nothing.
+func (a *App) Refresh(ctx context.Context) error { return a.fresh(ctx) }
+
 // fresh brings the index up to what the table holds at the start of ctx's request (now, if
 // ctx carries no time): one read of the change log, unless a poll that began after the
 // request started already did it. Then it reads the entries that changed and puts them

@@ -177,6 +177,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // guard identifies the viewer and, for form posts, bounds the body and checks the form
 // token, before the route runs.
 func (s *Server) guard(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasPrefix(r.URL.Path, "/static/") && r.URL.Path != "/healthz" {
+		// On AWS: catalog, word lists and index as the table holds them now (one read).
+		// A failure here is logged; the pages that search fail on their own.
+		if err := s.app.Refresh(r.Context()); err != nil {
+			logFor(r).Error("refresh from the change log", "err", err)
+		}
+	}
 	r, err := s.identify(w, r)
 	if err != nil {
 		s.fail(w, r, err)
