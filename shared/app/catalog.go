@@ -95,6 +95,21 @@ func (c *catalog) TopicName(slug string) string {
 	return slug
 }
 
+// names returns the name of every municipality and topic by key: "municipality:<ags>",
+// "topic:<slug>".
+func (c *catalog) names() map[string]string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	m := make(map[string]string, len(c.munis)+len(c.topics))
+	for _, x := range c.munis {
+		m["municipality:"+x.AGS] = x.Name
+	}
+	for _, t := range c.topics {
+		m["topic:"+t.Slug] = t.Name
+	}
+	return m
+}
+
 func (c *catalog) municipalities() []wiki.Municipality {
 	c.mu.RLock()
 	defer c.mu.RUnlock()

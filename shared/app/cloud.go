@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -250,14 +251,15 @@ func (a *App) fresh(ctx context.Context) error {
 // documents of the changed entries use them, then the entries. It returns the entries the
 // index refused. The caller holds f.mu.
 func (a *App) applyChanges(ctx context.Context, f *follower, cs *changeSet, now time.Time) (poison []string, err error) {
-	if len(cs.catalog) > 0 {
+	if cs.catalog {
+		before := a.cat.names()
 		if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
 			return nil, err
 		}
 		if err := a.protectWords(); err != nil {
 			return nil, err
 		}
-		for _, k := range cs.catalog {
+		for _, k := range changedNames(before, a.cat.names()) {
 			ids, err := a.indexedEntries(ctx, k)
 			if err != nil {
 				return nil, err
@@ -291,6 +293,19 @@ func (a *App) applyChanges(ctx context.Context, f *follower, cs *changeSet, now 
 		a.log.Error("entries the index refused", "entries", poison)
 	}
 	return poison, nil
+}
+
+// changedNames returns the keys ("municipality:<ags>", "topic:<slug>") whose names
+// differ between two states of the catalog (catalog.names).
+func changedNames(before, after map[string]string) []string {
+	var keys []string
+	for k, name := range after {
+		if old, ok := before[k]; ok && old != name {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // indexedEntries returns the ids of the entries in the index that a catalog change of key
@@ -440,13 +455,13 @@ func (a *App) IndexChanges(ctx context.Context) (*IndexReport, error) {
 	now := a.now()
 	rep := &IndexReport{}
 	cs := &changeSet{entries: map[string]entryChange{}}
-	for {
+	for range pollPages {
 		part, err := f.read(ctx, now)
 		if err != nil {
 			return nil, err
 		}
 		merge(cs, part)
-		if f.cursor >= f.counter || part.empty() {
+		if f.cursor >= f.counter || part.read == 0 {
 			break
 		}
 	}
@@ -457,10 +472,7 @@ func (a *App) IndexChanges(ctx context.Context) (*IndexReport, error) {
 			return nil, err
 		}
 		rep.Poison = poison
-		rep.Changes = len(cs.entries) + len(cs.catalog)
-		if cs.words {
-			rep.Changes++
-		}
+		rep.Changes = len(cs.entries)
 	}
 	f.polled = now
 	seq := f.covered()
@@ -535,7 +547,7 @@ func merge(cs, part *changeSet) {
 		old := cs.entries[id]
 		cs.entries[id] = entryChange{version: max(old.version, c.version), seq: max(old.seq, c.seq)}
 	}
-	cs.catalog = append(cs.catalog, part.catalog...)
+	cs.catalog = cs.catalog || part.catalog
 	cs.words = cs.words || part.words
 	cs.rebuild = cs.rebuild || part.rebuild
 	if !part.oldest.IsZero() && (cs.oldest.IsZero() || part.oldest.Before(cs.oldest)) {

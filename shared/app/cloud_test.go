@@ -17,7 +17,8 @@ import (
 // store, an index writer (the indexer) and web instances, each with its own index.
 type cloudSite struct {
 	t       *testing.T
-	stores  store.Stores
+	stores  store.Stores // logging every write, as on AWS
+	raw     store.Stores // the same without the change log
 	log     *memLog
 	blobs   store.Blobs
 	clock   *fakeClock
@@ -35,7 +36,9 @@ func newCloudSite(t *testing.T) *cloudSite {
 	}
 	t.Cleanup(func() { st.Close() })
 	s := &cloudSite{t: t, log: &memLog{}, clock: &fakeClock{now: time.Now()}, snapDir: t.TempDir()}
-	s.stores = logged(st.Stores(), s.log)
+	s.log.now = s.clock.Now
+	s.raw = st.Stores()
+	s.stores = logged(s.raw, s.log)
 	s.blobs = st.Stores().Blobs
 	s.loader = New(s.stores, newMemoryIndex(t), Options{})
 	if _, err := s.loader.Import(t.Context(), fixture(t)(), "Import"); err != nil {
@@ -323,5 +326,33 @@ func TestCloudTwoWriters(t *testing.T) {
 	}
 	if got := s.visible(fresh, "Sensoren Gießplan"); !slices.Equal(got, []string{bodenSlug}) {
 		t.Errorf("after two writers: Search(Sensoren Gießplan) = %v, want %s", got, bodenSlug)
+	}
+}
+
+// TestCloudCatalogReadBetweenLogAndWrite: an instance that reads the catalog between a
+// writer's logged change and its write reads it again until the change has settled.
+func TestCloudCatalogReadBetweenLogAndWrite(t *testing.T) {
+	s := newCloudSite(t)
+	b := s.start(false)
+	s.log.log(store.ChangedCatalog, "topic:buergerbeteiligung", 0) // the writer logged …
+	s.visible(b, "")                                                // … B reads the old catalog …
+	if err := s.raw.Topics.PutTopic(t.Context(), &wiki.Topic{Slug: "buergerbeteiligung", Name: "Mitmachen und Mitreden"}); err != nil {
+		t.Fatal(err) // … and the write lands.
+	}
+	s.visible(b, "")
+	if got := b.Names().TopicName("buergerbeteiligung"); got != "Mitmachen und Mitreden" {
+		t.Errorf("B's topic name = %q, want the one written after its change was logged", got)
+	}
+	res, err := b.Search(s.req(), s.coord, search.Query{Text: "Mitreden"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 {
+		t.Errorf("B: Search(Mitreden) found %d entries, want the one of the renamed topic", res.Total)
+	}
+	s.clock.Add(settleTime + time.Second)
+	s.visible(b, "")
+	if b.cloud.follow.catalogUntil.After(s.clock.Now()) {
+		t.Errorf("catalog still unsettled %v after its change", settleTime+time.Second)
 	}
 }

@@ -28,6 +28,10 @@ const (
 	pollLimit = 1000
 	// pollPages bounds the pages one poll reads; the next poll goes on where it stopped.
 	pollPages = 100
+	// settleTime is how long after a change of the catalog or the word lists was logged
+	// readers keep reading them again: the write follows its logged change within this
+	// time, and a reader may have read just between the two.
+	settleTime = 10 * time.Second
 )
 
 // follower is where an instance stands in the change log.
@@ -40,6 +44,9 @@ type follower struct {
 	pending map[string]pendingEntry
 	polled  time.Time // when the last successful poll started
 	counter uint64    // the counter as last read
+	// catalogUntil and wordsUntil are when the last change of the catalog or the word
+	// lists is settled (see settleTime); until then every poll reads them again.
+	catalogUntil, wordsUntil time.Time
 	pointer *store.SnapshotPointer
 
 	// overlay are the documents this instance put over the snapshot it loaded, by entry
@@ -72,10 +79,11 @@ func newFollower(log store.ChangeLog, cursor uint64, overlay bool) *follower {
 // changeSet is what one poll found to do.
 type changeSet struct {
 	entries map[string]entryChange // by entry id
-	catalog []string               // keys of catalog changes ("municipality:<ags>", "topic:<slug>")
+	catalog bool // the catalog is to be read again
 	words   bool
 	rebuild bool
 	oldest  time.Time // the time of the oldest change found; zero if none
+	read    int       // changes read that had not been seen
 }
 
 type entryChange struct {
@@ -84,7 +92,7 @@ type entryChange struct {
 }
 
 func (c *changeSet) empty() bool {
-	return len(c.entries) == 0 && len(c.catalog) == 0 && !c.words && !c.rebuild
+	return len(c.entries) == 0 && !c.catalog && !c.words && !c.rebuild
 }
 
 // read reads the changes after the cursor and moves the cursor over what it has seen, and
@@ -105,6 +113,7 @@ func (f *follower) read(ctx context.Context, now time.Time) (*changeSet, error) 
 				continue
 			}
 			f.seen[c.Seq] = c.At
+			cs.read++
 			if cs.oldest.IsZero() || c.At.Before(cs.oldest) {
 				cs.oldest = c.At
 			}
@@ -113,9 +122,9 @@ func (f *follower) read(ctx context.Context, now time.Time) (*changeSet, error) 
 				old := cs.entries[c.Key]
 				cs.entries[c.Key] = entryChange{version: max(old.version, c.Version), seq: max(old.seq, c.Seq)}
 			case store.ChangedCatalog:
-				cs.catalog = append(cs.catalog, c.Key)
+				f.catalogUntil = later(f.catalogUntil, c.At.Add(settleTime))
 			case store.ChangedWords:
-				cs.words = true
+				f.wordsUntil = later(f.wordsUntil, c.At.Add(settleTime))
 			case store.RebuildRequested:
 				cs.rebuild = true
 			}
@@ -125,12 +134,22 @@ func (f *follower) read(ctx context.Context, now time.Time) (*changeSet, error) 
 		}
 	}
 	f.advance(now)
+	cs.catalog = now.Before(f.catalogUntil)
+	cs.words = now.Before(f.wordsUntil)
 	for id, p := range f.pending {
 		if _, ok := cs.entries[id]; !ok {
 			cs.entries[id] = entryChange{version: p.version, seq: p.seq}
 		}
 	}
 	return cs, nil
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // advance moves the cursor over the changes seen in a row, and over a missing number once
