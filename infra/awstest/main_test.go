@@ -168,7 +168,7 @@ func (s *site) call(i int, method, path string, asCoord bool, body any, header m
 
 // searchResult is the part of /api/v1/search the tests read.
 type searchResult struct {
-	Total  uint64 `json:"total"`
+	Total  uint64                  `json:"total"`
 	Hits   []struct{ Slug string } `json:"hits"`
 	Facets struct {
 		Municipality []struct{ Count int } `json:"municipality"`

@@ -47,7 +47,7 @@ type follower struct {
 	// catalogUntil and wordsUntil are when the last change of the catalog or the word
 	// lists is settled (see settleTime); until then every poll reads them again.
 	catalogUntil, wordsUntil time.Time
-	pointer *store.SnapshotPointer
+	pointer                  *store.SnapshotPointer
 
 	// overlay are the documents this instance put over the snapshot it loaded, by entry
 	// id, to be put again over a newer snapshot that does not have them yet. nil for the
@@ -79,7 +79,7 @@ func newFollower(log store.ChangeLog, cursor uint64, overlay bool) *follower {
 // changeSet is what one poll found to do.
 type changeSet struct {
 	entries map[string]entryChange // by entry id
-	catalog bool // the catalog is to be read again
+	catalog bool                   // the catalog is to be read again
 	words   bool
 	rebuild bool
 	oldest  time.Time // the time of the oldest change found; zero if none
