@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -46,10 +45,46 @@ type site struct {
 	store *dynamo.Store
 }
 
-// startSite starts a stack with two web instances, loads the demo content through the
-// stand-ins (every write goes through the streams emulation, so the indexer builds and
-// publishes the index) and waits until a snapshot covers every change.
+var (
+	sharedOnce sync.Once
+	shared     *site
+	sharedErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared != nil {
+		shared.Close()
+	}
+	os.Exit(code)
+}
+
+// startSite returns the site the tests of the package share (started by the first test
+// that asks, see newSite), after waiting until a snapshot covers every change. On failure
+// the test logs the tails of the functions' logs.
 func startSite(t *testing.T) *site {
+	t.Helper()
+	sharedOnce.Do(func() { shared, sharedErr = newSite(t) })
+	if sharedErr != nil {
+		t.Fatal(sharedErr)
+	}
+	s := *shared
+	s.t = t
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, name := range []string{"web-1", "web-2", "indexer"} {
+				t.Logf("--- log of %s:\n%s", name, s.LogTail(name, 30))
+			}
+		}
+	})
+	s.waitIndexed(t.Context())
+	return &s
+}
+
+// newSite starts a stack with two web instances, loads the demo content through the
+// stand-ins (every write goes through the streams emulation, so the indexer builds and
+// publishes the index), a coordinator and an API token.
+func newSite(t *testing.T) (*site, error) {
 	t.Helper()
 	if runtime.GOOS != "linux" {
 		t.Skip("the Lambda Runtime Interface Emulator runs on Linux only")
@@ -69,34 +104,30 @@ func startSite(t *testing.T) *site {
 		Streams:  stack.StreamOptions{MaxRetries: 1},
 	})
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	s := &site{Stack: st, t: t}
-	t.Cleanup(func() {
-		if t.Failed() {
-			for _, name := range []string{"web-1", "web-2", "indexer"} {
-				t.Logf("--- log of %s:\n%s", name, st.LogTail(name, 30))
-			}
-		}
-		st.Close()
-	})
+	s := &site{Stack: st}
 	s.store = dynamo.New(st.DynamoDB(), st.Table(), s3blob.New(st.S3(), st.Bucket(), ""))
-	loader, err := app.Start(ctx, s.store.Stores(), app.Cloud{Log: s.store, WithoutIndex: true}, app.Options{})
+	err = func() error {
+		loader, err := app.Start(ctx, s.store.Stores(), app.Cloud{Log: s.store, WithoutIndex: true}, app.Options{})
+		if err != nil {
+			return err
+		}
+		defer loader.Close()
+		if _, err := loader.Import(ctx, demo.Open(), demo.Author); err != nil {
+			return err
+		}
+		if _, err := loader.CreateUser(ctx, auth.Visitor, app.NewUser{Email: coordinatorEmail, Name: "Koordinierungsstelle", Role: wiki.RoleCoordinator, Password: "Gemeinsam-in-die-Zukunft-26"}); err != nil {
+			return err
+		}
+		s.token, err = loader.CreateAPITokenFor(ctx, coordinatorEmail, "Test")
+		return err
+	}()
 	if err != nil {
-		t.Fatal(err)
+		st.Close()
+		return nil, err
 	}
-	defer loader.Close()
-	if _, err := loader.Import(ctx, demo.Open(), demo.Author); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := loader.CreateUser(ctx, auth.Visitor, app.NewUser{Email: coordinatorEmail, Name: "Koordinierungsstelle", Role: wiki.RoleCoordinator, Password: "Gemeinsam-in-die-Zukunft-26"}); err != nil {
-		t.Fatal(err)
-	}
-	if s.token, err = loader.CreateAPITokenFor(ctx, coordinatorEmail, "Test"); err != nil {
-		t.Fatal(err)
-	}
-	s.waitIndexed(ctx)
-	return s
+	return s, nil
 }
 
 // waitIndexed waits until the stream is delivered and the published snapshot covers every
@@ -333,4 +364,3 @@ func (w *leakWatch) finish(t *testing.T) {
 	}
 }
 
-var _ = strings.TrimSpace
