@@ -97,4 +97,3 @@ func snapshotFinds(t *testing.T, s *site, manifest string, word string) uint64 {
 	}
 	return res.Total
 }
-

@@ -363,4 +363,3 @@ func (w *leakWatch) finish(t *testing.T) {
 		t.Errorf("only %d visitor searches ran", w.searches)
 	}
 }
-
