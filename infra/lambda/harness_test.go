@@ -230,11 +230,18 @@ func (f *function) output() string {
 // test, the emulator and the function together.
 func startFunction(tb testing.TB, rie, bootstrap string, env map[string]string) *function {
 	tb.Helper()
+	return startFunctionOn(tb, rie, bootstrap, env, "")
+}
+
+// startFunctionOn is startFunction with the emulator and the function kept on the
+// processors cpus ("" for any).
+func startFunctionOn(tb testing.TB, rie, bootstrap string, env map[string]string, cpus string) *function {
+	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	f := &function{logPath: filepath.Join(tb.TempDir(), "function.log"), started: time.Now()}
 	fn, err := stack.StartFunction(ctx, stack.FunctionConfig{
-		Name: "wissensnetz-web", RIE: rie, Bootstrap: bootstrap, Env: env, LogPath: f.logPath,
+		Name: "wissensnetz-web", RIE: rie, Bootstrap: bootstrap, Env: env, LogPath: f.logPath, CPUs: cpus,
 	})
 	if err != nil {
 		tb.Fatal(err)

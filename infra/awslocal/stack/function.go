@@ -8,8 +8,10 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -22,19 +24,24 @@ type FunctionConfig struct {
 	Timeout   time.Duration     // the function's timeout; 0 means 30 s
 	LogPath   string            // file the emulator's and the function's output is appended to
 	TempDir   string            // the function's TMPDIR; empty means the system's
+	// CPUs, if set, keeps the emulator and the function on these processors (a list as
+	// taskset -c takes it, e.g. "1"): for measuring with the share of a processor a
+	// Lambda function of a given memory size has.
+	CPUs string
 }
 
 // Function is a function's bootstrap under the AWS Lambda Runtime Interface Emulator: one
 // execution environment, which takes one invocation at a time. The bootstrap starts with
 // the first invocation (a cold start).
 type Function struct {
-	name    string
-	addr    string
-	timeout time.Duration
-	proc    *process
-	logf    *os.File
-	slot    chan struct{} // holds a token while an invocation runs
-	client  *http.Client
+	bootstrap string
+	name      string
+	addr      string
+	timeout   time.Duration
+	proc      *process
+	logf      *os.File
+	slot      chan struct{} // holds a token while an invocation runs
+	client    *http.Client
 }
 
 // InvokeResult is a function's answer to one invocation.
@@ -87,8 +94,16 @@ func StartFunction(ctx context.Context, cfg FunctionConfig) (*Function, error) {
 			logf.Close()
 			return nil, err
 		}
-		p, err := startProcess("emulator of "+cfg.Name, filepath.Dir(cfg.Bootstrap), logf, env, cfg.RIE,
-			"--runtime-interface-emulator-address", addr, "--runtime-api-address", apiAddr, cfg.Bootstrap)
+		path, args := cfg.RIE, []string{"--runtime-interface-emulator-address", addr, "--runtime-api-address", apiAddr, cfg.Bootstrap}
+		if cfg.CPUs != "" {
+			taskset, err := exec.LookPath("taskset")
+			if err != nil {
+				logf.Close()
+				return nil, fmt.Errorf("function %s: CPUs set, but: %w", cfg.Name, err)
+			}
+			path, args = taskset, append([]string{"-c", cfg.CPUs, cfg.RIE}, args...)
+		}
+		p, err := startProcess("emulator of "+cfg.Name, filepath.Dir(cfg.Bootstrap), logf, env, path, args...)
 		if err != nil {
 			logf.Close()
 			return nil, fmt.Errorf("function %s: %w", cfg.Name, err)
@@ -99,13 +114,36 @@ func StartFunction(ctx context.Context, cfg FunctionConfig) (*Function, error) {
 			continue
 		}
 		return &Function{
-			name: cfg.Name, addr: addr, timeout: cfg.Timeout, proc: p, logf: logf,
+			bootstrap: cfg.Bootstrap,
+			name:      cfg.Name, addr: addr, timeout: cfg.Timeout, proc: p, logf: logf,
 			slot:   make(chan struct{}, 1),
 			client: &http.Client{Timeout: cfg.Timeout + 15*time.Second},
 		}, nil
 	}
 	logf.Close()
 	return nil, fmt.Errorf("function %s: %w", cfg.Name, lastErr)
+}
+
+// PeakMemory returns the peak resident memory of the running function process (VmHWM),
+// in bytes; an error if it is not running.
+func (f *Function) PeakMemory() (int64, error) {
+	for _, pid := range sessionMembers(f.proc.cmd.Process.Pid) {
+		exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+		if err != nil || filepath.Clean(exe) != filepath.Clean(f.bootstrap) {
+			continue
+		}
+		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			return 0, err
+		}
+		for _, line := range strings.Split(string(status), "\n") {
+			if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+				kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				return kb << 10, err
+			}
+		}
+	}
+	return 0, fmt.Errorf("function %s: no running process of %s", f.name, f.bootstrap)
 }
 
 // Addr returns the loopback address where the emulator takes invocations
