@@ -13,7 +13,6 @@ import (
 // among them. e may be a draft that is not published yet: the entries found are then the
 // ones its author should read before writing the same thing twice.
 func (a *App) Related(ctx context.Context, v auth.Viewer, e *wiki.Entry, n int) ([]search.Hit, error) {
-	a.recheckWordLists(ctx)
 	if err := a.fresh(ctx); err != nil {
 		return nil, err
 	}

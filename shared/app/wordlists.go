@@ -6,18 +6,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
-
-// WordListsRecheck is how often an instance without an in-process change feed (AWS Lambda)
-// reads the stored word lists again, on the request path of a search, to pick up what
-// coordinators saved through another instance: such a change reaches every instance within
-// about this time. The check is one GetItem.
-const WordListsRecheck = 60 * time.Second
 
 // wordListsRebuildTimeout bounds the rebuild of the index after protected words changed on
 // another instance.
@@ -28,8 +21,6 @@ type wordLists struct {
 	mu      sync.Mutex     // serialises applying lists and protected words to the index
 	applied wiki.WordLists // the lists the index uses; guarded by mu
 
-	recheck time.Duration // see WordListsRecheck; 0: never (local mode has one process)
-	checked atomic.Int64  // when the stored lists were last read, Unix nanoseconds
 }
 
 // loadWordLists reads the stored word lists and gives their synonyms to the index. Their
@@ -43,9 +34,6 @@ func (a *App) loadWordLists(ctx context.Context) error {
 	defer a.words.mu.Unlock()
 	a.words.applied = *w
 	a.index.SetSynonyms(w.Synonyms)
-	if a.words.recheck > 0 {
-		a.words.checked.Store(a.now().UnixNano())
-	}
 	return nil
 }
 
@@ -108,37 +96,6 @@ func (a *App) applyWordLists(ctx context.Context, w *wiki.WordLists) error {
 		return nil
 	}
 	return a.applyProtectedLocked(ctx)
-}
-
-// recheckWordLists reads the stored word lists again if WordListsRecheck has passed since
-// the last read, and applies them if another instance saved new ones. Only one request at
-// a time checks; failures are logged and the lists in use stay.
-func (a *App) recheckWordLists(ctx context.Context) {
-	if a.words.recheck <= 0 {
-		return
-	}
-	now := a.now().UnixNano()
-	last := a.words.checked.Load()
-	if now-last < int64(a.words.recheck) || !a.words.checked.CompareAndSwap(last, now) {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wordListsRebuildTimeout)
-	defer cancel()
-	w, err := a.stores.WordLists.WordLists(ctx)
-	if err != nil {
-		a.log.Error("recheck word lists", "err", err)
-		return
-	}
-	a.words.mu.Lock()
-	current := a.words.applied.Version
-	a.words.mu.Unlock()
-	if w.Version == current {
-		return
-	}
-	a.log.Info("word lists changed on another instance", "version", w.Version, "applied", current)
-	if err := a.applyWordLists(ctx, w); err != nil {
-		a.log.Error("apply word lists", "version", w.Version, "err", err)
-	}
 }
 
 // WordLists returns the coordinators' word lists as stored, read afresh. Only
@@ -258,6 +215,7 @@ func contentLines(text string) map[string]bool {
 	return set
 }
 
-// WordListsDelay is how long saved word lists may take to reach every instance: 0 in local
-// mode, WordListsRecheck on AWS.
-func (a *App) WordListsDelay() time.Duration { return a.words.recheck }
+// WordListsRebuiltElsewhere reports whether a change of the protected words takes effect
+// only when the index writer has rebuilt and published the index (AWS), rather than at
+// once on saving (local mode).
+func (a *App) WordListsRebuiltElsewhere() bool { return a.cloud != nil }

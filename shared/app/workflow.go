@@ -218,7 +218,6 @@ func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]Cha
 // Search runs a search restricted to what v may see: published entries (and archived ones
 // when asked for) and, for visitors, only public ones — in hits and in facet counts.
 func (a *App) Search(ctx context.Context, v auth.Viewer, q search.Query, withArchived bool) (*search.Result, error) {
-	a.recheckWordLists(ctx)
 	if err := a.fresh(ctx); err != nil {
 		return nil, err
 	}

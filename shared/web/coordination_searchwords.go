@@ -13,7 +13,7 @@ import (
 type searchWordsPage struct {
 	Lists   wiki.WordLists  // the form's input; Version is the version it was edited from
 	Stored  *wiki.WordLists // after a conflict: what someone else saved meanwhile
-	Delay   bool            // changes take up to a minute to reach every instance (AWS)
+	Delay   bool            // protected words take effect when the indexer has published (AWS)
 	Errors  map[string]string
 	Message string
 	Notice  string
@@ -30,7 +30,7 @@ func parseSearchWordsForm(r *http.Request) (wiki.WordLists, int) {
 }
 
 func (s *Server) renderSearchWords(w http.ResponseWriter, r *http.Request, status int, p *searchWordsPage) {
-	p.Delay = s.app.WordListsDelay() > 0
+	p.Delay = s.app.WordListsRebuiltElsewhere()
 	title := T("searchwords.title")
 	if p.Message != "" {
 		title = T("error.title") + ": " + title

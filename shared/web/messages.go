@@ -418,7 +418,7 @@ var messagesDE = map[string]string{
 	"searchwords.protected.hint": "Ein Wort je Zeile, nur Buchstaben, Ziffern und Bindestriche. Die Suche zerlegt diese Wörter nie in Bestandteile: Wer „Feuchte“ sucht, findet dann keine Einträge, in denen nur „Bodenfeuchte“ steht. Die Namen aller Mitgliedskommunen sind ohnehin geschützt. Zeilen, die mit # beginnen, sind Kommentare. Höchstens 1000 Zeilen.",
 	"searchwords.example":        "Beispiel:",
 	"searchwords.delay.local":    "Synonyme gelten sofort. Nach einer Änderung der geschützten Wörter wird der Suchindex beim Speichern neu aufgebaut; bei einigen hundert Einträgen dauert das einen Augenblick.",
-	"searchwords.delay.aws":      "Synonyme gelten sofort. Nach einer Änderung der geschützten Wörter wird der Suchindex neu aufgebaut. Alle Server übernehmen die Änderung innerhalb von etwa einer Minute.",
+	"searchwords.delay.aws":      "Synonyme gelten sofort auf allen Servern. Nach einer Änderung der geschützten Wörter baut der Indexer den Suchindex neu auf; die Server übernehmen ihn, sobald er veröffentlicht ist, meist innerhalb einer Minute.",
 	"searchwords.saved":          "Die Suchwörter sind gespeichert und gelten ab sofort.",
 	"searchwords.stored":         "Gespeicherte Fassung",
 	"searchwords.version":        "Version",
