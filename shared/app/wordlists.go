@@ -12,10 +12,6 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
-// wordListsRebuildTimeout bounds the rebuild of the index after protected words changed on
-// another instance.
-const wordListsRebuildTimeout = 2 * time.Minute
-
 // wordLists is what the App knows about the coordinators' word lists.
 type wordLists struct {
 	mu      sync.Mutex     // serialises applying lists and protected words to the index
