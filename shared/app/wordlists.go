@@ -16,7 +16,6 @@ import (
 type wordLists struct {
 	mu      sync.Mutex     // serialises applying lists and protected words to the index
 	applied wiki.WordLists // the lists the index uses; guarded by mu
-
 }
 
 // loadWordLists reads the stored word lists and gives their synonyms to the index. Their
