@@ -101,7 +101,9 @@ func newSite(t *testing.T) (*site, error) {
 	st, err := stack.Start(ctx, stack.Config{
 		Web:      2,
 		Standins: standins,
-		Streams:  stack.StreamOptions{MaxRetries: 1},
+		// Records across items arrive shuffled within a batch, and a third of the batches
+		// a second time: the indexer must not care.
+		Streams: stack.StreamOptions{MaxRetries: 1, Shuffle: true, Duplicates: 0.3},
 	})
 	if err != nil {
 		return nil, err

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -354,5 +356,22 @@ func TestCloudCatalogReadBetweenLogAndWrite(t *testing.T) {
 	s.visible(b, "")
 	if b.cloud.follow.catalogUntil.After(s.clock.Now()) {
 		t.Errorf("catalog still unsettled %v after its change", settleTime+time.Second)
+	}
+}
+
+// failingSnapshots fails every fetch, as when S3 cannot be reached.
+type failingSnapshots struct{ Snapshots }
+
+func (failingSnapshots) Fetch(context.Context, *store.SnapshotPointer) (string, error) {
+	return "", errors.New("S3 nicht erreichbar")
+}
+
+// TestCloudStartWithoutS3: a web instance that cannot fetch the published snapshot does not
+// start (Lambda then retries the cold start) instead of serving an empty or partial index.
+func TestCloudStartWithoutS3(t *testing.T) {
+	s := newCloudSite(t)
+	_, err := Start(t.Context(), s.stores, Cloud{Log: s.log, Snapshots: failingSnapshots{}}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "fetch index snapshot") {
+		t.Errorf("Start without S3 = %v, want an error that says the snapshot could not be fetched", err)
 	}
 }
