@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures the cold start of the web function's Lambda bootstrap under the AWS Lambda
 # Runtime Interface Emulator (process start to first response, median and 90th percentile
-# of RUNS cold starts, on an empty table and on the demo data), and the DynamoDB calls and
-# latency per request against dynalite. Figures: docs/benchmarks.md, section "Lambda".
+# of RUNS cold starts, on an empty table and on the demo data, and from a published index
+# snapshot of 1,000 and 10,000 synthetic entries on one processor), and the DynamoDB calls
+# and latency per request and of staying current (reading the change log) against dynalite. Figures: docs/benchmarks.md, section "Lambda".
 #
 #   bash infra/bench/coldstart.sh            # 15 cold starts each
 #   RUNS=30 bash infra/bench/coldstart.sh
@@ -25,5 +26,8 @@ if [[ -z ${WISSENSNETZ_TEST_DYNAMODB:-} ]]; then
 fi
 export WISSENSNETZ_REQUIRE_STANDINS=1 # a missing prerequisite is an error here
 
-go test -run '^$' -bench 'ColdStart' -benchtime "${RUNS}x" -count 1 -timeout 20m ./infra/lambda
-go test -run '^$' -bench 'Requests' -benchtime 200x -count 1 -timeout 20m ./infra/lambda
+go test -run '^$' -bench 'ColdStart$' -benchtime "${RUNS}x" -count 1 -timeout 20m ./infra/lambda
+# From a published snapshot, on one processor; WISSENSNETZ_BENCH_SIZES=1000,10000,100000
+# adds the largest size (it takes a few minutes to build).
+go test -run '^$' -bench 'ColdStartFromSnapshot' -benchtime "${RUNS}x" -count 1 -timeout 60m ./infra/lambda
+go test -run '^$' -bench 'Requests|Refresh' -benchtime 200x -count 1 -timeout 20m ./infra/lambda

@@ -74,6 +74,7 @@ func describeCalls(calls map[string]int) string {
 type site struct {
 	handler *lambdahttp.Handler
 	calls   *callCounter
+	app     *app.App
 }
 
 // startSite builds the handler on a table holding seedData and the first coordinator.
@@ -105,7 +106,7 @@ func startSite(tb testing.TB, s standins) *site {
 		tb.Fatal(err)
 	}
 	counter.take()
-	return &site{handler: lambdahttp.New(h), calls: counter}
+	return &site{handler: lambdahttp.New(h), calls: counter, app: a}
 }
 
 func (s *site) invoke(tb testing.TB, ev events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
@@ -242,4 +243,25 @@ func BenchmarkRequests(b *testing.B) {
 			b.ReportMetric(float64(calls)/float64(b.N), "dynamodb-calls/op")
 		})
 	}
+}
+
+// BenchmarkRefresh measures what staying current costs a web instance per request when
+// nothing changed: reading the change log (app.App.Refresh) against dynalite, in latency
+// (dynalite's, not DynamoDB's) and DynamoDB calls. Run it with
+//
+//	bash infra/bench/coldstart.sh
+func BenchmarkRefresh(b *testing.B) {
+	s := startSite(b, needStandins(b))
+	ctx := context.Background()
+	// The seed's catalog changes are read again for 10 s after them (app's settleTime);
+	// measure the steady state after that.
+	time.Sleep(11 * time.Second)
+	s.app.Refresh(app.WithRequestTime(ctx, time.Now()))
+	s.calls.take()
+	for b.Loop() {
+		if err := s.app.Refresh(app.WithRequestTime(ctx, time.Now())); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(total(s.calls.take()))/float64(b.N), "dynamodb-calls/op")
 }
