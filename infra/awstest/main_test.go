@@ -40,7 +40,7 @@ const coordinatorEmail = "koordination@ikone-ds.example"
 // site is a running AWS shape with the demo content, a coordinator and an API token.
 type site struct {
 	*stack.Stack
-	t     *testing.T
+	t     testing.TB
 	token string // the coordinator's API token
 	store *dynamo.Store
 }
@@ -62,7 +62,7 @@ func TestMain(m *testing.M) {
 // startSite returns the site the tests of the package share (started by the first test
 // that asks, see newSite), after waiting until a snapshot covers every change. On failure
 // the test logs the tails of the functions' logs.
-func startSite(t *testing.T) *site {
+func startSite(t testing.TB) *site {
 	t.Helper()
 	sharedOnce.Do(func() { shared, sharedErr = newSite(t) })
 	if sharedErr != nil {
@@ -84,7 +84,7 @@ func startSite(t *testing.T) *site {
 // newSite starts a stack with two web instances, loads the demo content through the
 // stand-ins (every write goes through the streams emulation, so the indexer builds and
 // publishes the index), a coordinator and an API token.
-func newSite(t *testing.T) (*site, error) {
+func newSite(t testing.TB) (*site, error) {
 	t.Helper()
 	if runtime.GOOS != "linux" {
 		t.Skip("the Lambda Runtime Interface Emulator runs on Linux only")
@@ -263,7 +263,7 @@ func contains(list []string, s string) bool {
 
 // until polls ok every 20 ms until it holds and returns how long that took, or fails the
 // test after limit.
-func until(t *testing.T, limit time.Duration, what string, ok func() bool) time.Duration {
+func until(t testing.TB, limit time.Duration, what string, ok func() bool) time.Duration {
 	t.Helper()
 	start := time.Now()
 	for !ok() {
