@@ -19,3 +19,6 @@ fi
 export WISSENSNETZ_REQUIRE_STANDINS=1 # a missing prerequisite is an error here
 
 go test -run '^$' -bench 'WriteToSearchable' -benchtime "${RUNS}x" -count 1 -timeout 30m ./infra/awstest
+# The indexer's step on a large index: 100 changed entries applied and published.
+WISSENSNETZ_BENCH_SIZES=${WISSENSNETZ_BENCH_SIZES:-10000,100000} \
+	go test -run '^$' -bench 'IndexerStep' -benchtime 10x -count 1 -timeout 60m ./shared/search

@@ -3,8 +3,12 @@ package search_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ikone-ds/wissensnetz/infra/bench/corpus"
 	"github.com/ikone-ds/wissensnetz/shared/search"
@@ -17,13 +21,18 @@ const snapshotEntries = 2_000
 // publishedIndex returns an index of snapshotEntries entries on disk, a folder blob store
 // and the manifest of a snapshot of the index published to it.
 func publishedIndex(b *testing.B) (*search.Index, *embedded.Store, *search.Manifest) {
+	return publishedIndexOf(b, snapshotEntries)
+}
+
+// publishedIndexOf is publishedIndex with n entries.
+func publishedIndexOf(b *testing.B, n int) (*search.Index, *embedded.Store, *search.Manifest) {
 	ctx := context.Background()
 	ix, err := search.Open(filepath.Join(b.TempDir(), "index"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { ix.Close() })
-	if err := ix.Rebuild(ctx, 1, scanOf(corpus.Entries(snapshotEntries, 1)), nil); err != nil {
+	if err := ix.Rebuild(ctx, 1, scanOf(corpus.Entries(n, 1)), nil); err != nil {
 		b.Fatal(err)
 	}
 	blobs, err := embedded.Open(b.TempDir())
@@ -108,5 +117,65 @@ func BenchmarkFetch(b *testing.B) {
 			b.Fatal(err)
 		}
 		ix.Close()
+	}
+}
+
+// BenchmarkIndexerStep is one step of the index writer on an index of WISSENSNETZ_BENCH_SIZES
+// entries (default 10000; e.g. "10000,100000"): 100 changed entries applied in one batch,
+// then an incremental publish to the folder blob store. It reports the changes indexed
+// per second of step, the bytes uploaded per step and the time of the first, full publish.
+// Run it with
+//
+//	bash infra/bench/aws.sh
+func BenchmarkIndexerStep(b *testing.B) {
+	sizes := os.Getenv("WISSENSNETZ_BENCH_SIZES")
+	if sizes == "" {
+		sizes = "10000"
+	}
+	for _, size := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(size))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			ctx := context.Background()
+			ix, blobs, prev := publishedIndexOf(b, n)
+			full := time.Now()
+			if _, err := ix.Publish(ctx, blobs, "index/", nil); err != nil {
+				b.Fatal(err)
+			}
+			fullPublish := time.Since(full)
+			const changed = 100
+			docs := corpus.Entries(n, 1)
+			var uploaded int64
+			seq := uint64(2)
+			i := 0
+			for b.Loop() {
+				batch := search.Batch{Seq: seq}
+				for range changed {
+					d := docs[(i*7919)%len(docs)] // an existing entry, edited
+					d.Summary += fmt.Sprintf(" Ergänzt %d.", i)
+					batch.Put = append(batch.Put, d)
+					i++
+				}
+				if err := ix.Apply(ctx, batch); err != nil {
+					b.Fatal(err)
+				}
+				seq++
+				m, err := ix.Publish(ctx, blobs, "index/", prev)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, f := range m.Files {
+					if strings.Contains(f.Key, m.ID) {
+						uploaded += f.Size
+					}
+				}
+				prev = m
+			}
+			b.ReportMetric(float64(changed*b.N)/b.Elapsed().Seconds(), "changes/s")
+			b.ReportMetric(float64(uploaded)/float64(b.N), "uploaded-B/op")
+			b.ReportMetric(float64(fullPublish.Milliseconds()), "ms-full-publish")
+		})
 	}
 }
