@@ -37,6 +37,8 @@ type App struct {
 	baseURL  string       // site address for links in mails, without trailing slash
 	throttle throttle     // failed logins per client address
 
+	slugSuffix func() string // the suffix of a slug whose title is taken; nil: random (tests set it)
+
 	indexOnWrite bool      // see Options.IndexOnWrite
 	demoLogins   []NewUser // demo accounts that still have their demo password
 
