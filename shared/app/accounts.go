@@ -271,8 +271,9 @@ func (a *App) PasswordLink(ctx context.Context, secret string) (*wiki.User, erro
 	return u, nil
 }
 
-// SetPassword sets the password through a one-time link, which it uses up, ends all other
-// sessions of the account and starts a new one. Returns the session secret.
+// SetPassword sets the password through a one-time link, which it uses up together with
+// every other reset and invitation link of the account, ends all other sessions of the
+// account and starts a new one. Returns the session secret.
 func (a *App) SetPassword(ctx context.Context, secret, password string) (string, *wiki.User, error) {
 	if _, err := a.PasswordLink(ctx, secret); err != nil {
 		return "", nil, err
@@ -289,6 +290,9 @@ func (a *App) SetPassword(ctx context.Context, secret, password string) (string,
 	if err != nil {
 		return "", nil, err
 	}
+	if err := a.voidPasswordLinks(ctx, u.ID); err != nil {
+		return "", nil, err
+	}
 	now := a.clock()
 	u.PasswordHash, u.FailedLogins, u.LockedUntil, u.UpdatedAt = auth.HashPassword(password), 0, time.Time{}, now
 	if err := a.stores.Users.UpdateUser(ctx, u); err != nil {
@@ -302,8 +306,28 @@ func (a *App) SetPassword(ctx context.Context, secret, password string) (string,
 	return s, u, err
 }
 
+// voidPasswordLinks deletes every outstanding reset and invitation link of an account. It
+// runs whenever a password is set, before the new one is stored: an older link must not
+// set another password afterwards (and end the owner's sessions with it). If it fails,
+// the password is left as it was.
+func (a *App) voidPasswordLinks(ctx context.Context, userID string) error {
+	for _, kind := range []store.TokenKind{store.TokenReset, store.TokenInvite} {
+		tokens, err := a.stores.Tokens.UserTokens(ctx, userID, kind)
+		if err != nil {
+			return err
+		}
+		for _, t := range tokens {
+			if err := a.stores.Tokens.DeleteToken(ctx, t.Hash); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // ChangePassword changes the viewer's own password after checking the current one (which
-// counts as a login attempt for throttling), ends every session of the account — a thief
+// counts as a login attempt for throttling), voids the account's reset and invitation
+// links, ends every session of the account — a thief
 // of an old session is locked out — and starts a new one, whose secret it returns.
 func (a *App) ChangePassword(ctx context.Context, v auth.Viewer, current, next, clientAddr string) (string, error) {
 	if !v.SignedIn() {
@@ -318,6 +342,9 @@ func (a *App) ChangePassword(ctx context.Context, v auth.Viewer, current, next, 
 		return "", &wiki.Error{Code: wiki.EINVALID, Message: "Das bisherige Passwort stimmt nicht.", Fields: map[string]string{"current": "Das bisherige Passwort stimmt nicht."}}
 	}
 	if err := auth.CheckPassword(next); err != nil {
+		return "", err
+	}
+	if err := a.voidPasswordLinks(ctx, v.User.ID); err != nil {
 		return "", err
 	}
 	u := *v.User
