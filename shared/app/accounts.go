@@ -3,7 +3,10 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -23,8 +26,8 @@ const (
 	ResetValid      = 24 * time.Hour
 )
 
-// Login throttling: after maxFailures wrong passwords for one account it is locked for
-// lockFor; one client address may fail addrFailures times per addrWindow.
+// Login throttling: one e-mail address may be tried maxFailures times from one client
+// address per lockFor; one client address may fail addrFailures times per addrWindow.
 const (
 	maxFailures  = 5
 	lockFor      = 15 * time.Minute
@@ -36,14 +39,49 @@ var errBadLogin = wiki.Errorf(wiki.EUNAUTHORIZED, "E-Mail-Adresse oder Passwort 
 
 func newID(now time.Time) string { return ulid.MustNew(ulid.Timestamp(now), rand.Reader).String() }
 
+// loginKey returns the key under which the store counts sign-in attempts for an e-mail
+// address from a client address (for IPv6, its /64 network, which one client usually
+// holds whole). It is a hash: neither address is stored.
+func loginKey(email, clientAddr string) string {
+	if ip := net.ParseIP(clientAddr); ip != nil && ip.To4() == nil {
+		clientAddr = ip.Mask(net.CIDRMask(64, 128)).String()
+	}
+	sum := sha256.Sum256([]byte(wiki.NormalizeEmail(email) + "\x00" + clientAddr))
+	return hex.EncodeToString(sum[:])
+}
+
 // Login checks an e-mail address and password and starts a session. It returns the
 // session's secret for the cookie. Wrong credentials give EUNAUTHORIZED with the same
-// message whether or not the account exists; too many failures give ETOOMANY.
+// message whether or not the account exists; too many attempts give ETOOMANY, again the
+// same for every address, with the time to wait.
+//
+// Each attempt is counted in the store before the password is hashed, atomically, under
+// the pair of e-mail address and client address: attempts at the same moment, through
+// any instance, all count, and beyond maxFailures per lockFor the password is not even
+// checked. Then the attempt waits for one of the few hash slots (hashGate); with none
+// free, it is refused as busy. Another client address is not affected, so knowing someone's address is not
+// enough to keep them out; the reset link works regardless.
 func (a *App) Login(ctx context.Context, email, password, clientAddr string) (string, *wiki.User, error) {
 	now := a.clock()
 	if !a.throttle.allow(clientAddr, now) {
-		return "", nil, wiki.Errorf(wiki.ETOOMANY, "Zu viele fehlgeschlagene Anmeldungen von Ihrem Anschluss. Bitte warten Sie 15 Minuten.")
+		return "", nil, &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: addrWindow, Message: "Zu viele fehlgeschlagene Anmeldungen von Ihrem Anschluss. Bitte warten Sie 15 Minuten."}
 	}
+	key := loginKey(email, clientAddr)
+	n, until, err := a.stores.Users.CountLoginAttempt(ctx, key, now, lockFor)
+	if wiki.ErrorCode(err) == wiki.ECONFLICT {
+		return "", nil, &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: hashBusyRetry, Message: "Gerade laufen zu viele Anmeldeversuche. Bitte versuchen Sie es in ein paar Sekunden noch einmal."}
+	} else if err != nil {
+		return "", nil, err
+	}
+	if n > maxFailures {
+		return "", nil, &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: until.Sub(now),
+			Message: fmt.Sprintf("Zu viele fehlgeschlagene Anmeldungen mit dieser E-Mail-Adresse von Ihrem Anschluss. Bitte versuchen Sie es nach %s Uhr wieder oder setzen Sie Ihr Passwort zurück.", until.In(berlin).Format("15:04"))}
+	}
+	release, err := a.hashes.enter(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	defer release()
 	u, err := a.stores.Users.UserByEmail(ctx, wiki.NormalizeEmail(email))
 	if wiki.ErrorCode(err) == wiki.ENOTFOUND {
 		auth.WasteTime(password)
@@ -52,29 +90,18 @@ func (a *App) Login(ctx context.Context, email, password, clientAddr string) (st
 	} else if err != nil {
 		return "", nil, err
 	}
-	if now.Before(u.LockedUntil) {
-		return "", nil, wiki.Errorf(wiki.ETOOMANY, "Zu viele fehlgeschlagene Anmeldungen für dieses Konto. Bitte versuchen Sie es nach %s Uhr wieder oder setzen Sie Ihr Passwort zurück.", u.LockedUntil.In(berlin).Format("15:04"))
-	}
 	if u.PasswordHash == "" || u.Disabled || !auth.VerifyPassword(u.PasswordHash, password) {
 		if u.PasswordHash == "" || u.Disabled {
 			auth.WasteTime(password)
 		}
 		a.throttle.fail(clientAddr, now)
-		u.FailedLogins++
-		if u.FailedLogins >= maxFailures {
-			u.LockedUntil, u.FailedLogins = now.Add(lockFor), 0
-			a.audit(ctx, auth.Visitor, "user.locked", u.Email, "zu viele fehlgeschlagene Anmeldungen")
-		}
-		if err := a.stores.Users.UpdateUser(ctx, u); err != nil {
-			return "", nil, err
+		if n == maxFailures {
+			a.audit(ctx, auth.Visitor, "user.locked", u.Email, "zu viele fehlgeschlagene Anmeldungen von einem Anschluss")
 		}
 		return "", nil, errBadLogin
 	}
-	if u.FailedLogins > 0 || !u.LockedUntil.IsZero() {
-		u.FailedLogins, u.LockedUntil = 0, time.Time{}
-		if err := a.stores.Users.UpdateUser(ctx, u); err != nil {
-			return "", nil, err
-		}
+	if err := a.stores.Users.ClearLoginAttempts(ctx, key); err != nil {
+		a.log.Warn("clear login attempts", "err", err)
 	}
 	secret, err := a.startSession(ctx, u, now)
 	if err != nil {
@@ -281,6 +308,11 @@ func (a *App) SetPassword(ctx context.Context, secret, password string) (string,
 	if err := auth.CheckPassword(password); err != nil {
 		return "", nil, err
 	}
+	release, err := a.hashes.enter(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	defer release()
 	hash, _ := auth.ParseSecret(secret)
 	t, err := a.stores.Tokens.ConsumeToken(ctx, hash)
 	if err != nil {
@@ -335,8 +367,13 @@ func (a *App) ChangePassword(ctx context.Context, v auth.Viewer, current, next, 
 	}
 	now := a.clock()
 	if !a.throttle.allow(clientAddr, now) {
-		return "", wiki.Errorf(wiki.ETOOMANY, "Zu viele fehlgeschlagene Versuche. Bitte warten Sie 15 Minuten.")
+		return "", &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: addrWindow, Message: "Zu viele fehlgeschlagene Versuche. Bitte warten Sie 15 Minuten."}
 	}
+	release, err := a.hashes.enter(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	if !auth.VerifyPassword(v.User.PasswordHash, current) {
 		a.throttle.fail(clientAddr, now)
 		return "", &wiki.Error{Code: wiki.EINVALID, Message: "Das bisherige Passwort stimmt nicht.", Fields: map[string]string{"current": "Das bisherige Passwort stimmt nicht."}}

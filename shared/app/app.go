@@ -36,6 +36,7 @@ type App struct {
 	outbox   *mail.Outbox // the local mailer, readable by coordinators; nil on AWS
 	baseURL  string       // site address for links in mails, without trailing slash
 	throttle throttle     // failed logins per client address
+	hashes   hashGate     // bounds the password hashes running at once
 
 	slugSuffix func() string // the suffix of a slug whose title is taken; nil: random (tests set it)
 
