@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net"
+	"runtime/debug"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -246,17 +247,45 @@ func (a *App) Invite(ctx context.Context, actor auth.Viewer, in NewUser) (*wiki.
 	return u, nil
 }
 
+// resetAnswerTime is how long RequestPasswordReset takes, whether or not the address has
+// an account: looking it up, storing a link and sending a mail take time that would tell.
+const resetAnswerTime = 500 * time.Millisecond
+
 // RequestPasswordReset mails a reset link to the address if it belongs to an active account.
-// It answers the same either way, so that nobody learns which addresses have accounts.
+// It answers the same either way, and after the same time (resetAnswerTime), so that nobody
+// learns which addresses have accounts. The work runs beside the waiting; should it take
+// longer, it goes on after the answer, and its failures are only logged.
 func (a *App) RequestPasswordReset(ctx context.Context, email, clientAddr string) error {
 	now := a.clock()
 	if !a.throttle.allow(clientAddr, now) {
-		return wiki.Errorf(wiki.ETOOMANY, "Zu viele Anfragen von Ihrem Anschluss. Bitte warten Sie 15 Minuten.")
+		return &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: addrWindow, Message: "Zu viele Anfragen von Ihrem Anschluss. Bitte warten Sie 15 Minuten."}
 	}
 	a.throttle.fail(clientAddr, now) // each request counts: this is a mail-sending endpoint
+	wait := a.resetAnswer
+	if wait == 0 {
+		wait = resetAnswerTime
+	}
+	answer := time.NewTimer(wait)
+	defer answer.Stop()
+	work := context.WithoutCancel(ctx)
+	go func() {
+		defer a.recoverIn("password reset")
+		if err := a.sendResetLink(work, email); err != nil {
+			a.log.Error("password reset", "err", err)
+		}
+	}()
+	<-answer.C
+	return nil
+}
+
+// sendResetLink stores a reset link for the active account of email, if there is one,
+// and mails it.
+func (a *App) sendResetLink(ctx context.Context, email string) error {
 	u, err := a.stores.Users.UserByEmail(ctx, wiki.NormalizeEmail(email))
-	if err != nil || u.Disabled {
+	if wiki.ErrorCode(err) == wiki.ENOTFOUND || (err == nil && u.Disabled) {
 		return nil
+	} else if err != nil {
+		return err
 	}
 	link, err := a.newLink(ctx, u, store.TokenReset, ResetValid)
 	if err != nil {
@@ -266,6 +295,15 @@ func (a *App) RequestPasswordReset(ctx context.Context, email, clientAddr string
 	a.send(ctx, mail.Message{To: u.Email, Subject: "Neues Passwort für das Wissensnetz",
 		Body: fmt.Sprintf("Guten Tag %s,\n\nüber diesen Link legen Sie ein neues Passwort fest (gültig 24 Stunden, nur einmal):\n%s\n\nWenn Sie das nicht angefordert haben, können Sie diese Nachricht ignorieren.\n\nIhre Koordinierungsstelle", u.Name, link)})
 	return nil
+}
+
+// recoverIn is deferred first in every goroutine the app starts: a panic there would end
+// the whole process, which the per-request recovery of the web layer cannot prevent. It
+// logs the panic with what the goroutine was doing, and the server goes on.
+func (a *App) recoverIn(what string) {
+	if p := recover(); p != nil {
+		a.log.Error("panic in background work", "work", what, "panic", p, "stack", string(debug.Stack()))
+	}
 }
 
 func (a *App) newLink(ctx context.Context, u *wiki.User, kind store.TokenKind, valid time.Duration) (string, error) {

@@ -185,3 +185,28 @@ func TestLoginHashBound(t *testing.T) {
 		t.Errorf("login once the slots are free: %v", err)
 	}
 }
+
+// "Passwort vergessen" answers alike, in the same time, for an existing and an unknown
+// address; the mail is sent all the same.
+func TestPasswordResetAnswersAlike(t *testing.T) {
+	a := openNow(t)
+	ctx := t.Context()
+	member, _ := users(t, a)
+	a.resetAnswer = 300 * time.Millisecond
+	took := func(email string) time.Duration {
+		start := time.Now()
+		if err := a.RequestPasswordReset(ctx, email, "192.0.2.11"); err != nil {
+			t.Fatalf("%s: %v", email, err)
+		}
+		return time.Since(start)
+	}
+	known, unknown := took(member.User.Email), took("niemand@beispiel-kommune.de")
+	for _, d := range []time.Duration{known, unknown} {
+		if d < a.resetAnswer {
+			t.Errorf("answered after %v, want no sooner than %v for either address (known %v, unknown %v)", d, a.resetAnswer, known, unknown)
+		}
+	}
+	if len(mailedLinks(t, a)) != 1 {
+		t.Errorf("%d links mailed, want 1", len(mailedLinks(t, a)))
+	}
+}

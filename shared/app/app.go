@@ -38,6 +38,8 @@ type App struct {
 	throttle throttle     // failed logins per client address
 	hashes   hashGate     // bounds the password hashes running at once
 
+	resetAnswer time.Duration // how long RequestPasswordReset takes; 0: resetAnswerTime
+
 	slugSuffix func() string // the suffix of a slug whose title is taken; nil: random (tests set it)
 
 	indexOnWrite bool      // see Options.IndexOnWrite
