@@ -1,12 +1,16 @@
 package app
 
 import (
+	"context"
+	"log/slog"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -208,5 +212,34 @@ func TestPasswordResetAnswersAlike(t *testing.T) {
 	}
 	if len(mailedLinks(t, a)) != 1 {
 		t.Errorf("%d links mailed, want 1", len(mailedLinks(t, a)))
+	}
+}
+
+// usersPort names the port, so that a struct can embed it (a field named Users would hide
+// its method Users).
+type usersPort = store.Users
+
+// panickyUsers panics when an account is looked up by e-mail.
+type panickyUsers struct{ usersPort }
+
+func (*panickyUsers) UserByEmail(context.Context, string) (*wiki.User, error) { panic("kaputt") }
+
+// A panic in the background work of a reset request is logged, and the app goes on.
+func TestBackgroundPanicRecovered(t *testing.T) {
+	a := openNow(t)
+	var logged syncBuffer
+	a.log = slog.New(slog.NewTextHandler(&logged, nil))
+	a.stores.Users = &panickyUsers{a.stores.Users}
+	a.resetAnswer = time.Millisecond
+	if err := a.RequestPasswordReset(t.Context(), "max@beispiel-kommune.de", "192.0.2.12"); err != nil {
+		t.Fatal(err)
+	}
+	var out string
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out, "panic in background work") && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		out += logged.take()
+	}
+	if !strings.Contains(out, "work=\"password reset\"") || !strings.Contains(out, "kaputt") {
+		t.Errorf("log = %q, want the panic with its context", out)
 	}
 }
