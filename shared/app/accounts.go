@@ -3,7 +3,11 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"net"
+	"runtime/debug"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -23,8 +27,8 @@ const (
 	ResetValid      = 24 * time.Hour
 )
 
-// Login throttling: after maxFailures wrong passwords for one account it is locked for
-// lockFor; one client address may fail addrFailures times per addrWindow.
+// Login throttling: one e-mail address may be tried maxFailures times from one client
+// address per lockFor; one client address may fail addrFailures times per addrWindow.
 const (
 	maxFailures  = 5
 	lockFor      = 15 * time.Minute
@@ -36,14 +40,49 @@ var errBadLogin = wiki.Errorf(wiki.EUNAUTHORIZED, "E-Mail-Adresse oder Passwort 
 
 func newID(now time.Time) string { return ulid.MustNew(ulid.Timestamp(now), rand.Reader).String() }
 
+// loginKey returns the key under which the store counts sign-in attempts for an e-mail
+// address from a client address (for IPv6, its /64 network, which one client usually
+// holds whole). It is a hash: neither address is stored.
+func loginKey(email, clientAddr string) string {
+	if ip := net.ParseIP(clientAddr); ip != nil && ip.To4() == nil {
+		clientAddr = ip.Mask(net.CIDRMask(64, 128)).String()
+	}
+	sum := sha256.Sum256([]byte(wiki.NormalizeEmail(email) + "\x00" + clientAddr))
+	return hex.EncodeToString(sum[:])
+}
+
 // Login checks an e-mail address and password and starts a session. It returns the
 // session's secret for the cookie. Wrong credentials give EUNAUTHORIZED with the same
-// message whether or not the account exists; too many failures give ETOOMANY.
+// message whether or not the account exists; too many attempts give ETOOMANY, again the
+// same for every address, with the time to wait.
+//
+// Each attempt is counted in the store before the password is hashed, atomically, under
+// the pair of e-mail address and client address: attempts at the same moment, through
+// any instance, all count, and beyond maxFailures per lockFor the password is not even
+// checked. Then the attempt waits for one of the few hash slots (hashGate); with none
+// free, it is refused as busy. Another client address is not affected, so knowing someone's address is not
+// enough to keep them out; the reset link works regardless.
 func (a *App) Login(ctx context.Context, email, password, clientAddr string) (string, *wiki.User, error) {
 	now := a.clock()
 	if !a.throttle.allow(clientAddr, now) {
-		return "", nil, wiki.Errorf(wiki.ETOOMANY, "Zu viele fehlgeschlagene Anmeldungen von Ihrem Anschluss. Bitte warten Sie 15 Minuten.")
+		return "", nil, &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: addrWindow, Message: "Zu viele fehlgeschlagene Anmeldungen von Ihrem Anschluss. Bitte warten Sie 15 Minuten."}
 	}
+	key := loginKey(email, clientAddr)
+	n, until, err := a.stores.Users.CountLoginAttempt(ctx, key, now, lockFor)
+	if wiki.ErrorCode(err) == wiki.ECONFLICT {
+		return "", nil, &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: hashBusyRetry, Message: "Gerade laufen zu viele Anmeldeversuche. Bitte versuchen Sie es in ein paar Sekunden noch einmal."}
+	} else if err != nil {
+		return "", nil, err
+	}
+	if n > maxFailures {
+		return "", nil, &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: until.Sub(now),
+			Message: fmt.Sprintf("Zu viele fehlgeschlagene Anmeldungen mit dieser E-Mail-Adresse von Ihrem Anschluss. Bitte versuchen Sie es nach %s Uhr wieder oder setzen Sie Ihr Passwort zurück.", until.In(berlin).Format("15:04"))}
+	}
+	release, err := a.hashes.enter(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	defer release()
 	u, err := a.stores.Users.UserByEmail(ctx, wiki.NormalizeEmail(email))
 	if wiki.ErrorCode(err) == wiki.ENOTFOUND {
 		auth.WasteTime(password)
@@ -52,29 +91,18 @@ func (a *App) Login(ctx context.Context, email, password, clientAddr string) (st
 	} else if err != nil {
 		return "", nil, err
 	}
-	if now.Before(u.LockedUntil) {
-		return "", nil, wiki.Errorf(wiki.ETOOMANY, "Zu viele fehlgeschlagene Anmeldungen für dieses Konto. Bitte versuchen Sie es nach %s Uhr wieder oder setzen Sie Ihr Passwort zurück.", u.LockedUntil.In(berlin).Format("15:04"))
-	}
 	if u.PasswordHash == "" || u.Disabled || !auth.VerifyPassword(u.PasswordHash, password) {
 		if u.PasswordHash == "" || u.Disabled {
 			auth.WasteTime(password)
 		}
 		a.throttle.fail(clientAddr, now)
-		u.FailedLogins++
-		if u.FailedLogins >= maxFailures {
-			u.LockedUntil, u.FailedLogins = now.Add(lockFor), 0
-			a.audit(ctx, auth.Visitor, "user.locked", u.Email, "zu viele fehlgeschlagene Anmeldungen")
-		}
-		if err := a.stores.Users.UpdateUser(ctx, u); err != nil {
-			return "", nil, err
+		if n == maxFailures {
+			a.audit(ctx, auth.Visitor, "user.locked", u.Email, "zu viele fehlgeschlagene Anmeldungen von einem Anschluss")
 		}
 		return "", nil, errBadLogin
 	}
-	if u.FailedLogins > 0 || !u.LockedUntil.IsZero() {
-		u.FailedLogins, u.LockedUntil = 0, time.Time{}
-		if err := a.stores.Users.UpdateUser(ctx, u); err != nil {
-			return "", nil, err
-		}
+	if err := a.stores.Users.ClearLoginAttempts(ctx, key); err != nil {
+		a.log.Warn("clear login attempts", "err", err)
 	}
 	secret, err := a.startSession(ctx, u, now)
 	if err != nil {
@@ -219,17 +247,45 @@ func (a *App) Invite(ctx context.Context, actor auth.Viewer, in NewUser) (*wiki.
 	return u, nil
 }
 
+// resetAnswerTime is how long RequestPasswordReset takes, whether or not the address has
+// an account: looking it up, storing a link and sending a mail take time that would tell.
+const resetAnswerTime = 500 * time.Millisecond
+
 // RequestPasswordReset mails a reset link to the address if it belongs to an active account.
-// It answers the same either way, so that nobody learns which addresses have accounts.
+// It answers the same either way, and after the same time (resetAnswerTime), so that nobody
+// learns which addresses have accounts. The work runs beside the waiting; should it take
+// longer, it goes on after the answer, and its failures are only logged.
 func (a *App) RequestPasswordReset(ctx context.Context, email, clientAddr string) error {
 	now := a.clock()
 	if !a.throttle.allow(clientAddr, now) {
-		return wiki.Errorf(wiki.ETOOMANY, "Zu viele Anfragen von Ihrem Anschluss. Bitte warten Sie 15 Minuten.")
+		return &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: addrWindow, Message: "Zu viele Anfragen von Ihrem Anschluss. Bitte warten Sie 15 Minuten."}
 	}
 	a.throttle.fail(clientAddr, now) // each request counts: this is a mail-sending endpoint
+	wait := a.resetAnswer
+	if wait == 0 {
+		wait = resetAnswerTime
+	}
+	answer := time.NewTimer(wait)
+	defer answer.Stop()
+	work := context.WithoutCancel(ctx)
+	go func() {
+		defer a.recoverIn("password reset")
+		if err := a.sendResetLink(work, email); err != nil {
+			a.log.Error("password reset", "err", err)
+		}
+	}()
+	<-answer.C
+	return nil
+}
+
+// sendResetLink stores a reset link for the active account of email, if there is one,
+// and mails it.
+func (a *App) sendResetLink(ctx context.Context, email string) error {
 	u, err := a.stores.Users.UserByEmail(ctx, wiki.NormalizeEmail(email))
-	if err != nil || u.Disabled {
+	if wiki.ErrorCode(err) == wiki.ENOTFOUND || (err == nil && u.Disabled) {
 		return nil
+	} else if err != nil {
+		return err
 	}
 	link, err := a.newLink(ctx, u, store.TokenReset, ResetValid)
 	if err != nil {
@@ -239,6 +295,15 @@ func (a *App) RequestPasswordReset(ctx context.Context, email, clientAddr string
 	a.send(ctx, mail.Message{To: u.Email, Subject: "Neues Passwort für das Wissensnetz",
 		Body: fmt.Sprintf("Guten Tag %s,\n\nüber diesen Link legen Sie ein neues Passwort fest (gültig 24 Stunden, nur einmal):\n%s\n\nWenn Sie das nicht angefordert haben, können Sie diese Nachricht ignorieren.\n\nIhre Koordinierungsstelle", u.Name, link)})
 	return nil
+}
+
+// recoverIn is deferred first in every goroutine the app starts: a panic there would end
+// the whole process, which the per-request recovery of the web layer cannot prevent. It
+// logs the panic with what the goroutine was doing, and the server goes on.
+func (a *App) recoverIn(what string) {
+	if p := recover(); p != nil {
+		a.log.Error("panic in background work", "work", what, "panic", p, "stack", string(debug.Stack()))
+	}
 }
 
 func (a *App) newLink(ctx context.Context, u *wiki.User, kind store.TokenKind, valid time.Duration) (string, error) {
@@ -271,8 +336,9 @@ func (a *App) PasswordLink(ctx context.Context, secret string) (*wiki.User, erro
 	return u, nil
 }
 
-// SetPassword sets the password through a one-time link, which it uses up, ends all other
-// sessions of the account and starts a new one. Returns the session secret.
+// SetPassword sets the password through a one-time link, which it uses up together with
+// every other reset and invitation link of the account, ends all other sessions of the
+// account and starts a new one. Returns the session secret.
 func (a *App) SetPassword(ctx context.Context, secret, password string) (string, *wiki.User, error) {
 	if _, err := a.PasswordLink(ctx, secret); err != nil {
 		return "", nil, err
@@ -280,6 +346,11 @@ func (a *App) SetPassword(ctx context.Context, secret, password string) (string,
 	if err := auth.CheckPassword(password); err != nil {
 		return "", nil, err
 	}
+	release, err := a.hashes.enter(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	defer release()
 	hash, _ := auth.ParseSecret(secret)
 	t, err := a.stores.Tokens.ConsumeToken(ctx, hash)
 	if err != nil {
@@ -287,6 +358,9 @@ func (a *App) SetPassword(ctx context.Context, secret, password string) (string,
 	}
 	u, err := a.stores.Users.User(ctx, t.UserID)
 	if err != nil {
+		return "", nil, err
+	}
+	if err := a.voidPasswordLinks(ctx, u.ID); err != nil {
 		return "", nil, err
 	}
 	now := a.clock()
@@ -302,8 +376,28 @@ func (a *App) SetPassword(ctx context.Context, secret, password string) (string,
 	return s, u, err
 }
 
+// voidPasswordLinks deletes every outstanding reset and invitation link of an account. It
+// runs whenever a password is set, before the new one is stored: an older link must not
+// set another password afterwards (and end the owner's sessions with it). If it fails,
+// the password is left as it was.
+func (a *App) voidPasswordLinks(ctx context.Context, userID string) error {
+	for _, kind := range []store.TokenKind{store.TokenReset, store.TokenInvite} {
+		tokens, err := a.stores.Tokens.UserTokens(ctx, userID, kind)
+		if err != nil {
+			return err
+		}
+		for _, t := range tokens {
+			if err := a.stores.Tokens.DeleteToken(ctx, t.Hash); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // ChangePassword changes the viewer's own password after checking the current one (which
-// counts as a login attempt for throttling), ends every session of the account — a thief
+// counts as a login attempt for throttling), voids the account's reset and invitation
+// links, ends every session of the account — a thief
 // of an old session is locked out — and starts a new one, whose secret it returns.
 func (a *App) ChangePassword(ctx context.Context, v auth.Viewer, current, next, clientAddr string) (string, error) {
 	if !v.SignedIn() {
@@ -311,13 +405,21 @@ func (a *App) ChangePassword(ctx context.Context, v auth.Viewer, current, next, 
 	}
 	now := a.clock()
 	if !a.throttle.allow(clientAddr, now) {
-		return "", wiki.Errorf(wiki.ETOOMANY, "Zu viele fehlgeschlagene Versuche. Bitte warten Sie 15 Minuten.")
+		return "", &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: addrWindow, Message: "Zu viele fehlgeschlagene Versuche. Bitte warten Sie 15 Minuten."}
 	}
+	release, err := a.hashes.enter(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	if !auth.VerifyPassword(v.User.PasswordHash, current) {
 		a.throttle.fail(clientAddr, now)
 		return "", &wiki.Error{Code: wiki.EINVALID, Message: "Das bisherige Passwort stimmt nicht.", Fields: map[string]string{"current": "Das bisherige Passwort stimmt nicht."}}
 	}
 	if err := auth.CheckPassword(next); err != nil {
+		return "", err
+	}
+	if err := a.voidPasswordLinks(ctx, v.User.ID); err != nil {
 		return "", err
 	}
 	u := *v.User

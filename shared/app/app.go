@@ -36,6 +36,11 @@ type App struct {
 	outbox   *mail.Outbox // the local mailer, readable by coordinators; nil on AWS
 	baseURL  string       // site address for links in mails, without trailing slash
 	throttle throttle     // failed logins per client address
+	hashes   hashGate     // bounds the password hashes running at once
+
+	resetAnswer time.Duration // how long RequestPasswordReset takes; 0: resetAnswerTime
+
+	slugSuffix func() string // the suffix of a slug whose title is taken; nil: random (tests set it)
 
 	indexOnWrite bool      // see Options.IndexOnWrite
 	demoLogins   []NewUser // demo accounts that still have their demo password

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -119,8 +120,8 @@ func TestCreateAndUpdateEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if second.Slug != "digitaler-maengelmelder-2" || second.State != wiki.StateSubmitted {
-		t.Errorf("second: %q %q, want digitaler-maengelmelder-2 submitted", second.Slug, second.State)
+	if !suffixedSlug("digitaler-maengelmelder").MatchString(second.Slug) || second.State != wiki.StateSubmitted {
+		t.Errorf("second: %q %q, want digitaler-maengelmelder-<suffix> submitted", second.Slug, second.State)
 	}
 	other := newEntry()
 	other.Municipality = "07320000"
@@ -372,9 +373,43 @@ func TestImportIndexesInSteps(t *testing.T) {
 	a.Close()
 }
 
-// Entries of one title get "titel", "titel-2", … up to maxSlugTries: an import with more
-// of them, counting those already stored, is refused as a whole with the lines beyond.
-func TestImportTooManyOfOneTitle(t *testing.T) {
+// suffixedSlug matches base with the random suffix added on a clash.
+func suffixedSlug(base string) *regexp.Regexp {
+	return regexp.MustCompile("^" + regexp.QuoteMeta(base) + "-[0-9a-z]{6}$")
+}
+
+// A member of another municipality creating an entry titled like three hidden drafts
+// must not learn from the slug how many there are.
+func TestSlugTellsNothingOfHiddenEntries(t *testing.T) {
+	a, _ := openFixture(t)
+	ctx := t.Context()
+	member, _ := users(t, a)
+	for range 3 {
+		in := newEntry()
+		in.Title, in.Visibility = "Geheime Planung", wiki.Internal
+		if _, err := a.CreateEntry(ctx, member, in, "", false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u, err := a.CreateUser(ctx, auth.Visitor, NewUser{Email: "zora@zweibruecken.de", Name: "Zora", Role: wiki.RoleMember, Municipality: "07320000", Password: "Pegelstand-2024!"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := auth.Viewer{User: u}
+	in := newEntry()
+	in.Title, in.Municipality = "Geheime Planung", "07320000"
+	e, err := a.CreateEntry(ctx, other, in, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !suffixedSlug("geheime-planung").MatchString(e.Slug) || strings.HasSuffix(e.Slug, "-4") {
+		t.Errorf("slug %q, want geheime-planung-<random suffix>, not a count of hidden entries", e.Slug)
+	}
+}
+
+// An import of many entries of one title gives each its own slug; when no slug can be
+// found for one, the import is refused as a whole before anything is written.
+func TestImportManyOfOneTitle(t *testing.T) {
 	ctx := t.Context()
 	a, err := OpenLocal(ctx, LocalConfig{DataDir: t.TempDir()})
 	if err != nil {
@@ -387,24 +422,37 @@ func TestImportTooManyOfOneTitle(t *testing.T) {
 		var b strings.Builder
 		b.WriteString(header)
 		for range n {
-			b.WriteString(`{"type":"entry","entry":{"title":"Gleicher Titel","kind":"guide","municipality":"07211000","summary":"x","topics":["klima-umwelt"],"project_status":"idea","visibility":"public"}}` + "\n")
+			b.WriteString(`{"type":"entry","entry":{"title":"Gleicher Titel","slug":"frei-gewaehlt","kind":"guide","municipality":"07211000","summary":"x","topics":["klima-umwelt"],"project_status":"idea","visibility":"public"}}` + "\n")
 		}
 		return b.String()
 	}
 	if _, err := a.Import(ctx, strings.NewReader(entries(3)), "Import"); err != nil {
 		t.Fatal(err)
 	}
-	// 3 stored, so 47 more fit; lines 3 to 50 hold 48 entries.
-	res, err := a.Import(ctx, strings.NewReader(entries(maxSlugTries-3+1)), "Import")
-	if wiki.ErrorCode(err) != wiki.EINVALID || len(res.Problems) != 1 || res.Problems[0].Line != 2+maxSlugTries-3+1 ||
-		!strings.Contains(res.Problems[0].Message, "zu viele Einträge") {
-		t.Fatalf("err = %v, problems %v; want EINVALID and line %d", err, res.Problems, 2+maxSlugTries-3+1)
+	if _, err := a.Import(ctx, strings.NewReader(entries(60)), "Import"); err != nil {
+		t.Fatalf("import of 60 entries of one title: %v", err)
 	}
-	if r, _ := a.Search(ctx, everything, search.Query{Text: "Gleicher Titel"}, true); r.Total != 3 {
-		t.Errorf("entries = %d, want the 3 of the first import (nothing half-imported)", r.Total)
+	slugs := map[string]bool{}
+	err = a.stores.Entries.ScanEntries(ctx, func(e *wiki.Entry) error {
+		if e.Slug != "gleicher-titel" && !suffixedSlug("gleicher-titel").MatchString(e.Slug) {
+			t.Errorf("slug %q, want gleicher-titel or gleicher-titel-<suffix>", e.Slug)
+		}
+		slugs[e.Slug] = true
+		return nil
+	})
+	if err != nil || len(slugs) != 63 {
+		t.Fatalf("%d distinct slugs (%v), want 63", len(slugs), err)
 	}
-	if _, err := a.Import(ctx, strings.NewReader(entries(maxSlugTries-3)), "Import"); err != nil {
-		t.Errorf("import of exactly the free slugs: %v", err)
+
+	// A suffix source that keeps repeating itself runs out of slugs after one more entry.
+	a.slugSuffix = func() string { return "abcdef" }
+	res, err := a.Import(ctx, strings.NewReader(entries(2)), "Import")
+	if wiki.ErrorCode(err) != wiki.EINVALID || len(res.Problems) != 1 || res.Problems[0].Line != 4 ||
+		!strings.Contains(res.Problems[0].Message, "Kurzadresse") {
+		t.Fatalf("err = %v, problems %v; want EINVALID and line 4", err, res.Problems)
+	}
+	if r, _ := a.Search(ctx, everything, search.Query{Text: "Gleicher Titel"}, true); r.Total != 63 {
+		t.Errorf("entries = %d, want 63 (nothing half-imported)", r.Total)
 	}
 }
 

@@ -2,7 +2,8 @@ package app
 
 import (
 	"context"
-	"strconv"
+	"crypto/rand"
+	"strings"
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
@@ -14,11 +15,47 @@ type Note struct {
 	Comment string
 }
 
-// maxSlugTries bounds the search for a free slug ("titel", "titel-2", …).
-const maxSlugTries = 50
+// maxSlugTries bounds the search for a free slug: the title's slug, then that slug with
+// random suffixes ("titel", "titel-k3x9qa", …).
+const maxSlugTries = 8
+
+// slugSuffixLen is the length of the suffix added to a taken slug: 32^6, about a billion
+// values, so that a second clash is as good as impossible.
+const slugSuffixLen = 6
+
+// slugAlphabet holds the characters of slug suffixes (Crockford's base32, lower case).
+const slugAlphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+
+// randomSlugSuffix returns slugSuffixLen random characters of slugAlphabet.
+func randomSlugSuffix() string {
+	b := make([]byte, slugSuffixLen)
+	rand.Read(b)
+	for i := range b {
+		b[i] = slugAlphabet[b[i]%byte(len(slugAlphabet))]
+	}
+	return string(b)
+}
+
+// slugCandidate returns the try-th slug to try for a title whose slug is base (try 0:
+// base itself). On a clash the slug gets a random suffix, not a count: a count would tell
+// how many entries of the title exist, hidden drafts of other municipalities included.
+// That the title's slug is taken at all still shows, by the suffix.
+func (a *App) slugCandidate(base string, try int) string {
+	if try == 0 {
+		return base
+	}
+	suffix := "-" + randomSlugSuffix()
+	if a.slugSuffix != nil {
+		suffix = "-" + a.slugSuffix()
+	}
+	if len(base)+len(suffix) > wiki.MaxSlugLen {
+		base = strings.TrimRight(base[:wiki.MaxSlugLen-len(suffix)], "-")
+	}
+	return base + suffix
+}
 
 // CreateEntry validates a new entry of the viewer and stores it as version 1 with a slug
-// made from its title (made unique with a number if needed). New entries start as drafts,
+// made from its title (with a random suffix if that is taken). New entries start as drafts,
 // or submitted for review when submit is set. Returns EINVALID with field messages, or the
 // permission error (members create for their own municipality only).
 func (a *App) CreateEntry(ctx context.Context, v auth.Viewer, in *wiki.Entry, comment string, submit bool) (*wiki.Entry, error) {
@@ -30,6 +67,7 @@ func (a *App) CreateEntry(ctx context.Context, v auth.Viewer, in *wiki.Entry, co
 		return nil, err
 	}
 	e := in.Clone()
+	e.Slug = "" // made from the title
 	e.State, e.StateComment, e.SubmittedBy, e.Featured, e.PatrolledVersion = wiki.StateDraft, "", "", false, 0
 	if submit {
 		e.State, e.SubmittedBy = wiki.StateSubmitted, v.User.ID
@@ -46,7 +84,8 @@ func (a *App) CreateEntry(ctx context.Context, v auth.Viewer, in *wiki.Entry, co
 }
 
 // createEntry stores a new entry as it is (state included) with the note as its first
-// revision.
+// revision. Its slug is in.Slug if that is set and free (an import reserves slugs before
+// writing), otherwise one made from the title.
 func (a *App) createEntry(ctx context.Context, in *wiki.Entry, note Note) (*wiki.Entry, error) {
 	e := in.Clone()
 	e.Normalize()
@@ -62,8 +101,12 @@ func (a *App) createEntry(ctx context.Context, in *wiki.Entry, note Note) (*wiki
 	e.CreatedAt, e.CreatedBy = now, note.Author
 	e.UpdatedAt, e.UpdatedBy = now, note.Author
 	base := wiki.EntrySlug(e.Title, e.ID)
-	for i := 1; i <= maxSlugTries; i++ {
-		e.Slug = numberedSlug(base, i)
+	reserved := in.Slug
+	for i := 0; i < maxSlugTries; i++ {
+		e.Slug = a.slugCandidate(base, i)
+		if i == 0 && reserved != "" {
+			e.Slug = reserved
+		}
 		err := a.stores.Entries.CreateEntry(ctx, e, revisionOf(e, note))
 		if wiki.ErrorCode(err) == wiki.ECONFLICT {
 			if _, taken := a.stores.Entries.EntryBySlug(ctx, e.Slug); taken == nil {
@@ -76,22 +119,8 @@ func (a *App) createEntry(ctx context.Context, in *wiki.Entry, note Note) (*wiki
 		a.written(ctx, e)
 		return e, nil
 	}
-	return nil, &wiki.Error{Code: wiki.ECONFLICT, Message: "Für diesen Titel gibt es schon sehr viele Einträge. Bitte wählen Sie einen genaueren Titel.",
-		Fields: map[string]string{"title": "Bitte wählen Sie einen genaueren Titel."}}
-}
-
-func numberedSlug(base string, n int) string {
-	if n == 1 {
-		return base
-	}
-	suffix := "-" + strconv.Itoa(n)
-	if len(base)+len(suffix) > wiki.MaxSlugLen {
-		base = base[:wiki.MaxSlugLen-len(suffix)]
-	}
-	for len(base) > 0 && base[len(base)-1] == '-' {
-		base = base[:len(base)-1]
-	}
-	return base + suffix
+	return nil, &wiki.Error{Code: wiki.ECONFLICT, Message: "Für diesen Titel wurde keine freie Kurzadresse gefunden. Bitte versuchen Sie es noch einmal.",
+		Fields: map[string]string{"title": "Für diesen Titel wurde keine freie Kurzadresse gefunden. Bitte versuchen Sie es noch einmal."}}
 }
 
 // UpdateEntry saves a new version of the entry with the given slug. in.Version is the

@@ -223,9 +223,9 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 	ids, slugs := map[string]int{}, map[string]int{}
 	type newEntry struct {
 		line  int
-		title string
+		entry *wiki.Entry
 	}
-	newByBase := map[string][]newEntry{} // new entries by the slug of their title
+	var news []newEntry // entries without history, given slugs once the file's are known
 	i := 0
 	for _, rec := range recs {
 		if rec.Entry == nil {
@@ -247,11 +247,7 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 				problem(line, "Eintrag %q: %s", e.Title, fieldText(err))
 				continue
 			}
-			base := wiki.Slugify(e.Title)
-			if base == "" {
-				continue // the slug will be made from the new id (wiki.EntrySlug), which is free
-			}
-			newByBase[base] = append(newByBase[base], newEntry{line, e.Title})
+			news = append(news, newEntry{line, e})
 			continue
 		}
 		if _, err := ulid.ParseStrict(e.ID); err != nil {
@@ -281,22 +277,27 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 		}
 		ids[e.ID], slugs[e.Slug] = line, line
 	}
-	// A new entry gets the first free slug of "titel", "titel-2", … (see createEntry). More
-	// entries of one title than there are free slugs would stop the import half-way.
-	for base, entries := range newByBase {
-		free := 0
-		for n := 1; n <= maxSlugTries && free < len(entries); n++ {
-			slug := numberedSlug(base, n)
+	// A new entry gets its slug here, free in the store and the file, so that the import
+	// cannot stop half-way for want of one (createEntry uses it). A title without Latin
+	// letters gets a slug from its id when it is created, which is free.
+	for _, n := range news {
+		n.entry.Slug = ""
+		base := wiki.Slugify(n.entry.Title)
+		if base == "" {
+			continue
+		}
+		for try := 0; try < maxSlugTries && n.entry.Slug == ""; try++ {
+			slug := a.slugCandidate(base, try)
 			if _, inFile := slugs[slug]; inFile {
 				continue
 			}
 			if _, err := a.stores.Entries.EntryBySlug(ctx, slug); wiki.ErrorCode(err) != wiki.ENOTFOUND {
 				continue
 			}
-			free++
+			n.entry.Slug, slugs[slug] = slug, n.line
 		}
-		for _, e := range entries[free:] {
-			problem(e.line, "Eintrag %q: Für diesen Titel gibt es zu viele Einträge (höchstens %d); bitte einen genaueren Titel wählen", e.title, maxSlugTries)
+		if n.entry.Slug == "" {
+			problem(n.line, "Eintrag %q: keine freie Kurzadresse für diesen Titel gefunden; bitte einen genaueren Titel wählen", n.entry.Title)
 		}
 	}
 	slices.SortStableFunc(res.Problems, func(a, b LineProblem) int { return a.Line - b.Line })

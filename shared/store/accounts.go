@@ -23,6 +23,21 @@ type Users interface {
 	UserByEmail(ctx context.Context, email string) (*wiki.User, error)
 	// Users returns all users ordered by id.
 	Users(ctx context.Context) ([]wiki.User, error)
+
+	// CountLoginAttempt counts one sign-in attempt under key, atomically: attempts made at
+	// the same moment, through any instance, are each counted once. The app makes the key
+	// from the e-mail address and the client's address, so it need not name an account.
+	// Attempts are counted in windows: the first attempt after a window ended (or after
+	// ClearLoginAttempts) opens one that lasts window. It returns the number of attempts
+	// in the current window, this one included, and the window's end. Returns EINVALID for
+	// an empty key or a window under a second, and ECONFLICT if the count keeps changing
+	// under concurrent attempts (then nothing is counted).
+	CountLoginAttempt(ctx context.Context, key string, now time.Time, window time.Duration) (int, time.Time, error)
+
+	// ClearLoginAttempts forgets the attempts counted under key (after a successful
+	// sign-in); clearing a key without attempts is not an error. Returns EINVALID for an
+	// empty key.
+	ClearLoginAttempts(ctx context.Context, key string) error
 }
 
 // Session is a signed-in browser. Only the hash of its cookie token is stored.

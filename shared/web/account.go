@@ -83,6 +83,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Message = wiki.ErrorMessage(err)
+		setRetryAfter(w, err)
 		s.render(w, r, errorStatus(err), "login", view{Title: "Fehler: " + T("login.title"), Nav: "login", Data: p})
 		return
 	}
@@ -123,6 +124,7 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Message = wiki.ErrorMessage(err)
+		setRetryAfter(w, err)
 		s.render(w, r, errorStatus(err), "password_forgot", view{Title: T("forgot.title"), Data: p})
 		return
 	}

@@ -2,10 +2,14 @@ package web
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -73,5 +77,41 @@ func TestLoginRedirectStaysOnSite(t *testing.T) {
 				t.Errorf("sign in with weiter=%q: status %d, Location %q, want 303 to /", next, resp.StatusCode, loc)
 			}
 		})
+	}
+}
+
+// After too many wrong passwords the sign-in answers 429 with Retry-After and a German
+// message, the same for an existing and an unknown address.
+func TestLoginTooManyAttempts(t *testing.T) {
+	// A clock that stands still: the attempts are counted in a window of 15 minutes.
+	a, err := app.OpenLocal(t.Context(), app.LocalConfig{DataDir: t.TempDir(), Now: func() time.Time { return fixedNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.SaveMunicipality(t.Context(), auth.Viewer{User: &wiki.User{Role: wiki.RoleCoordinator, Name: "Test"}}, wiki.Municipality{AGS: "07312000", Name: "Kaiserslautern", Type: "Stadt"}, true); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() { ts.Close(); a.Close() })
+	c := newClient(t, ts)
+	c.signIn(a, "anna@beispiel-kommune.de", wiki.RoleMember, "07312000")
+	var bodies []string
+	for _, email := range []string{"anna@beispiel-kommune.de", "niemand@beispiel-kommune.de"} {
+		var resp *http.Response
+		var body string
+		for range 6 {
+			resp, body = c.post("/anmelden", "/anmelden", url.Values{"email": {email}, "password": {"falsches-Passwort"}})
+		}
+		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "Zu viele fehlgeschlagene Anmeldungen mit dieser E-Mail-Adresse") {
+			t.Errorf("%s, sixth wrong password: status %d, Retry-After %q", email, resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+		bodies = append(bodies, strings.ReplaceAll(body, email, "…"))
+	}
+	if bodies[0] != bodies[1] {
+		t.Error("the answers for an existing and an unknown address differ")
 	}
 }

@@ -43,6 +43,7 @@ func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error
 	if errorStatus(err) == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="Wissensnetz"`)
 	}
+	setRetryAfter(w, err)
 	writeJSON(w, errorStatus(err), apiError{apiErrorBody{Code: code, Message: userMessage(err), Fields: wiki.FieldErrors(err)}})
 }
 

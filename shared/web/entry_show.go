@@ -26,6 +26,7 @@ type entryPage struct {
 	CanEdit      bool
 	CanHistory   bool
 	CanContact   bool
+	HasContact   bool // the entry names a contact person, whom Entry shows only if CanContact
 	CanFeature   bool
 }
 
@@ -43,9 +44,9 @@ func (s *Server) entryShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := viewerOf(r)
-	p := &entryPage{Entry: e, Saved: r.URL.Query().Get("gespeichert") == "1", Demo: e.CreatedBy == wiki.DemoAuthor,
+	p := &entryPage{Entry: auth.EntryFor(v, e), Saved: r.URL.Query().Get("gespeichert") == "1", Demo: e.CreatedBy == wiki.DemoAuthor,
 		CanEdit: auth.Can(v, auth.EditEntry, e), CanHistory: auth.Can(v, auth.ReadHistory, e),
-		CanContact: auth.Can(v, auth.SeeContact, e), CanFeature: auth.Can(v, auth.FeatureEntry, e) && e.State == wiki.StatePublished}
+		CanContact: auth.Can(v, auth.SeeContact, e), HasContact: !e.Contact.IsZero(), CanFeature: auth.Can(v, auth.FeatureEntry, e) && e.State == wiki.StatePublished}
 	for _, to := range auth.Moves(v, e) {
 		p.Moves = append(p.Moves, move{To: to, Label: wiki.ActionLabel(e.State, to), NeedsComment: to == wiki.StateChangesRequested})
 	}

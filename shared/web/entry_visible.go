@@ -7,16 +7,13 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
-// entryForViewer returns e as the request's viewer may see it: without the contact person
-// (personal data) unless the policy lets them see it, and, unless they may edit the entry,
-// without the related entries they may not read — a slug is made from the title, so it
-// would name an internal or unpublished entry.
+// entryForViewer returns e as the request's viewer may see it: with the fields the policy
+// lets them see (auth.EntryFor), and, unless they may edit the entry, without the related
+// entries they may not read — a slug is made from the title, so it would name an internal
+// or unpublished entry.
 func (s *Server) entryForViewer(r *http.Request, e *wiki.Entry) *wiki.Entry {
 	v := viewerOf(r)
-	c := e.Clone()
-	if !auth.Can(v, auth.SeeContact, e) {
-		c.Contact = wiki.Contact{}
-	}
+	c := auth.EntryFor(v, e)
 	if !auth.Can(v, auth.EditEntry, e) {
 		c.Related = nil
 		for _, re := range s.readableRelated(r, e) {

@@ -66,3 +66,42 @@ func TestRelatedEntries(t *testing.T) {
 		t.Error("member's page lacks the internal related entry")
 	}
 }
+
+// TestAPIHidesWorkflowFields checks that the API gives the coordinator's comment and the
+// submitter's id only to those the policy lets see them (auth.EntryFor).
+func TestAPIHidesWorkflowFields(t *testing.T) {
+	ts, a := newTestServer(t)
+	member, owner := apiUser(t, a, "max@beispiel-kommune.de", wiki.RoleMember, "07312000")
+	coord, coordToken := apiUser(t, a, "karla@beispiel-kommune.de", wiki.RoleCoordinator, "")
+	_, other := apiUser(t, a, "zoe@beispiel-zweibruecken.de", wiki.RoleMember, "07320000")
+	in := &wiki.Entry{Title: "Digitaler Mängelmelder", Kind: wiki.KindSolution, Municipality: "07312000",
+		Summary: "Bürgerinnen melden Schäden per App.", Topics: []string{"buergerbeteiligung"},
+		ProjectStatus: wiki.StatusRunning, Visibility: wiki.Public}
+	e, err := a.CreateEntry(t.Context(), member, in, "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, err = a.Move(t.Context(), coord, e.Slug, e.Version, wiki.StatePublished, "Danke, intern: Kosten prüfen."); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, token        string
+		comment, submitter bool
+	}{
+		{"visitor", "", false, false},
+		{"member of another municipality", other, false, false},
+		{"member of the owning municipality", owner, true, false},
+		{"coordinator", coordToken, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := callAPI(t, ts, nil, apiRequest{method: "GET", path: "/api/v1/entries/" + e.Slug, token: tt.token})
+			if got := strings.Contains(resp.raw, `"state_comment"`); got != tt.comment {
+				t.Errorf("state_comment in the answer = %v, want %v\n%s", got, tt.comment, resp.raw)
+			}
+			if got := strings.Contains(resp.raw, `"submitted_by"`); got != tt.submitter {
+				t.Errorf("submitted_by in the answer = %v, want %v", got, tt.submitter)
+			}
+		})
+	}
+}

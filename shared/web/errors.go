@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
@@ -48,6 +50,14 @@ func errorStatus(err error) int {
 		return st
 	}
 	return http.StatusInternalServerError
+}
+
+// setRetryAfter sends Retry-After (in whole seconds, at least 1) when err says how long to
+// wait, as ETOOMANY errors do.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if d := wiki.RetryAfter(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int((d+time.Second-1)/time.Second))))
+	}
 }
 
 // userMessage returns the German message to show for err.

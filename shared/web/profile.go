@@ -93,6 +93,7 @@ func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
+		setRetryAfter(w, err)
 		s.renderProfile(w, r, errorStatus(err), &profilePage{Message: wiki.ErrorMessage(err), Errors: wiki.FieldErrors(err)})
 		return
 	}

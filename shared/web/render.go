@@ -190,6 +190,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 // renderError shows the German error page with the status that belongs to err.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	logIfInternal(r, err)
+	setRetryAfter(w, err)
 	status := errorStatus(err)
 	title := T("error.title")
 	if status == http.StatusNotFound {

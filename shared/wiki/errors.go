@@ -6,6 +6,7 @@ package wiki
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an Error. The web layer maps each code to one HTTP status.
@@ -30,6 +31,8 @@ type Error struct {
 	Message string
 	Fields  map[string]string
 	Err     error
+	// RetryAfter says, for ETOOMANY, how long to wait before trying again; 0: not known.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -57,6 +60,15 @@ func ErrorCode(err error) Code {
 		return e.Code
 	}
 	return EINTERNAL
+}
+
+// RetryAfter returns how long err says to wait before trying again, 0 if it does not say.
+func RetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // ErrorMessage returns the German message of err that may be shown to a user. Internal

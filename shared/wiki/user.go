@@ -35,15 +35,18 @@ func (r Role) Valid() bool { return oneOf(r, Roles) }
 // User is a person with an account: staff of a member municipality or of the coordination
 // office. Members belong to exactly one municipality.
 type User struct {
-	ID           string    `json:"id"`
-	Email        string    `json:"email"` // lower case, unique
-	Name         string    `json:"name"`
-	Role         Role      `json:"role"`
-	Municipality string    `json:"municipality,omitempty"` // AGS; required for members
-	Disabled     bool      `json:"disabled,omitempty"`
-	PasswordHash string    `json:"password_hash,omitempty"` // argon2id, PHC string format
-	FailedLogins int       `json:"failed_logins,omitempty"` // since the last successful login
-	LockedUntil  time.Time `json:"locked_until,omitzero"`   // throttled after repeated failures
+	ID           string `json:"id"`
+	Email        string `json:"email"` // lower case, unique
+	Name         string `json:"name"`
+	Role         Role   `json:"role"`
+	Municipality string `json:"municipality,omitempty"` // AGS; required for members
+	Disabled     bool   `json:"disabled,omitempty"`
+	PasswordHash string `json:"password_hash,omitempty"` // argon2id, PHC string format
+	// FailedLogins and LockedUntil were the per-account lock, which anyone knowing the
+	// address could trigger. Sign-in attempts are now counted by the store per e-mail and
+	// client address (store.Users.CountLoginAttempt); setting a password still clears them.
+	FailedLogins int       `json:"failed_logins,omitempty"`
+	LockedUntil  time.Time `json:"locked_until,omitzero"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
 }

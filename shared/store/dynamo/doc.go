@@ -58,6 +58,7 @@
 //	session of a user    USER#<id>            SESSION#<hash>           link, written before the session
 //	token                TOKEN#<hash>         META                     user_id, kind, ttl
 //	token of a user      USER#<id>            TOKEN#<kind>#<hash>      link, written before the token
+//	sign-in attempts     LOGIN#<key>          META                     count, window_end, ttl
 //	audit month          AUDIT                MONTH#<yyyy-mm>          marker: the month has events
 //	audit event          AUDIT#<yyyy-mm>      <ulid>                   month of the ULID's time, UTC
 //

@@ -61,13 +61,14 @@ var (
 	bucketUserTokens     = []byte("user-tokens")    // ownerPrefix(user id, kind) + hash → empty
 	bucketAudit          = []byte("audit")          // event id (ULID, sorts by time) → event JSON
 	bucketWordLists      = []byte("wordlists")      // keyWordLists → word lists JSON
+	bucketLogins         = []byte("logins")         // key of sign-in attempts → count and window JSON
 
 	keySeq = []byte("seq")
 
 	buckets = [][]byte{
 		bucketEntries, bucketSlugs, bucketRevisions, bucketMunicipalities, bucketTopics, bucketMeta,
 		bucketUsers, bucketEmails, bucketSessions, bucketUserSessions, bucketTokens, bucketUserTokens, bucketAudit,
-		bucketWordLists,
+		bucketWordLists, bucketLogins,
 	}
 )
 

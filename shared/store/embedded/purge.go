@@ -69,5 +69,22 @@ func purgeExpired(tx *bolt.Tx, now time.Time) (int, error) {
 			return 0, err
 		}
 	}
+	// Sign-in attempts whose window has ended count for nothing; they are not reported.
+	var logins [][]byte
+	err = tx.Bucket(bucketLogins).ForEach(func(k, v []byte) error {
+		var a loginAttempts
+		if json.Unmarshal(v, &a) != nil || !now.Before(a.WindowEnd) {
+			logins = append(logins, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range logins {
+		if err := tx.Bucket(bucketLogins).Delete(k); err != nil {
+			return 0, err
+		}
+	}
 	return len(sessions) + len(tokens), nil
 }

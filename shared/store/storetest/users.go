@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +29,11 @@ func runUsers(t *testing.T, open openUsers) {
 		{"ListByID", testUserList},
 		{"ListEmpty", testUserListEmpty},
 		{"ReturnsCopies", testUserReturnsCopies},
+		{"LoginAttemptsCounted", testLoginAttemptsCounted},
+		{"LoginAttemptsWindow", testLoginAttemptsWindow},
+		{"LoginAttemptsCleared", testLoginAttemptsCleared},
+		{"LoginAttemptsInvalid", testLoginAttemptsInvalid},
+		{"LoginAttemptsParallel", testLoginAttemptsParallel},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, open(t)) })
@@ -334,4 +340,112 @@ func testUserReturnsCopies(t *testing.T, s store.Users) {
 	mustOK(t, "Users", err)
 	list[0].Name = "Gekritzel"
 	wantUser(t, s, sampleUser(1))
+}
+
+// loginKey is a key of sign-in attempts as the app makes them (a hex hash).
+func loginKey(n int) string { return fmt.Sprintf("%064x", n+1) }
+
+func testLoginAttemptsCounted(t *testing.T, s store.Users) {
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	for want := 1; want <= 3; want++ {
+		n, until, err := s.CountLoginAttempt(t.Context(), loginKey(1), now.Add(time.Duration(want)*time.Second), time.Minute)
+		if err != nil || n != want || !until.Equal(now.Add(time.Second+time.Minute)) {
+			t.Fatalf("attempt %d: %d, %v, %v; want %d and the end of the window that the first attempt opened", want, n, until, err, want)
+		}
+	}
+	if n, _, err := s.CountLoginAttempt(t.Context(), loginKey(2), now, time.Minute); err != nil || n != 1 {
+		t.Errorf("another key: %d, %v; want 1", n, err)
+	}
+}
+
+func testLoginAttemptsWindow(t *testing.T, s store.Users) {
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	for range 4 {
+		if _, _, err := s.CountLoginAttempt(t.Context(), loginKey(1), now, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	later := now.Add(time.Minute)
+	n, until, err := s.CountLoginAttempt(t.Context(), loginKey(1), later, time.Minute)
+	if err != nil || n != 1 || !until.Equal(later.Add(time.Minute)) {
+		t.Errorf("first attempt after the window: %d, %v, %v; want 1 in a new window", n, until, err)
+	}
+}
+
+func testLoginAttemptsCleared(t *testing.T, s store.Users) {
+	now := time.Now().UTC()
+	for range 3 {
+		if _, _, err := s.CountLoginAttempt(t.Context(), loginKey(1), now, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.ClearLoginAttempts(t.Context(), loginKey(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ClearLoginAttempts(t.Context(), loginKey(3)); err != nil {
+		t.Errorf("clearing a key without attempts: %v", err)
+	}
+	if n, _, err := s.CountLoginAttempt(t.Context(), loginKey(1), now, time.Minute); err != nil || n != 1 {
+		t.Errorf("after clearing: %d, %v; want 1", n, err)
+	}
+}
+
+func testLoginAttemptsInvalid(t *testing.T, s store.Users) {
+	if _, _, err := s.CountLoginAttempt(t.Context(), "", time.Now(), time.Minute); wiki.ErrorCode(err) != wiki.EINVALID {
+		t.Errorf("empty key: %v, want EINVALID", err)
+	}
+	if _, _, err := s.CountLoginAttempt(t.Context(), loginKey(1), time.Now(), 0); wiki.ErrorCode(err) != wiki.EINVALID {
+		t.Errorf("no window: %v, want EINVALID", err)
+	}
+	if err := s.ClearLoginAttempts(t.Context(), ""); wiki.ErrorCode(err) != wiki.EINVALID {
+		t.Errorf("clear an empty key: %v, want EINVALID", err)
+	}
+}
+
+// Attempts at the same moment are each counted once: the counts handed out are 1 to n,
+// each once, except for attempts refused as busy (ECONFLICT), which count nothing.
+func testLoginAttemptsParallel(t *testing.T, s store.Users) {
+	const parallel = 12
+	now := time.Now().UTC()
+	counts := make(chan int, parallel)
+	errs := make(chan error, parallel)
+	var wg sync.WaitGroup
+	for range parallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, _, err := s.CountLoginAttempt(t.Context(), loginKey(1), now, time.Minute)
+			if err != nil {
+				errs <- err
+				return
+			}
+			counts <- n
+		}()
+	}
+	wg.Wait()
+	close(counts)
+	close(errs)
+	for err := range errs {
+		if wiki.ErrorCode(err) != wiki.ECONFLICT {
+			t.Errorf("parallel attempt: %v, want a count or ECONFLICT", err)
+		}
+	}
+	seen := map[int]bool{}
+	for n := range counts {
+		if seen[n] || n < 1 || n > parallel {
+			t.Errorf("count %d handed out twice or out of range", n)
+		}
+		seen[n] = true
+	}
+	for n := 1; n <= len(seen); n++ {
+		if !seen[n] {
+			t.Errorf("counts %v: %d missing", seen, n)
+		}
+	}
+	if len(seen) == 0 {
+		t.Fatal("no attempt was counted")
+	}
+	if n, _, err := s.CountLoginAttempt(t.Context(), loginKey(1), now, time.Minute); err != nil || n != len(seen)+1 {
+		t.Errorf("next attempt: %d, %v; want %d", n, err, len(seen)+1)
+	}
 }

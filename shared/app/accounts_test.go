@@ -1,0 +1,245 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/store"
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// openNow opens a local app with the fixture and the wall clock, which the stores use to
+// expire links and sessions.
+func openNow(t *testing.T) *App {
+	t.Helper()
+	a, err := OpenLocal(t.Context(), LocalConfig{DataDir: t.TempDir(), Demo: fixture(t), DemoAuthor: wiki.DemoAuthor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+var linkSecret = regexp.MustCompile(`/passwort/([A-Za-z0-9_-]{43})`)
+
+// mailedLinks returns the secrets of the password links mailed so far, oldest first.
+func mailedLinks(t *testing.T, a *App) []string {
+	t.Helper()
+	msgs, err := a.outbox.Messages(100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if m := linkSecret.FindStringSubmatch(msgs[i].Body); m != nil {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
+// Setting or changing a password voids every reset and invitation link of the account.
+func TestPasswordChangeVoidsLinks(t *testing.T) {
+	const addr = "192.0.2.7"
+	t.Run("reset link used", func(t *testing.T) {
+		a := openNow(t)
+		ctx := t.Context()
+		member, _ := users(t, a)
+		for range 2 {
+			if err := a.RequestPasswordReset(ctx, member.User.Email, addr); err != nil {
+				t.Fatal(err)
+			}
+		}
+		links := mailedLinks(t, a)
+		if len(links) != 2 {
+			t.Fatalf("%d links mailed, want 2", len(links))
+		}
+		if _, _, err := a.SetPassword(ctx, links[0], "Neues-Passwort-1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.PasswordLink(ctx, links[1]); wiki.ErrorCode(err) != wiki.ENOTFOUND {
+			t.Errorf("second reset link after the first was used: %v, want ENOTFOUND", err)
+		}
+		if _, _, err := a.SetPassword(ctx, links[1], "Noch-ein-Passwort"); wiki.ErrorCode(err) != wiki.ENOTFOUND {
+			t.Errorf("setting a password through the second link: %v, want ENOTFOUND", err)
+		}
+	})
+	t.Run("password changed in the profile", func(t *testing.T) {
+		a := openNow(t)
+		ctx := t.Context()
+		member, _ := users(t, a)
+		for range 2 {
+			if err := a.RequestPasswordReset(ctx, member.User.Email, addr); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := a.ChangePassword(ctx, member, "Pegelstand-2024!", "Neues-Passwort-2", addr); err != nil {
+			t.Fatal(err)
+		}
+		for i, link := range mailedLinks(t, a) {
+			if _, err := a.PasswordLink(ctx, link); wiki.ErrorCode(err) != wiki.ENOTFOUND {
+				t.Errorf("reset link %d after a profile change: %v, want ENOTFOUND", i+1, err)
+			}
+		}
+	})
+	t.Run("invitation accepted", func(t *testing.T) {
+		a := openNow(t)
+		ctx := t.Context()
+		_, coord := users(t, a)
+		u, err := a.Invite(ctx, coord, NewUser{Email: "neu@beispiel.de", Name: "Nora Neu", Role: wiki.RoleMember, Municipality: "07312000"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.RequestPasswordReset(ctx, u.Email, addr); err != nil {
+			t.Fatal(err)
+		}
+		links := mailedLinks(t, a)
+		if len(links) != 2 {
+			t.Fatalf("%d links mailed, want 2", len(links))
+		}
+		apiToken, err := a.CreateAPIToken(ctx, auth.Viewer{User: u}, "Skript")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := a.SetPassword(ctx, links[0], "Neues-Passwort-3"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.PasswordLink(ctx, links[1]); wiki.ErrorCode(err) != wiki.ENOTFOUND {
+			t.Errorf("reset link after the invitation was accepted: %v, want ENOTFOUND", err)
+		}
+		if _, err := a.APIUser(ctx, apiToken); err != nil {
+			t.Errorf("API token after setting the password: %v, want it kept", err)
+		}
+	})
+}
+
+// Parallel wrong passwords for one account from one address are counted each: at most
+// maxFailures of them are checked, the others are refused without hashing, the lock is
+// logged, and then the right password from that address is refused too.
+func TestLoginParallelFailures(t *testing.T) {
+	a := openNow(t)
+	ctx := t.Context()
+	member, _ := users(t, a)
+	a.hashes.wait = time.Minute // slow machines: no attempt may be refused as busy here
+	const addr, parallel = "192.0.2.9", 30
+	codes := make(chan wiki.Code, parallel)
+	var wg sync.WaitGroup
+	for range parallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := a.Login(ctx, member.User.Email, "falsches-Passwort", addr)
+			codes <- wiki.ErrorCode(err)
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	count := map[wiki.Code]int{}
+	for c := range codes {
+		count[c]++
+	}
+	if count[wiki.EUNAUTHORIZED] > maxFailures || count[wiki.ETOOMANY] < parallel-maxFailures || count[wiki.EUNAUTHORIZED]+count[wiki.ETOOMANY] != parallel {
+		t.Errorf("answers %v, want at most %d unauthorized and the rest too many", count, maxFailures)
+	}
+	if _, _, err := a.Login(ctx, member.User.Email, "Pegelstand-2024!", addr); wiki.ErrorCode(err) != wiki.ETOOMANY || wiki.RetryAfter(err) <= 0 {
+		t.Errorf("right password after the failures: %v (retry after %v), want ETOOMANY with a time to wait", err, wiki.RetryAfter(err))
+	}
+	events, err := a.AuditLog(ctx, everything, "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked := 0
+	for _, ev := range events {
+		if ev.Action == "user.locked" {
+			locked++
+		}
+	}
+	if locked != 1 {
+		t.Errorf("%d user.locked events, want 1 (answers %v)", locked, count)
+	}
+}
+
+// No more than maxHashes password hashes run at once; a login over the bound waits a
+// little and is then refused with a time to wait.
+func TestLoginHashBound(t *testing.T) {
+	a := openNow(t)
+	member, _ := users(t, a)
+	var held []func()
+	for range maxHashes {
+		release, err := a.hashes.enter(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, release)
+	}
+	_, _, err := a.Login(t.Context(), member.User.Email, "Pegelstand-2024!", "192.0.2.10")
+	if wiki.ErrorCode(err) != wiki.ETOOMANY || wiki.RetryAfter(err) <= 0 {
+		t.Errorf("login with every hash slot taken: %v, want ETOOMANY with a time to wait", err)
+	}
+	for _, release := range held {
+		release()
+	}
+	if _, _, err := a.Login(t.Context(), member.User.Email, "Pegelstand-2024!", "192.0.2.10"); err != nil {
+		t.Errorf("login once the slots are free: %v", err)
+	}
+}
+
+// "Passwort vergessen" answers alike, in the same time, for an existing and an unknown
+// address; the mail is sent all the same.
+func TestPasswordResetAnswersAlike(t *testing.T) {
+	a := openNow(t)
+	ctx := t.Context()
+	member, _ := users(t, a)
+	a.resetAnswer = 300 * time.Millisecond
+	took := func(email string) time.Duration {
+		start := time.Now()
+		if err := a.RequestPasswordReset(ctx, email, "192.0.2.11"); err != nil {
+			t.Fatalf("%s: %v", email, err)
+		}
+		return time.Since(start)
+	}
+	known, unknown := took(member.User.Email), took("niemand@beispiel-kommune.de")
+	for _, d := range []time.Duration{known, unknown} {
+		if d < a.resetAnswer {
+			t.Errorf("answered after %v, want no sooner than %v for either address (known %v, unknown %v)", d, a.resetAnswer, known, unknown)
+		}
+	}
+	if len(mailedLinks(t, a)) != 1 {
+		t.Errorf("%d links mailed, want 1", len(mailedLinks(t, a)))
+	}
+}
+
+// usersPort names the port, so that a struct can embed it (a field named Users would hide
+// its method Users).
+type usersPort = store.Users
+
+// panickyUsers panics when an account is looked up by e-mail.
+type panickyUsers struct{ usersPort }
+
+func (*panickyUsers) UserByEmail(context.Context, string) (*wiki.User, error) { panic("kaputt") }
+
+// A panic in the background work of a reset request is logged, and the app goes on.
+func TestBackgroundPanicRecovered(t *testing.T) {
+	a := openNow(t)
+	var logged syncBuffer
+	a.log = slog.New(slog.NewTextHandler(&logged, nil))
+	a.stores.Users = &panickyUsers{a.stores.Users}
+	a.resetAnswer = time.Millisecond
+	if err := a.RequestPasswordReset(t.Context(), "max@beispiel-kommune.de", "192.0.2.12"); err != nil {
+		t.Fatal(err)
+	}
+	var out string
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out, "panic in background work") && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		out += logged.take()
+	}
+	if !strings.Contains(out, "work=\"password reset\"") || !strings.Contains(out, "kaputt") {
+		t.Errorf("log = %q, want the panic with its context", out)
+	}
+}
