@@ -1,13 +1,14 @@
 package auth
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
 
 func TestPassword(t *testing.T) {
 	h := HashPassword("Pegelstand-2024!")
-	if !strings.HasPrefix(h, "$argon2id$v=19$m=65536,t=2,p=2$") {
+	if !strings.HasPrefix(h, fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=2$", argonMemory, argonTime)) {
 		t.Errorf("hash = %q, want PHC argon2id with the documented parameters", h)
 	}
 	if !VerifyPassword(h, "Pegelstand-2024!") {
@@ -75,5 +76,13 @@ func FuzzParseSecret(f *testing.F) {
 func BenchmarkHashPassword(b *testing.B) {
 	for b.Loop() {
 		HashPassword("Pegelstand-2024!")
+	}
+}
+
+// TestPasswordCost pins the documented cost (builds with the race detector hash with less,
+// see password_cost_race.go; the documented cost is checked in every build).
+func TestPasswordCost(t *testing.T) {
+	if hashMemory != 64*1024 || hashTime != 2 || argonThreads != 2 {
+		t.Errorf("argon2id cost m=%d KiB, t=%d, p=%d; want 64 MiB, 2 passes, 2 lanes", hashMemory, hashTime, argonThreads)
 	}
 }
