@@ -375,3 +375,38 @@ func TestCloudStartWithoutS3(t *testing.T) {
 		t.Errorf("Start without S3 = %v, want an error that says the snapshot could not be fetched", err)
 	}
 }
+
+// TestCloudSnapshotTooOld: a snapshot published longer ago than the change log keeps its
+// changes cannot be brought up to date: a web instance builds its index from the table
+// instead of serving it, and asks the indexer for a new one, which rebuilds and publishes.
+func TestCloudSnapshotTooOld(t *testing.T) {
+	s := newCloudSite(t)
+	e, err := s.loader.Entry(s.req(), s.coord, pegelSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := e.Clone()
+	in.Visibility = wiki.Internal
+	if _, err := s.loader.UpdateEntry(s.req(), s.coord, pegelSlug, in, "nur intern"); err != nil {
+		t.Fatal(err)
+	}
+	s.clock.Add(store.ChangeRetention) // the snapshot is now older than the log reaches
+	old := *s.log.snapshot
+	old.Published = s.clock.Now().Add(-store.ChangeRetention)
+	s.log.snapshot = &old
+	web := s.start(false)
+	if web.cloud.loaded != nil {
+		t.Errorf("web instance loaded snapshot %s, older than the change log", web.cloud.loaded.ID)
+	}
+	if got := s.visible(web, "Pegelstände"); len(got) != 0 {
+		t.Errorf("visitor finds %v, want nothing: the entry is internal in the table", got)
+	}
+	page, _ := s.log.Changes(t.Context(), 0, 1000)
+	if last := page.Changes[len(page.Changes)-1]; last.Kind != store.RebuildRequested {
+		t.Errorf("last change %+v, want a rebuild requested", last)
+	}
+	rep := s.index()
+	if rep.Published.Seq < page.Counter {
+		t.Errorf("rebuilt snapshot covers %d, want %d", rep.Published.Seq, page.Counter)
+	}
+}
