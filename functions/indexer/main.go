@@ -14,14 +14,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/awsclient"
 	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/store/dynamo"
@@ -43,27 +38,13 @@ func run(logger *slog.Logger) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	awsCfg, err := config.LoadDefaultConfig(ctx,
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = 3 })
-		}),
-		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(30*time.Second)),
-	)
+	awsCfg, err := awsclient.Config(ctx, 30*time.Second)
 	if err != nil {
 		return err
 	}
-	db := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
-		if ep := os.Getenv("WISSENSNETZ_DYNAMODB_ENDPOINT"); ep != "" { // tests against stand-ins
-			o.BaseEndpoint = aws.String(ep)
-		}
-	})
-	s3c := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
-		if ep := os.Getenv("WISSENSNETZ_S3_ENDPOINT"); ep != "" {
-			o.BaseEndpoint, o.UsePathStyle = aws.String(ep), true
-		}
-	})
-	blobs := s3blob.New(s3c, bucket, "")
-	ds := dynamo.New(db, table, blobs)
+	// The endpoints are set only for tests against stand-ins.
+	blobs := s3blob.New(awsclient.S3(awsCfg, os.Getenv("WISSENSNETZ_S3_ENDPOINT")), bucket, "")
+	ds := dynamo.New(awsclient.DynamoDB(awsCfg, os.Getenv("WISSENSNETZ_DYNAMODB_ENDPOINT")), table, blobs)
 	var (
 		snapshotBlobs search.SnapshotBlobs = blobs
 		changes       store.ChangeLog      = ds

@@ -9,15 +9,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/awsclient"
 	"github.com/ikone-ds/wissensnetz/shared/lambdahttp"
 	"github.com/ikone-ds/wissensnetz/shared/mail"
 	"github.com/ikone-ds/wissensnetz/shared/store/dynamo"
@@ -63,24 +58,16 @@ func runLambda() error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	// The init may fetch a large index snapshot: up to 25 s (the function's timeout is 29 s;
+	// Lambda repeats an init that passes its own limit within the first invocation).
+	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
 	defer cancel()
-	awsCfg, err := loadAWS(ctx)
+	awsCfg, err := awsclient.Config(ctx, 20*time.Second)
 	if err != nil {
 		return err
 	}
-	db := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
-		if cfg.dynamoEndpoint != "" {
-			o.BaseEndpoint = aws.String(cfg.dynamoEndpoint)
-		}
-	})
-	s3c := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
-		if cfg.s3Endpoint != "" {
-			o.BaseEndpoint, o.UsePathStyle = aws.String(cfg.s3Endpoint), true
-		}
-	})
-	blobs := s3blob.New(s3c, cfg.bucket, "")
-	ds := dynamo.New(db, cfg.table, blobs)
+	blobs := s3blob.New(awsclient.S3(awsCfg, cfg.s3Endpoint), cfg.bucket, "")
+	ds := dynamo.New(awsclient.DynamoDB(awsCfg, cfg.dynamoEndpoint), cfg.table, blobs)
 	snapshots := app.NewBlobSnapshots(blobs, filepath.Join(os.TempDir(), "wissensnetz"))
 	opts := app.Options{Logger: logger, BaseURL: cfg.baseURL}
 	if cfg.mailFrom != "" {
@@ -101,15 +88,4 @@ func runLambda() error {
 	}
 	lambda.Start(lambdahttp.New(h).Invoke)
 	return nil
-}
-
-// loadAWS loads the SDK configuration with bounded retries and timeouts on every call, so
-// that an unreachable endpoint gives an error rather than a hang.
-func loadAWS(ctx context.Context) (aws.Config, error) {
-	return config.LoadDefaultConfig(ctx,
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = 3 })
-		}),
-		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(10*time.Second)),
-	)
 }

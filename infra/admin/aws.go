@@ -8,14 +8,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-
 	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/awsclient"
 	"github.com/ikone-ds/wissensnetz/shared/store/dynamo"
 	"github.com/ikone-ds/wissensnetz/shared/store/s3blob"
 )
@@ -30,27 +24,12 @@ func openAWS(ctx context.Context, rebuild bool) (a *app.App, done func(), err er
 	if bucket == "" {
 		return nil, nil, errors.New("WISSENSNETZ_BUCKET fehlt (neben WISSENSNETZ_TABLE)")
 	}
-	cfg, err := config.LoadDefaultConfig(ctx,
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = 3 })
-		}),
-		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(time.Minute)),
-	)
+	cfg, err := awsclient.Config(ctx, time.Minute)
 	if err != nil {
 		return nil, nil, fmt.Errorf("AWS-Konfiguration: %w", err)
 	}
-	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
-		if ep := os.Getenv("WISSENSNETZ_DYNAMODB_ENDPOINT"); ep != "" {
-			o.BaseEndpoint = aws.String(ep)
-		}
-	})
-	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
-		if ep := os.Getenv("WISSENSNETZ_S3_ENDPOINT"); ep != "" {
-			o.BaseEndpoint, o.UsePathStyle = aws.String(ep), true
-		}
-	})
-	blobs := s3blob.New(s3c, bucket, "")
-	ds := dynamo.New(db, table, blobs)
+	blobs := s3blob.New(awsclient.S3(cfg, os.Getenv("WISSENSNETZ_S3_ENDPOINT")), bucket, "")
+	ds := dynamo.New(awsclient.DynamoDB(cfg, os.Getenv("WISSENSNETZ_DYNAMODB_ENDPOINT")), table, blobs)
 	cloud := app.Cloud{Log: ds, WithoutIndex: true}
 	dir := ""
 	if rebuild {

@@ -64,6 +64,20 @@ func (s *cloudSite) start(writer bool) *App {
 	return a
 }
 
+// edit changes an entry through instance a as the coordinator.
+func (s *cloudSite) edit(a *App, slug string, change func(*wiki.Entry)) {
+	s.t.Helper()
+	e, err := a.Entry(s.req(), s.coord, slug)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	in := e.Clone()
+	change(in)
+	if _, err := a.UpdateEntry(s.req(), s.coord, slug, in, "Test"); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
 // index runs the writer's step and fails the test if it published nothing.
 func (s *cloudSite) index() *IndexReport {
 	s.t.Helper()
@@ -188,18 +202,7 @@ func TestCloudWriteOnOneInstanceReachesTheOther(t *testing.T) {
 func TestCloudSwapKeepsNewerDocuments(t *testing.T) {
 	s := newCloudSite(t)
 	a, b := s.start(false), s.start(false)
-	edit := func(slug string, change func(*wiki.Entry)) {
-		t.Helper()
-		e, err := a.Entry(s.req(), s.coord, slug)
-		if err != nil {
-			t.Fatal(err)
-		}
-		in := e.Clone()
-		change(in)
-		if _, err := a.UpdateEntry(s.req(), s.coord, slug, in, "Test"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	edit := func(slug string, change func(*wiki.Entry)) { s.edit(a, slug, change) }
 	edit(bodenSlug, func(e *wiki.Entry) { e.Summary += " Jetzt mit Gießplan." })
 	s.index() // a snapshot with that edit, but not the next one
 	edit(pegelSlug, func(e *wiki.Entry) { e.Visibility = wiki.Internal })
@@ -292,18 +295,7 @@ func TestCloudTwoWriters(t *testing.T) {
 	s := newCloudSite(t)
 	second := s.start(true)
 	web := s.start(false)
-	edit := func(slug string, change func(*wiki.Entry)) {
-		t.Helper()
-		e, err := web.Entry(s.req(), s.coord, slug)
-		if err != nil {
-			t.Fatal(err)
-		}
-		in := e.Clone()
-		change(in)
-		if _, err := web.UpdateEntry(s.req(), s.coord, slug, in, "Test"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	edit := func(slug string, change func(*wiki.Entry)) { s.edit(web, slug, change) }
 	edit(bodenSlug, func(e *wiki.Entry) { e.Summary += " Mit Gießplan." })
 	if rep, err := second.IndexChanges(s.t.Context()); err != nil || rep.Published == nil {
 		t.Fatalf("second writer: %+v, %v; want a snapshot published", rep, err)
