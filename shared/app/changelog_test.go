@@ -130,7 +130,11 @@ type loggedMunicipalities struct {
 
 func (s loggedMunicipalities) PutMunicipality(ctx context.Context, m *wiki.Municipality) error {
 	s.l.log(store.ChangedCatalog, "municipality:"+m.AGS, 0)
-	return s.inner.PutMunicipality(ctx, m)
+	if err := s.inner.PutMunicipality(ctx, m); err != nil {
+		return err
+	}
+	s.l.log(store.ChangedCatalog, "municipality:"+m.AGS, 1)
+	return nil
 }
 
 func (s loggedMunicipalities) Municipality(ctx context.Context, ags string) (*wiki.Municipality, error) {
@@ -148,12 +152,20 @@ type loggedTopics struct {
 
 func (s loggedTopics) PutTopic(ctx context.Context, t *wiki.Topic) error {
 	s.l.log(store.ChangedCatalog, "topic:"+t.Slug, 0)
-	return s.inner.PutTopic(ctx, t)
+	if err := s.inner.PutTopic(ctx, t); err != nil {
+		return err
+	}
+	s.l.log(store.ChangedCatalog, "topic:"+t.Slug, 1)
+	return nil
 }
 
 func (s loggedTopics) DeleteTopic(ctx context.Context, slug string) error {
 	s.l.log(store.ChangedCatalog, "topic:"+slug, 0)
-	return s.inner.DeleteTopic(ctx, slug)
+	if err := s.inner.DeleteTopic(ctx, slug); err != nil {
+		return err
+	}
+	s.l.log(store.ChangedCatalog, "topic:"+slug, 1)
+	return nil
 }
 
 func (s loggedTopics) Topic(ctx context.Context, slug string) (*wiki.Topic, error) {
@@ -169,7 +181,11 @@ type loggedWordLists struct {
 
 func (s loggedWordLists) PutWordLists(ctx context.Context, w *wiki.WordLists) error {
 	s.l.log(store.ChangedWords, "", 0)
-	return s.inner.PutWordLists(ctx, w)
+	if err := s.inner.PutWordLists(ctx, w); err != nil {
+		return err
+	}
+	s.l.log(store.ChangedWords, "", 1)
+	return nil
 }
 
 func (s loggedWordLists) WordLists(ctx context.Context) (*wiki.WordLists, error) {

@@ -28,10 +28,6 @@ const (
 	pollLimit = 1000
 	// pollPages bounds the pages one poll reads; the next poll goes on where it stopped.
 	pollPages = 100
-	// settleTime is how long after a change of the catalog or the word lists was logged
-	// readers keep reading them again: the write follows its logged change within this
-	// time, and a reader may have read just between the two.
-	settleTime = 10 * time.Second
 )
 
 // follower is where an instance stands in the change log.
@@ -44,15 +40,23 @@ type follower struct {
 	pending map[string]pendingEntry
 	polled  time.Time // when the last successful poll started
 	counter uint64    // the counter as last read
-	// catalogUntil and wordsUntil are when the last change of the catalog or the word
-	// lists is settled (see settleTime); until then every poll reads them again.
-	catalogUntil, wordsUntil time.Time
+	// unsettled are the catalog and word-list changes (by kind and key) whose write was
+	// announced but not yet reported done, with the time of the announcement: a reader
+	// may have read between the two, so every poll reads them again until the write is
+	// done or pendingTimeout has passed.
+	unsettled map[settleKey]time.Time
 	pointer                  *store.SnapshotPointer
 
 	// overlay are the documents this instance put over the snapshot it loaded, by entry
 	// id, to be put again over a newer snapshot that does not have them yet. nil for the
 	// index writer, whose index is the snapshot.
 	overlay map[string]overlayDoc
+}
+
+// settleKey names a change of the catalog or the word lists.
+type settleKey struct {
+	kind store.ChangeKind
+	key  string
 }
 
 // pendingEntry is an entry whose logged version was not yet in the table when it was read.
@@ -69,7 +73,7 @@ type overlayDoc struct {
 }
 
 func newFollower(log store.ChangeLog, cursor uint64, overlay bool) *follower {
-	f := &follower{log: log, cursor: cursor, seen: map[uint64]time.Time{}, pending: map[string]pendingEntry{}}
+	f := &follower{log: log, cursor: cursor, seen: map[uint64]time.Time{}, pending: map[string]pendingEntry{}, unsettled: map[settleKey]time.Time{}}
 	if overlay {
 		f.overlay = map[string]overlayDoc{}
 	}
@@ -121,10 +125,16 @@ func (f *follower) read(ctx context.Context, now time.Time) (*changeSet, error) 
 			case store.ChangedEntry:
 				old := cs.entries[c.Key]
 				cs.entries[c.Key] = entryChange{version: max(old.version, c.Version), seq: max(old.seq, c.Seq)}
-			case store.ChangedCatalog:
-				f.catalogUntil = later(f.catalogUntil, c.At.Add(settleTime))
-			case store.ChangedWords:
-				f.wordsUntil = later(f.wordsUntil, c.At.Add(settleTime))
+			case store.ChangedCatalog, store.ChangedWords:
+				// Version 0 announces a write, 1 reports it done (see store.ChangeLog).
+				k := settleKey{c.Kind, c.Key}
+				if c.Version == 0 {
+					f.unsettled[k] = c.At
+				} else {
+					delete(f.unsettled, k)
+				}
+				cs.catalog = cs.catalog || c.Kind == store.ChangedCatalog
+				cs.words = cs.words || c.Kind == store.ChangedWords
 			case store.RebuildRequested:
 				cs.rebuild = true
 			}
@@ -134,22 +144,22 @@ func (f *follower) read(ctx context.Context, now time.Time) (*changeSet, error) 
 		}
 	}
 	f.advance(now)
-	cs.catalog = now.Before(f.catalogUntil)
-	cs.words = now.Before(f.wordsUntil)
+	for k, at := range f.unsettled {
+		switch {
+		case now.Sub(at) > pendingTimeout:
+			delete(f.unsettled, k) // the write failed or its report was lost
+		case k.kind == store.ChangedCatalog:
+			cs.catalog = true
+		default:
+			cs.words = true
+		}
+	}
 	for id, p := range f.pending {
 		if _, ok := cs.entries[id]; !ok {
 			cs.entries[id] = entryChange{version: p.version, seq: p.seq}
 		}
 	}
 	return cs, nil
-}
-
-// later returns the later of a and b.
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
 
 // advance moves the cursor over the changes seen in a row, and over a missing number once

@@ -14,10 +14,13 @@ const (
 	// is to be indexed again as it is (Version 0: after a rename of its municipality or
 	// a topic).
 	ChangedEntry ChangeKind = "entry"
-	// ChangedCatalog: a municipality or topic was written or removed (Key:
-	// "municipality:<ags>" or "topic:<slug>").
+	// ChangedCatalog: a municipality or topic is written or removed (Key:
+	// "municipality:<ags>" or "topic:<slug>"). Logged twice: Version 0 before the write,
+	// Version 1 after it succeeded, so that a reader who read the catalog between the
+	// first and the write knows to read it again.
 	ChangedCatalog ChangeKind = "catalog"
-	// ChangedWords: the coordinators' search word lists were saved (Key: "").
+	// ChangedWords: the coordinators' search word lists are saved (Key: ""); logged twice
+	// like ChangedCatalog.
 	ChangedWords ChangeKind = "words"
 	// RebuildRequested asks the index writer to build the index anew from the store.
 	RebuildRequested ChangeKind = "rebuild"
@@ -28,7 +31,7 @@ type LoggedChange struct {
 	Seq     uint64 // 1, 2, 3, … in the order the writers were given numbers
 	Kind    ChangeKind
 	Key     string
-	Version int       // of ChangedEntry: the version written; 0 for a touch
+	Version int       // ChangedEntry: the version written, 0 for a touch; ChangedCatalog, ChangedWords: 0 before the write, 1 after
 	At      time.Time // when the writer logged the change, before it wrote
 }
 

@@ -19,7 +19,11 @@ func (s *Store) PutMunicipality(ctx context.Context, m *wiki.Municipality) error
 	if err := s.logChange(ctx, store.ChangedCatalog, "municipality:"+m.AGS, 0); err != nil {
 		return wrap("put municipality "+m.AGS, err)
 	}
-	return wrap("put municipality "+m.AGS, s.putPlain(ctx, m, pkMunicipalites, muniSK(m.AGS), "municipality"))
+	if err := s.putPlain(ctx, m, pkMunicipalites, muniSK(m.AGS), "municipality"); err != nil {
+		return wrap("put municipality "+m.AGS, err)
+	}
+	s.logWritten(ctx, store.ChangedCatalog, "municipality:"+m.AGS)
+	return nil
 }
 
 // Municipality returns the municipality with the given AGS. Returns ENOTFOUND.
@@ -45,7 +49,11 @@ func (s *Store) PutTopic(ctx context.Context, t *wiki.Topic) error {
 	if err := s.logChange(ctx, store.ChangedCatalog, "topic:"+t.Slug, 0); err != nil {
 		return wrap("put topic "+t.Slug, err)
 	}
-	return wrap("put topic "+t.Slug, s.putPlain(ctx, t, pkTopics, topicSK(t.Slug), "topic"))
+	if err := s.putPlain(ctx, t, pkTopics, topicSK(t.Slug), "topic"); err != nil {
+		return wrap("put topic "+t.Slug, err)
+	}
+	s.logWritten(ctx, store.ChangedCatalog, "topic:"+t.Slug)
+	return nil
 }
 
 // Topic returns the topic with the given slug. Returns ENOTFOUND.
@@ -72,7 +80,11 @@ func (s *Store) DeleteTopic(ctx context.Context, slug string) error {
 		TableName: aws.String(s.table),
 		Key:       key(pkTopics, topicSK(slug)),
 	})
-	return wrap("delete topic "+slug, err)
+	if err != nil {
+		return wrap("delete topic "+slug, err)
+	}
+	s.logWritten(ctx, store.ChangedCatalog, "topic:"+slug)
+	return nil
 }
 
 // putPlain stores v, replacing what was there.

@@ -70,6 +70,13 @@ func (s *Store) logChange(ctx context.Context, kind store.ChangeKind, key string
 	return nil
 }
 
+// logWritten reports a write of the catalog or the word lists done (Version 1; see
+// store.ChangedCatalog). The write has succeeded either way: should this fail, readers
+// read the catalog again at every poll until their pending timeout.
+func (s *Store) logWritten(ctx context.Context, kind store.ChangeKind, key string) {
+	_ = s.logChange(ctx, kind, key, 1)
+}
+
 // LogChange logs a change of the given kind for each key, without a write of the store's
 // own; see store.ChangeLog.
 func (s *Store) LogChange(ctx context.Context, kind store.ChangeKind, keys ...string) error {

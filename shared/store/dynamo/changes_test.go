@@ -30,17 +30,22 @@ func TestWritesAreLogged(t *testing.T) {
 		{Seq: 1, Kind: store.ChangedEntry, Key: e.ID, Version: 1},
 		{Seq: 2, Kind: store.ChangedEntry, Key: e.ID, Version: 2},
 		{Seq: 3, Kind: store.ChangedEntry, Key: e.ID, Version: 2}, // the stale write is logged too
+		// Catalog and word lists: announced, then reported done.
 		{Seq: 4, Kind: store.ChangedCatalog, Key: "municipality:07312000"},
-		{Seq: 5, Kind: store.ChangedCatalog, Key: "topic:mobilitaet"},
+		{Seq: 5, Kind: store.ChangedCatalog, Key: "municipality:07312000", Version: 1},
 		{Seq: 6, Kind: store.ChangedCatalog, Key: "topic:mobilitaet"},
-		{Seq: 7, Kind: store.ChangedWords},
-		{Seq: 8, Kind: store.ChangedEntry, Key: e.ID},
-		{Seq: 9, Kind: store.RebuildRequested},
+		{Seq: 7, Kind: store.ChangedCatalog, Key: "topic:mobilitaet", Version: 1},
+		{Seq: 8, Kind: store.ChangedCatalog, Key: "topic:mobilitaet"},
+		{Seq: 9, Kind: store.ChangedCatalog, Key: "topic:mobilitaet", Version: 1},
+		{Seq: 10, Kind: store.ChangedWords},
+		{Seq: 11, Kind: store.ChangedWords, Version: 1},
+		{Seq: 12, Kind: store.ChangedEntry, Key: e.ID},
+		{Seq: 13, Kind: store.RebuildRequested},
 	}
 	page, err := f.Changes(ctx, 0, 100)
 	mustOK(t, "Changes", err)
-	if page.Counter != 9 || page.More || page.Snapshot != nil {
-		t.Errorf("Changes: counter %d, more %v, snapshot %v; want 9, false, nil", page.Counter, page.More, page.Snapshot)
+	if page.Counter != 13 || page.More || page.Snapshot != nil {
+		t.Errorf("Changes: counter %d, more %v, snapshot %v; want 13, false, nil", page.Counter, page.More, page.Snapshot)
 	}
 	if len(page.Changes) != len(want) {
 		t.Fatalf("Changes returned %d changes, want %d: %+v", len(page.Changes), len(want), page.Changes)
@@ -57,13 +62,13 @@ func TestWritesAreLogged(t *testing.T) {
 
 	page, err = f.Changes(ctx, 3, 2)
 	mustOK(t, "Changes(3, 2)", err)
-	if len(page.Changes) != 2 || page.Changes[0].Seq != 4 || page.Changes[1].Seq != 5 || !page.More || page.Counter != 9 {
-		t.Errorf("Changes(3, 2) = %+v, more %v, counter %d; want changes 4 and 5, more, counter 9", page.Changes, page.More, page.Counter)
+	if len(page.Changes) != 2 || page.Changes[0].Seq != 4 || page.Changes[1].Seq != 5 || !page.More || page.Counter != 13 {
+		t.Errorf("Changes(3, 2) = %+v, more %v, counter %d; want changes 4 and 5, more, counter 13", page.Changes, page.More, page.Counter)
 	}
-	page, err = f.Changes(ctx, 9, 100)
-	mustOK(t, "Changes(9)", err)
-	if len(page.Changes) != 0 || page.More || page.Counter != 9 {
-		t.Errorf("Changes(9) = %+v, more %v, counter %d; want none, counter 9", page.Changes, page.More, page.Counter)
+	page, err = f.Changes(ctx, 13, 100)
+	mustOK(t, "Changes(13)", err)
+	if len(page.Changes) != 0 || page.More || page.Counter != 13 {
+		t.Errorf("Changes(13) = %+v, more %v, counter %d; want none, counter 13", page.Changes, page.More, page.Counter)
 	}
 }
 

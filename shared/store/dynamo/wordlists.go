@@ -47,6 +47,9 @@ func (s *Store) PutWordLists(ctx context.Context, w *wiki.WordLists) error {
 		wr = write{item: it, cond: "#version = :prev", names: map[string]string{"#version": "version"}, values: item{":prev": num(w.Version - 1)}}
 	}
 	stored, err := s.put(ctx, wr)
+	if err == nil {
+		s.logWritten(ctx, store.ChangedWords, "")
+	}
 	if !errors.Is(err, errCondition) {
 		return wrap("put word lists", err)
 	}
@@ -56,6 +59,7 @@ func (s *Store) PutWordLists(ctx context.Context, w *wiki.WordLists) error {
 		}
 	}
 	if text(stored, attrWriter) == token {
+		s.logWritten(ctx, store.ChangedWords, "")
 		return nil // the SDK retried this put after it had succeeded
 	}
 	return store.ErrWordListsStale()
