@@ -45,7 +45,7 @@ type follower struct {
 	// may have read between the two, so every poll reads them again until the write is
 	// done or pendingTimeout has passed.
 	unsettled map[settleKey]time.Time
-	pointer                  *store.SnapshotPointer
+	pointer   *store.SnapshotPointer
 
 	// overlay are the documents this instance put over the snapshot it loaded, by entry
 	// id, to be put again over a newer snapshot that does not have them yet. nil for the
