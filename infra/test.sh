@@ -105,7 +105,17 @@ if ! command -v aws-lambda-rie >/dev/null && [[ ! -x $GOBIN_DIR/aws-lambda-rie ]
 	fi
 fi
 
-# --- go vet ------------------------------------------------------------------------------
+# --- gofmt and go vet --------------------------------------------------------------------
+
+step "gofmt -l"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './infra/*/node_modules/*'))
+if [[ -n $unformatted ]]; then
+	printf 'not formatted with gofmt:\n%s\n' "$unformatted"
+	fail "gofmt"
+else
+	echo "gofmt: ok"
+fi
+
 
 step "go vet ./..."
 t0=$SECONDS
