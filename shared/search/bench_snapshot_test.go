@@ -121,7 +121,6 @@ func BenchmarkFetch(b *testing.B) {
 	ctx := context.Background()
 	_, blobs, m := publishedIndex(b)
 	b.SetBytes(snapshotSize(m))
-	b.ReportMetric(float64(m.StoredSize()), "stored-B/op")
 	i := 0
 	for b.Loop() {
 		dir := filepath.Join(b.TempDir(), fmt.Sprint(i))
@@ -136,6 +135,7 @@ func BenchmarkFetch(b *testing.B) {
 		}
 		ix.Close()
 	}
+	b.ReportMetric(float64(m.StoredSize()), "stored-B/op")
 }
 
 // BenchmarkIndexerStep is one step of the index writer on an index of WISSENSNETZ_BENCH_SIZES
