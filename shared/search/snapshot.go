@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,8 +35,10 @@ type SnapshotBlobs interface {
 	ListBlobs(ctx context.Context, prefix string) ([]string, error)
 }
 
-// manifestFormat is the layout of the manifests this package writes and reads.
-const manifestFormat = 1
+// manifestFormat is the layout of the manifests this package writes. Format 2 added the
+// encoding and the stored size of each file; format 1 manifests, whose files are all
+// stored as is, are still read.
+const manifestFormat = 2
 
 // Manifest describes one published snapshot of the index: an immutable set of files in the
 // blob store that together are a scorch index directory.
@@ -53,10 +54,30 @@ type Manifest struct {
 
 // SnapshotFile is one file of a snapshot.
 type SnapshotFile struct {
-	Name   string `json:"name"` // slash-separated path inside the index directory
-	Key    string `json:"key"`  // where its content is in the blob store
-	Size   int64  `json:"size"`
-	SHA256 string `json:"sha256"` // hex
+	Name     string `json:"name"`               // slash-separated path inside the index directory
+	Key      string `json:"key"`                // where its content is in the blob store
+	Size     int64  `json:"size"`               // of the content
+	SHA256   string `json:"sha256"`             // hex, of the content
+	Encoding string `json:"encoding,omitempty"` // of the content in the blob store: "zstd", or "" for as is
+	Stored   int64  `json:"stored,omitempty"`   // bytes in the blob store, if encoded (format 2)
+}
+
+// stored returns the number of bytes of f in the blob store.
+func (f *SnapshotFile) stored() int64 {
+	if f.Encoding == encodingNone {
+		return f.Size
+	}
+	return f.Stored
+}
+
+// StoredSize returns the number of bytes the files of m take in the blob store: what a
+// fetch without local files to reuse downloads.
+func (m *Manifest) StoredSize() int64 {
+	var n int64
+	for i := range m.Files {
+		n += m.Files[i].stored()
+	}
+	return n
 }
 
 // ManifestKey returns the key of the manifest with id under prefix.
@@ -85,8 +106,8 @@ func (m *Manifest) file(name string) *SnapshotFile {
 // check reports a manifest that this package did not write or that names files outside
 // the index directory.
 func (m *Manifest) check() error {
-	if m.Format != manifestFormat {
-		return fmt.Errorf("manifest format %d, want %d", m.Format, manifestFormat)
+	if m.Format < 1 || m.Format > manifestFormat {
+		return fmt.Errorf("manifest format %d, want 1 to %d", m.Format, manifestFormat)
 	}
 	if _, err := ulid.ParseStrict(m.ID); err != nil {
 		return fmt.Errorf("manifest id %q: %w", m.ID, err)
@@ -98,6 +119,12 @@ func (m *Manifest) check() error {
 		}
 		if names[f.Name] || f.Key == "" || f.Size < 0 || len(f.SHA256) != 2*sha256.Size {
 			return fmt.Errorf("file %q: duplicate, or without key, size or digest", f.Name)
+		}
+		switch {
+		case f.Encoding == encodingNone && f.Stored == 0:
+		case f.Encoding == encodingZstd && m.Format >= 2 && f.Stored > 0:
+		default:
+			return fmt.Errorf("file %q: encoding %q with %d bytes stored", f.Name, f.Encoding, f.Stored)
 		}
 		names[f.Name] = true
 	}
@@ -136,9 +163,10 @@ const cleanupTimeout = 30 * time.Second
 // Publish uploads a consistent copy of the index's current state through blobs under
 // prefix (e.g. "index/") and returns its manifest, which it uploads last, to
 // ManifestKey(prefix, m.ID); the caller then makes it the current one. Files of prev (same
-// name, size and SHA-256) are not uploaded again: the new manifest refers to their keys.
-// New files go to keys never used before. If Publish fails, no manifest is written and the
-// files it uploaded are removed as far as possible (PruneSnapshots removes what is left).
+// name, and size and SHA-256 of the content) are not uploaded again: the new manifest
+// refers to their keys, whatever their encoding. New files go to keys never used before,
+// compressed with zstd. If Publish fails, no manifest is written and the files it
+// uploaded are removed as far as possible (PruneSnapshots removes what is left).
 //
 // Searches and writes may run meanwhile; Apply, Rebuild and Replace wait only while the
 // copy is taken on the local disk, not during the uploads. The index must be on disk and
@@ -219,29 +247,6 @@ func (ix *Index) publish(ctx context.Context, blobs SnapshotBlobs, prefix string
 	}
 	ix.forgetDigests(c.idx, c.files)
 	return m, nil
-}
-
-// uploadFile uploads the file at path to f.Key and sets the size and digest of f.
-func uploadFile(ctx context.Context, blobs SnapshotBlobs, path string, f *SnapshotFile) error {
-	r, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	h := sha256.New()
-	cr := &countingReader{r: io.TeeReader(r, h)}
-	if err := blobs.PutBlob(ctx, f.Key, cr, "application/octet-stream"); err != nil {
-		return fmt.Errorf("upload %s: %w", f.Name, err)
-	}
-	info, err := r.Stat()
-	if err != nil {
-		return err
-	}
-	if cr.n != info.Size() {
-		return fmt.Errorf("upload %s: sent %d bytes of %d", f.Name, cr.n, info.Size())
-	}
-	f.Size, f.SHA256 = cr.n, hex.EncodeToString(h.Sum(nil))
-	return nil
 }
 
 // countingReader counts the bytes read through it.

@@ -27,7 +27,8 @@ type LocalSnapshot struct {
 // creates and which must not exist or be empty; open it with OpenWith or Replace. Files
 // of have, an earlier fetched snapshot (nil for none), with the same key are hard-linked
 // (copied if linking fails) instead of downloaded, also while have is open and written to.
-// Every file is checked against the size and SHA-256 of the manifest. If FetchSnapshot
+// Files stored compressed are decompressed while they are downloaded. Every file is
+// checked against the size and SHA-256 of its content in the manifest. If FetchSnapshot
 // fails, dir is left as it was. Returns ENOTFOUND if the manifest or a file is missing.
 func FetchSnapshot(ctx context.Context, blobs SnapshotSource, manifestKey, dir string, have *LocalSnapshot) (*LocalSnapshot, error) {
 	ls, err := fetchSnapshot(ctx, blobs, manifestKey, dir, have)
@@ -112,13 +113,19 @@ func reuseFile(src, dst string, size int64) bool {
 	return true
 }
 
-// downloadFile writes the content of f to dst and checks its size and digest.
+// downloadFile writes the content of f to dst, decompressed, and checks its size and
+// digest and the number of bytes stored.
 func downloadFile(ctx context.Context, blobs SnapshotSource, f SnapshotFile, dst string) (err error) {
 	r, err := blobs.Blob(ctx, f.Key)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
+	content, stored, closeDecoder, err := decodedContent(r, f)
+	if err != nil {
+		return err
+	}
+	defer closeDecoder()
 	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
@@ -129,12 +136,15 @@ func downloadFile(ctx context.Context, blobs SnapshotSource, f SnapshotFile, dst
 		}
 	}()
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(out, h), io.LimitReader(r, f.Size+1))
+	n, err := io.Copy(io.MultiWriter(out, h), io.LimitReader(content, f.Size+1))
 	if err != nil {
 		return err
 	}
 	if sum := hex.EncodeToString(h.Sum(nil)); n != f.Size || sum != f.SHA256 {
 		return fmt.Errorf("got %d bytes with SHA-256 %s, want %d bytes with %s", n, sum, f.Size, f.SHA256)
+	}
+	if f.Encoding != encodingNone && stored.n != f.Stored {
+		return fmt.Errorf("got %d bytes stored, want %d", stored.n, f.Stored)
 	}
 	return nil
 }

@@ -1,15 +1,21 @@
 package search
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
@@ -59,9 +65,18 @@ func TestSnapshotPublishFetchOpen(t *testing.T) {
 			if m.Seq != 7 || m.Docs != uint64(len(testDocs())) || m.Version != (Options{}).version() {
 				t.Errorf("manifest: Seq %d, Docs %d, Version %q; want 7, %d, %q", m.Seq, m.Docs, m.Version, len(testDocs()), (Options{}).version())
 			}
+			if m.Format != manifestFormat {
+				t.Errorf("manifest format %d, want %d", m.Format, manifestFormat)
+			}
 			for _, f := range m.Files {
 				if want := testPrefix + "files/" + m.ID + "/" + f.Name; f.Key != want {
 					t.Errorf("file %s: key %s, want %s", f.Name, f.Key, want)
+				}
+				if f.Encoding != encodingZstd || f.Stored <= 0 {
+					t.Errorf("file %s: encoding %q, %d bytes stored; want zstd", f.Name, f.Encoding, f.Stored)
+				}
+				if stored := storedBytes(t, blobs, f.Key); stored != f.Stored {
+					t.Errorf("file %s: %d bytes in the blob store, manifest says %d", f.Name, stored, f.Stored)
 				}
 			}
 
@@ -126,9 +141,15 @@ func TestSnapshotIncrementalPublish(t *testing.T) {
 	for _, f := range first.Files {
 		total += f.Size
 	}
-	if len(blobs.puts) != len(first.Files)+1 || blobs.putBytes < total {
-		t.Errorf("first publish: %d uploads of %d bytes; want %d of at least %d", len(blobs.puts), blobs.putBytes, len(first.Files)+1, total)
+	manifest := storedBytes(t, blobs, ManifestKey(testPrefix, first.ID))
+	if want := first.StoredSize() + manifest; len(blobs.puts) != len(first.Files)+1 || blobs.putBytes != want {
+		t.Errorf("first publish: %d uploads of %d bytes; want %d of %d", len(blobs.puts), blobs.putBytes, len(first.Files)+1, want)
 	}
+	// Compressed, the files take less than half their size.
+	if first.StoredSize() > total/2 {
+		t.Errorf("first publish: %d bytes stored for files of %d bytes; want at most half", first.StoredSize(), total)
+	}
+	t.Logf("first publish: files of %d bytes stored in %d", total, first.StoredSize())
 
 	tests := []struct {
 		name   string
@@ -307,7 +328,28 @@ func TestSnapshotFetchFailures(t *testing.T) {
 		say   func(m *Manifest) string // what the error must say
 	}{
 		{"missing file", func(b *memBlobs, m *Manifest) { delete(b.data, last(m).Key) }, wiki.ENOTFOUND, func(m *Manifest) string { return last(m).Name }},
-		{"changed file", func(b *memBlobs, m *Manifest) { b.data[last(m).Key] = []byte("anders") }, wiki.EINTERNAL, func(*Manifest) string { return "SHA-256" }},
+		{"changed file", func(b *memBlobs, m *Manifest) { b.data[last(m).Key] = zstdOf(t, []byte("anders")) }, wiki.EINTERNAL, func(*Manifest) string { return "SHA-256" }},
+		{"not compressed", func(b *memBlobs, m *Manifest) { b.data[last(m).Key] = []byte("anders") }, wiki.EINTERNAL, func(*Manifest) string { return "decompress" }},
+		{"corrupted compressed file", func(b *memBlobs, m *Manifest) {
+			body := b.data[last(m).Key]
+			body[len(body)/2] ^= 0x55
+		}, wiki.EINTERNAL, func(m *Manifest) string { return "decompress" }},
+		{"truncated compressed file", func(b *memBlobs, m *Manifest) {
+			body := b.data[last(m).Key]
+			b.data[last(m).Key] = body[:len(body)-10]
+		}, wiki.EINTERNAL, func(m *Manifest) string { return "decompress" }},
+		{"bytes after the compressed content", func(b *memBlobs, m *Manifest) {
+			b.data[last(m).Key] = append(b.data[last(m).Key], zstdOf(t, nil)...)
+		}, wiki.EINTERNAL, func(m *Manifest) string { return "decompress" }},
+		{"unknown encoding", func(b *memBlobs, m *Manifest) {
+			rewriteManifest(t, b, m, func(m *Manifest) { m.Files[0].Encoding = "brotli" })
+		}, wiki.EINTERNAL, func(*Manifest) string { return "encoding" }},
+		{"format 1 with an encoding", func(b *memBlobs, m *Manifest) {
+			rewriteManifest(t, b, m, func(m *Manifest) { m.Format = 1 })
+		}, wiki.EINTERNAL, func(*Manifest) string { return "encoding" }},
+		{"newer format", func(b *memBlobs, m *Manifest) {
+			rewriteManifest(t, b, m, func(m *Manifest) { m.Format = manifestFormat + 1 })
+		}, wiki.EINTERNAL, func(*Manifest) string { return "manifest format" }},
 		{"missing manifest", func(b *memBlobs, m *Manifest) { delete(b.data, ManifestKey(testPrefix, m.ID)) }, wiki.ENOTFOUND, func(m *Manifest) string { return m.ID }},
 		{"bad manifest", func(b *memBlobs, m *Manifest) {
 			b.data[ManifestKey(testPrefix, m.ID)] = []byte(`{"format":1,"id":"x"}`)
@@ -344,6 +386,130 @@ func TestSnapshotFetchFailures(t *testing.T) {
 			t.Error("FetchSnapshot into a full directory: got no error")
 		}
 	})
+}
+
+// TestSnapshotFormat1 fetches a snapshot whose manifest has format 1, written before files
+// were compressed, and publishes the next snapshot with it as the previous one.
+func TestSnapshotFormat1(t *testing.T) {
+	ctx := context.Background()
+	blobs := &countingBlobs{SnapshotBlobs: newMemBlobs()}
+	ix, _ := newBuiltIndex(t, 1, testDocs())
+	old := toFormat1(t, blobs.SnapshotBlobs.(*memBlobs), publish(t, ix, blobs, nil))
+	have := fetch(t, blobs, old, nil)
+	sameSearches(t, openSnapshot(t, have), ix)
+
+	// The next publish refers to the old, uncompressed files it keeps.
+	if err := ix.Apply(ctx, Batch{Put: []Document{extraDoc()}, Seq: 2}); err != nil {
+		t.Fatal(err)
+	}
+	m := publish(t, ix, blobs, old)
+	reused := 0
+	for _, f := range m.Files {
+		p := old.file(f.Name)
+		switch {
+		case p != nil && p.Key == f.Key:
+			reused++
+			if f.Encoding != encodingNone || f.Stored != 0 {
+				t.Errorf("file %s, reused: encoding %q, %d bytes stored; want none", f.Name, f.Encoding, f.Stored)
+			}
+		case f.Encoding != encodingZstd:
+			t.Errorf("file %s, new: encoding %q, want zstd", f.Name, f.Encoding)
+		}
+	}
+	if reused == 0 {
+		t.Error("no file of the format 1 snapshot reused")
+	}
+	blobs.reset()
+	ls := fetch(t, blobs, m, have)
+	if len(blobs.gets) != len(m.Files)-reused+1 {
+		t.Errorf("downloaded %v: want the manifest and the %d new files", blobs.gets, len(m.Files)-reused)
+	}
+	sameSearches(t, openSnapshot(t, ls), ix)
+	sameSearches(t, openSnapshot(t, fetch(t, blobs, m, nil)), ix)
+}
+
+// toFormat1 rewrites the snapshot of m in blobs as a format 1 snapshot, with every file
+// stored as is, and returns its manifest.
+func toFormat1(t *testing.T, blobs *memBlobs, m *Manifest) *Manifest {
+	t.Helper()
+	old := *m
+	old.Format, old.Files = 1, slices.Clone(m.Files)
+	for i := range old.Files {
+		f := &old.Files[i]
+		dec, err := zstd.NewReader(bytes.NewReader(blobs.data[f.Key]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(dec)
+		dec.Close()
+		if err != nil {
+			t.Fatalf("file %s: %v", f.Name, err)
+		}
+		blobs.data[f.Key] = body
+		f.Encoding, f.Stored = encodingNone, 0
+	}
+	body, err := json.Marshal(struct {
+		Format  int              `json:"format"`
+		ID      string           `json:"id"`
+		Seq     uint64           `json:"seq"`
+		Version string           `json:"version"`
+		Docs    uint64           `json:"docs"`
+		Created time.Time        `json:"created"`
+		Files   []map[string]any `json:"files"`
+	}{1, old.ID, old.Seq, old.Version, old.Docs, old.Created, format1Files(old.Files)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs.data[ManifestKey(testPrefix, m.ID)] = body
+	return &old
+}
+
+// format1Files returns files as a format 1 manifest lists them.
+func format1Files(files []SnapshotFile) []map[string]any {
+	var out []map[string]any
+	for _, f := range files {
+		out = append(out, map[string]any{"name": f.Name, "key": f.Key, "size": f.Size, "sha256": f.SHA256})
+	}
+	return out
+}
+
+// rewriteManifest stores the manifest of m in blobs as change leaves a copy of it.
+func rewriteManifest(t *testing.T, blobs *memBlobs, m *Manifest, change func(*Manifest)) {
+	t.Helper()
+	c := *m
+	c.Files = slices.Clone(m.Files)
+	change(&c)
+	body, err := json.Marshal(&c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs.data[ManifestKey(testPrefix, m.ID)] = body
+}
+
+// zstdOf returns b compressed with zstd.
+func zstdOf(t *testing.T, b []byte) []byte {
+	t.Helper()
+	enc, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	return enc.EncodeAll(b, nil)
+}
+
+// storedBytes returns the number of bytes stored under key.
+func storedBytes(t testing.TB, blobs SnapshotSource, key string) int64 {
+	t.Helper()
+	r, err := blobs.Blob(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	n, err := io.Copy(io.Discard, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // last returns the last file of m: a segment file.
