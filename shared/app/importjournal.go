@@ -91,35 +91,41 @@ func (a *App) undo(ctx context.Context, j *importJournal) (left []string, first 
 	return left, first
 }
 
-// importFailed takes back what the import wrote after cause stopped it while writing at
-// what (German, e.g. „Eintrag „…““), brings the catalog and the index back in line with
-// the store and returns the error to report. The result records whether everything was
-// taken back, and otherwise what is left. The undo runs also when ctx is done.
-func (a *App) importFailed(ctx context.Context, j *importJournal, res *ImportResult, what string, cause error) error {
+// importFailed takes back what the import wrote after cause stopped it, brings the
+// catalog and the index back in line with the store and returns the error to report;
+// failure says in German what failed („Eintrag „…“ ließ sich nicht speichern“). The result
+// records whether everything was taken back, and otherwise what is left. The undo runs
+// also when ctx is done.
+func (a *App) importFailed(ctx context.Context, j *importJournal, res *ImportResult, failure string, cause error) error {
 	ctx = context.WithoutCancel(ctx)
 	left, uerr := a.undo(ctx, j)
 	res.Left = left
 	res.Undone = len(left) == 0
 	// The catalog and the protected words follow the store again; a failure here leaves
 	// the store as it is and only the in-memory view behind, which the next start loads.
-	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
-		a.log.Error("import: reload catalog after undo", "err", err)
-	} else if err := a.applyProtected(ctx); err != nil {
-		a.log.Error("import: protected words after undo", "err", err)
+	if len(j.steps) > 0 {
+		if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
+			a.log.Error("import: reload catalog after undo", "err", err)
+		} else if err := a.applyProtected(ctx); err != nil {
+			a.log.Error("import: protected words after undo", "err", err)
+		}
+	}
+	if wiki.ErrorCode(cause) != wiki.EINTERNAL {
+		failure += " (" + wiki.ErrorMessage(cause) + ")"
 	}
 	if res.Undone {
 		res.Municipalities, res.Topics, res.Entries = 0, 0, 0
 		return &wiki.Error{
 			Code:    importCode(cause),
-			Message: fmt.Sprintf("Import abgebrochen, nichts übernommen: %s ließ sich nicht speichern (%s).", what, wiki.ErrorMessage(cause)),
+			Message: fmt.Sprintf("Import abgebrochen, nichts übernommen: %s.", failure),
 			Err:     cause,
 		}
 	}
 	a.log.Error("import: undo failed", "err", uerr, "left", len(left))
 	return &wiki.Error{
 		Code: wiki.EINTERNAL,
-		Message: fmt.Sprintf("Import abgebrochen: %s ließ sich nicht speichern (%s), und das bereits Geschriebene ließ sich nicht vollständig zurücknehmen. Noch gespeichert sind %d Datensätze aus der Datei: %s.",
-			what, wiki.ErrorMessage(cause), len(left), strings.Join(left, "; ")),
+		Message: fmt.Sprintf("Import abgebrochen: %s, und das bereits Geschriebene ließ sich nicht vollständig zurücknehmen. Noch gespeichert sind %d Datensätze aus der Datei:\n  %s",
+			failure, len(left), strings.Join(left, "\n  ")),
 		Err: fmt.Errorf("%w; undo: %w", cause, uerr),
 	}
 }

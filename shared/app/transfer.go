@@ -109,13 +109,14 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 		return res, &wiki.Error{Code: wiki.EINVALID, Message: fmt.Sprintf("Import abgebrochen: %d fehlerhafte Zeilen, nichts wurde übernommen.", len(res.Problems))}
 	}
 	// The versions that the file's municipalities and topics replace, to put them back.
+	j := &importJournal{}
 	munis, err := a.stores.Municipalities.Municipalities(ctx)
 	if err != nil {
-		return res, err
+		return res, a.importFailed(ctx, j, res, "die gespeicherten Kommunen ließen sich nicht lesen", err)
 	}
 	topics, err := a.stores.Topics.Topics(ctx)
 	if err != nil {
-		return res, err
+		return res, a.importFailed(ctx, j, res, "die gespeicherten Themen ließen sich nicht lesen", err)
 	}
 	prevMunis := make(map[string]*wiki.Municipality, len(munis))
 	for i := range munis {
@@ -126,7 +127,6 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 		prevTopics[topics[i].Slug] = &topics[i]
 	}
 
-	j := &importJournal{}
 	for _, rec := range recs {
 		switch {
 		case rec.Municipality != nil:
@@ -135,24 +135,24 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 			j.steps = append(j.steps, importStep{muni: m, prevMuni: prevMunis[m.AGS]})
 			prevMunis[m.AGS] = m // a second line of the same AGS replaces the first
 			if err := a.stores.Municipalities.PutMunicipality(ctx, m); err != nil {
-				return res, a.importFailed(ctx, j, res, fmt.Sprintf("Kommune „%s“", m.Name), err)
+				return res, a.importFailed(ctx, j, res, fmt.Sprintf("Kommune „%s“ ließ sich nicht speichern", m.Name), err)
 			}
 		case rec.Topic != nil:
 			t := rec.Topic
 			j.steps = append(j.steps, importStep{topic: t, prevTop: prevTopics[t.Slug]})
 			prevTopics[t.Slug] = t
 			if err := a.stores.Topics.PutTopic(ctx, t); err != nil {
-				return res, a.importFailed(ctx, j, res, fmt.Sprintf("Thema „%s“", t.Name), err)
+				return res, a.importFailed(ctx, j, res, fmt.Sprintf("Thema „%s“ ließ sich nicht speichern", t.Name), err)
 			}
 		}
 	}
 	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
-		return res, a.importFailed(ctx, j, res, "Die Liste der Kommunen und Themen", err)
+		return res, a.importFailed(ctx, j, res, "die Liste der Kommunen und Themen ließ sich nicht neu laden", err)
 	}
 	// New municipality names are never split into parts: the index learns them by a
 	// rebuild, before the entries come, which are then indexed with them.
 	if err := a.applyProtected(ctx); err != nil {
-		return res, a.importFailed(ctx, j, res, "Der Suchindex", err)
+		return res, a.importFailed(ctx, j, res, "der Suchindex ließ sich nicht auf die neuen Kommunen einstellen", err)
 	}
 	flush := a.deferIndexing(ctx)
 	defer flush() // after a failure, after the undo: the index drops what was taken back
@@ -173,7 +173,7 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 			}
 		}
 		if err != nil {
-			return res, a.importFailed(ctx, j, res, fmt.Sprintf("Eintrag „%s“", rec.Entry.Title), fmt.Errorf("import entry %q: %w", rec.Entry.Title, err))
+			return res, a.importFailed(ctx, j, res, fmt.Sprintf("Eintrag „%s“ ließ sich nicht speichern", rec.Entry.Title), fmt.Errorf("import entry %q: %w", rec.Entry.Title, err))
 		}
 		res.Entries++
 	}
