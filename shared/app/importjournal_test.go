@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,10 +16,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/oklog/ulid/v2"
 
 	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/store/dynamo"
+	"github.com/ikone-ds/wissensnetz/shared/store/storetest"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -33,6 +36,7 @@ type faults struct {
 	n, k       int
 	after      bool
 	failDelete bool
+	before     func(n int) // called before the n-th write, if set
 }
 
 // arm counts writes from now on and makes the k-th fail.
@@ -45,9 +49,13 @@ func (f *faults) arm(k int, after, failDelete bool) {
 // hit counts a write and reports whether it is to fail.
 func (f *faults) hit() bool {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.n++
-	return f.n == f.k
+	n, before := f.n, f.before
+	f.mu.Unlock()
+	if before != nil {
+		before(n)
+	}
+	return n == f.k
 }
 
 func (f *faults) writes() int {
@@ -344,6 +352,65 @@ func TestImportUndoFails(t *testing.T) {
 			}
 			if n := indexed(t, a); n != 4 {
 				t.Errorf("index holds %d entries, want 4: the base entry and the 3 that stayed", n)
+			}
+		})
+	}
+}
+
+// TestImportConflictInBetween: an entry written by someone else between the check and the
+// write takes the slug of an entry of the file. The import stops with a conflict, takes
+// back what it wrote and leaves the other entry alone.
+func TestImportConflictInBetween(t *testing.T) {
+	file := importFile(t)
+	var slug string // of the second entry with history, the 8th write
+	for i, line := range strings.Split(string(file), "\n") {
+		if i == 7 {
+			var rec Record
+			if err := json.Unmarshal([]byte(line), &rec); err != nil || rec.Entry == nil || len(rec.Revisions) == 0 {
+				t.Fatalf("line 8 of the file is not an entry with history: %v", err)
+			}
+			slug = rec.Entry.Slug
+		}
+	}
+	for _, b := range importBackends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := t.Context()
+			a := b.open(t)
+			raw := a.stores
+			f := injectFaults(a)
+			if _, err := a.Import(ctx, strings.NewReader(importBase), "Import"); err != nil {
+				t.Fatalf("base import: %v", err)
+			}
+			before := export(t, a)
+
+			other := storetest.NewEntry(ulid.Make().String(), slug)
+			f.arm(0, false, false)
+			f.before = func(n int) {
+				if n == 8 {
+					rev := &wiki.Revision{Author: "Jemand anderes", At: other.CreatedAt, Comment: "Erste Fassung"}
+					if err := raw.Entries.CreateEntry(ctx, other.Clone(), rev); err != nil {
+						t.Errorf("the other writer's CreateEntry: %v", err)
+					}
+				}
+			}
+			res, err := a.Import(ctx, bytes.NewReader(file), "Import")
+			if wiki.ErrorCode(err) != wiki.ECONFLICT {
+				t.Fatalf("Import: %v, want ECONFLICT", err)
+			}
+			if msg := wiki.ErrorMessage(err); !strings.HasPrefix(msg, "Import abgebrochen, nichts übernommen") || !strings.Contains(msg, "Kurzadresse") {
+				t.Errorf("message %q, want nothing kept and the taken slug", msg)
+			}
+			if !res.Undone {
+				t.Errorf("Undone = false, Left = %v", res.Left)
+			}
+			if _, err := raw.Entries.Entry(ctx, other.ID); err != nil {
+				t.Errorf("the other writer's entry: %v", err)
+			}
+			if err := raw.Entries.DeleteEntry(ctx, other.ID, 1); err != nil {
+				t.Fatal(err)
+			}
+			if after := export(t, a); after != before {
+				t.Errorf("store after the taken-back import differs:\nbefore: %s\nafter:  %s", before, after)
 			}
 		})
 	}
