@@ -109,7 +109,7 @@ type Blobs interface {
 	ListBlobs(ctx context.Context, prefix string) ([]string, error)
 }
 
-// Change tells that an entry was written. Seq grows with every write of a store.
+// Change tells that an entry was written or removed. Seq grows with every write of a store.
 type Change struct {
 	Seq     uint64
 	EntryID string
