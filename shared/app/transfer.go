@@ -154,8 +154,10 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 	if err := a.applyProtected(ctx); err != nil {
 		return res, a.importFailed(ctx, j, res, "der Suchindex ließ sich nicht auf die neuen Kommunen einstellen", err)
 	}
-	flush := a.deferIndexing(ctx)
-	defer flush() // after a failure, after the undo: the index drops what was taken back
+	// The flush runs after a failure too, after the undo, and also when ctx is done: the
+	// index then drops what was taken back.
+	flush := a.deferIndexing(context.WithoutCancel(ctx))
+	defer flush()
 	for _, rec := range recs {
 		if rec.Entry == nil {
 			continue
