@@ -415,3 +415,40 @@ func TestImportConflictInBetween(t *testing.T) {
 		})
 	}
 }
+
+// TestImportCancelled: an import cancelled half-way (an operator's Ctrl-C) is taken back
+// all the same.
+func TestImportCancelled(t *testing.T) {
+	file := importFile(t)
+	for _, b := range importBackends {
+		t.Run(b.name, func(t *testing.T) {
+			a := b.open(t)
+			f := injectFaults(a)
+			if _, err := a.Import(t.Context(), strings.NewReader(importBase), "Import"); err != nil {
+				t.Fatalf("base import: %v", err)
+			}
+			before := export(t, a)
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			f.arm(0, false, false)
+			f.before = func(n int) {
+				if n == 8 {
+					cancel()
+				}
+			}
+			res, err := a.Import(ctx, bytes.NewReader(file), "Import")
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("Import: %v, want it to stop for the cancellation", err)
+			}
+			if !res.Undone {
+				t.Errorf("Undone = false, Left = %v", res.Left)
+			}
+			if after := export(t, a); after != before {
+				t.Errorf("store after the cancelled import differs:\nbefore: %s\nafter:  %s", before, after)
+			}
+			if n := indexed(t, a); n != 1 {
+				t.Errorf("index holds %d entries after the cancelled import, want 1", n)
+			}
+		})
+	}
+}
