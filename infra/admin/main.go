@@ -39,6 +39,9 @@ const usage = `Verwendung: admin [-data ORDNER] BEFEHL
 Befehle:
   export [-o DATEI]   schreibt die ganze Wissensbasis als JSON Lines (Standard: Standardausgabe)
   import DATEI        liest eine solche Datei; bei einem Fehler wird nichts übernommen
+                      (Exit-Status 1). Lässt sich nach einem Fehler beim Schreiben das
+                      schon Geschriebene nicht zurücknehmen, nennt die Ausgabe, was
+                      davon gespeichert blieb (Exit-Status 3).
   reindex             baut den Suchindex neu auf
   user create --email E-MAIL --name NAME --role koordination|mitglied [--kommune AGS]
                       legt ein Konto an; das Passwort steht in einer Zeile auf der
@@ -58,8 +61,27 @@ den Suchindex aus der Tabelle und veröffentlicht ihn als neuen Snapshot.
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "admin:", describe(err))
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
+}
+
+// exitPartial is the exit status of an import that stopped and could not take back all it
+// had written.
+const exitPartial = 3
+
+// partialImport is the error of such an import.
+type partialImport struct{ msg string }
+
+func (e *partialImport) Error() string { return e.msg }
+
+// exitCode returns the exit status for an error of run: exitPartial for a partial import,
+// 1 otherwise.
+func exitCode(err error) int {
+	var p *partialImport
+	if errors.As(err, &p) {
+		return exitPartial
+	}
+	return 1
 }
 
 // describe returns the German text of an error: the message and, for invalid input, the
@@ -189,7 +211,14 @@ func export(ctx context.Context, a *app.App, args []string, stdout, stderr io.Wr
 	return os.Rename(tmp, *out)
 }
 
-func importFile(ctx context.Context, a *app.App, args []string, stdout io.Writer) error {
+// importer is the part of the app that importFile uses.
+type importer interface {
+	Import(ctx context.Context, r io.Reader, author string) (*app.ImportResult, error)
+}
+
+// importFile imports the file named in args and says on stdout what was imported, or in
+// the error what went wrong and whether anything of the file is left in the store.
+func importFile(ctx context.Context, a importer, args []string, stdout io.Writer) error {
 	if len(args) != 1 {
 		return errors.New("import braucht genau eine Datei")
 	}
@@ -199,21 +228,32 @@ func importFile(ctx context.Context, a *app.App, args []string, stdout io.Writer
 	}
 	defer f.Close()
 	res, err := a.Import(ctx, f, "Import")
-	if res != nil && len(res.Problems) > 0 {
-		// One plain error of message and lines: describe would show a wrapped
-		// wiki.Error's message alone.
-		var b strings.Builder
-		b.WriteString(wiki.ErrorMessage(err))
-		for _, p := range res.Problems {
-			fmt.Fprintf(&b, "\n  %s", p)
-		}
-		return errors.New(b.String())
+	if err == nil {
+		fmt.Fprintf(stdout, "Importiert: %d Kommunen, %d Themen, %d Einträge.\n", res.Municipalities, res.Topics, res.Entries)
+		return nil
 	}
-	if err != nil {
+	if res == nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Importiert: %d Kommunen, %d Themen, %d Einträge.\n", res.Municipalities, res.Topics, res.Entries)
-	return nil
+	// One plain error of message and lines: describe would show a wrapped wiki.Error's
+	// message alone, and nothing of an internal one.
+	var b strings.Builder
+	var we *wiki.Error
+	if errors.As(err, &we) {
+		b.WriteString(we.Message)
+	} else {
+		b.WriteString(err.Error())
+	}
+	for _, p := range res.Problems {
+		fmt.Fprintf(&b, "\n  %s", p)
+	}
+	if we != nil && we.Err != nil {
+		fmt.Fprintf(&b, "\nUrsache: %v", we.Err)
+	}
+	if len(res.Left) > 0 {
+		return &partialImport{b.String()}
+	}
+	return errors.New(b.String())
 }
 
 func reindex(ctx context.Context, a *app.App, stderr io.Writer) error {

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -185,5 +188,71 @@ func TestTokenCreate(t *testing.T) {
 		if err == nil || !strings.Contains(describe(err), tt.want) {
 			t.Errorf("%v: err %v, want %q", tt.args, err, tt.want)
 		}
+	}
+}
+
+// fakeImporter answers Import with a fixed result and error.
+type fakeImporter struct {
+	res *app.ImportResult
+	err error
+}
+
+func (f fakeImporter) Import(context.Context, io.Reader, string) (*app.ImportResult, error) {
+	return f.res, f.err
+}
+
+// TestImportFileSaysWhatHappened: the output and the exit status tell an import that was
+// taken back from one that left records behind.
+func TestImportFileSaysWhatHappened(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "daten.jsonl")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cause := errors.New("write /data/wissensnetz.db: no space left on device")
+	tests := []struct {
+		name     string
+		imp      fakeImporter
+		wantOut  string
+		wantErr  []string
+		wantExit int
+	}{
+		{"imported", fakeImporter{res: &app.ImportResult{Municipalities: 3, Topics: 2, Entries: 5}},
+			"Importiert: 3 Kommunen, 2 Themen, 5 Einträge.\n", nil, 0},
+		{"taken back", fakeImporter{res: &app.ImportResult{Undone: true}, err: &wiki.Error{Code: wiki.EINTERNAL,
+			Message: "Import abgebrochen, nichts übernommen: Eintrag „Pegel“ ließ sich nicht speichern.", Err: cause}},
+			"", []string{"Import abgebrochen, nichts übernommen: Eintrag „Pegel“", "Ursache: write /data/wissensnetz.db: no space left on device"}, 1},
+		{"left behind", fakeImporter{res: &app.ImportResult{Left: []string{"Eintrag „Pegel“ (Kennung 01J)"}}, err: &wiki.Error{Code: wiki.EINTERNAL,
+			Message: "Import abgebrochen: Eintrag „Bodenfeuchte“ ließ sich nicht speichern, und das bereits Geschriebene ließ sich nicht vollständig zurücknehmen. Noch gespeichert sind 1 Datensätze aus der Datei:\n  Eintrag „Pegel“ (Kennung 01J)", Err: cause}},
+			"", []string{"Noch gespeichert sind 1 Datensätze", "\n  Eintrag „Pegel“ (Kennung 01J)", "Ursache: write"}, exitPartial},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := importFile(t.Context(), tt.imp, []string{file}, &out)
+			if out.String() != tt.wantOut {
+				t.Errorf("output = %q, want %q", out.String(), tt.wantOut)
+			}
+			if tt.wantExit == 0 {
+				if err != nil {
+					t.Errorf("error %v, want none", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if got := exitCode(err); got != tt.wantExit {
+				t.Errorf("exit status %d, want %d", got, tt.wantExit)
+			}
+			text := describe(err)
+			for _, w := range tt.wantErr {
+				if !strings.Contains(text, w) {
+					t.Errorf("message %q lacks %q", text, w)
+				}
+			}
+			if tt.wantExit == 1 && strings.Contains(text, "Noch gespeichert") {
+				t.Errorf("message %q speaks of records left behind", text)
+			}
+		})
 	}
 }

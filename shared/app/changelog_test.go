@@ -123,6 +123,11 @@ func (s loggedEntries) RestoreEntry(ctx context.Context, e *wiki.Entry, revs []w
 	return s.Entries.RestoreEntry(ctx, e, revs)
 }
 
+func (s loggedEntries) DeleteEntry(ctx context.Context, id string, version int) error {
+	s.l.log(store.ChangedEntry, id, 0)
+	return s.Entries.DeleteEntry(ctx, id, version)
+}
+
 type loggedMunicipalities struct {
 	inner store.Municipalities
 	l     *memLog
@@ -135,6 +140,11 @@ func (s loggedMunicipalities) PutMunicipality(ctx context.Context, m *wiki.Munic
 	}
 	s.l.log(store.ChangedCatalog, "municipality:"+m.AGS, 1)
 	return nil
+}
+
+func (s loggedMunicipalities) DeleteMunicipality(ctx context.Context, ags string) error {
+	s.l.log(store.ChangedCatalog, "municipality:"+ags, 0)
+	return s.inner.DeleteMunicipality(ctx, ags)
 }
 
 func (s loggedMunicipalities) Municipality(ctx context.Context, ags string) (*wiki.Municipality, error) {

@@ -77,6 +77,11 @@ func (a *App) Export(ctx context.Context, w io.Writer) error {
 type ImportResult struct {
 	Municipalities, Topics, Entries int
 	Problems                        []LineProblem
+
+	// After a failure while writing: Undone says that everything the import had written
+	// was taken back; otherwise Left describes (in German) what of it is still stored.
+	Undone bool
+	Left   []string
 }
 
 // LineProblem is a problem with one line of an import file.
@@ -89,50 +94,88 @@ func (p LineProblem) String() string { return fmt.Sprintf("Zeile %d: %s", p.Line
 
 // Import reads JSON Lines as written by Export. Entries with revisions are restored as they
 // are; entries without (hand-written files, demo content) are created as new entries with
-// author as the author of their first revision. Everything is checked first: if any line
-// has a problem, nothing is imported and the result lists every problem with its line
-// number (error EINVALID).
+// author as the author of their first revision.
+//
+// An import is all or nothing. Everything is checked first, slugs of new entries included:
+// if any line has a problem, nothing is written and the result lists every problem with
+// its line number (error EINVALID). Should a write then fail (an entry written in between,
+// a store error), what the import wrote is taken back: entries it stored are removed, and
+// municipalities and topics it created or replaced are removed or put back as they were.
+// The result's Undone says whether that succeeded and Left what is still stored if not;
+// the error is ECONFLICT for a conflict that was taken back and EINTERNAL otherwise.
 func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportResult, error) {
 	recs, res := a.readImport(ctx, r)
 	if len(res.Problems) > 0 {
 		return res, &wiki.Error{Code: wiki.EINVALID, Message: fmt.Sprintf("Import abgebrochen: %d fehlerhafte Zeilen, nichts wurde übernommen.", len(res.Problems))}
 	}
+	// The versions that the file's municipalities and topics replace, to put them back.
+	j := &importJournal{}
+	munis, err := a.stores.Municipalities.Municipalities(ctx)
+	if err != nil {
+		return res, a.importFailed(ctx, j, res, "die gespeicherten Kommunen ließen sich nicht lesen", err)
+	}
+	topics, err := a.stores.Topics.Topics(ctx)
+	if err != nil {
+		return res, a.importFailed(ctx, j, res, "die gespeicherten Themen ließen sich nicht lesen", err)
+	}
+	prevMunis := make(map[string]*wiki.Municipality, len(munis))
+	for i := range munis {
+		prevMunis[munis[i].AGS] = &munis[i]
+	}
+	prevTopics := make(map[string]*wiki.Topic, len(topics))
+	for i := range topics {
+		prevTopics[topics[i].Slug] = &topics[i]
+	}
+
 	for _, rec := range recs {
-		var err error
 		switch {
 		case rec.Municipality != nil:
-			err = a.stores.Municipalities.PutMunicipality(ctx, rec.Municipality)
+			m := rec.Municipality
+			// Journaled before the write: a failed put may have been stored all the same.
+			j.steps = append(j.steps, importStep{muni: m, prevMuni: prevMunis[m.AGS]})
+			prevMunis[m.AGS] = m // a second line of the same AGS replaces the first
+			if err := a.stores.Municipalities.PutMunicipality(ctx, m); err != nil {
+				return res, a.importFailed(ctx, j, res, fmt.Sprintf("Kommune „%s“ ließ sich nicht speichern", m.Name), err)
+			}
 		case rec.Topic != nil:
-			err = a.stores.Topics.PutTopic(ctx, rec.Topic)
-		}
-		if err != nil {
-			return res, err
+			t := rec.Topic
+			j.steps = append(j.steps, importStep{topic: t, prevTop: prevTopics[t.Slug]})
+			prevTopics[t.Slug] = t
+			if err := a.stores.Topics.PutTopic(ctx, t); err != nil {
+				return res, a.importFailed(ctx, j, res, fmt.Sprintf("Thema „%s“ ließ sich nicht speichern", t.Name), err)
+			}
 		}
 	}
 	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
-		return res, err
+		return res, a.importFailed(ctx, j, res, "die Liste der Kommunen und Themen ließ sich nicht neu laden", err)
 	}
 	// New municipality names are never split into parts: the index learns them by a
 	// rebuild, before the entries come, which are then indexed with them.
 	if err := a.applyProtected(ctx); err != nil {
-		return res, err
+		return res, a.importFailed(ctx, j, res, "der Suchindex ließ sich nicht auf die neuen Kommunen einstellen", err)
 	}
-	flush := a.deferIndexing(ctx)
+	// The flush runs after a failure too, after the undo, and also when ctx is done: the
+	// index then drops what was taken back.
+	flush := a.deferIndexing(context.WithoutCancel(ctx))
 	defer flush()
 	for _, rec := range recs {
-		var err error
-		switch {
-		case rec.Entry != nil && len(rec.Revisions) > 0:
-			if err = a.stores.Entries.RestoreEntry(ctx, rec.Entry, rec.Revisions); err == nil {
-				a.written(ctx, rec.Entry)
-			}
-		case rec.Entry != nil:
-			_, err = a.createEntry(ctx, rec.Entry, Note{Author: author, Comment: "Import"})
-		default:
+		if rec.Entry == nil {
 			continue
 		}
+		var err error
+		if len(rec.Revisions) > 0 {
+			if err = a.stores.Entries.RestoreEntry(ctx, rec.Entry, rec.Revisions); err == nil {
+				a.written(ctx, rec.Entry)
+				j.steps = append(j.steps, importStep{entryID: rec.Entry.ID, version: rec.Entry.Version, title: rec.Entry.Title})
+			}
+		} else {
+			var e *wiki.Entry
+			if e, err = a.createEntry(ctx, rec.Entry, Note{Author: author, Comment: "Import"}); err == nil {
+				j.steps = append(j.steps, importStep{entryID: e.ID, version: e.Version, title: e.Title})
+			}
+		}
 		if err != nil {
-			return res, fmt.Errorf("import entry %q: %w", rec.Entry.Title, err)
+			return res, a.importFailed(ctx, j, res, fmt.Sprintf("Eintrag „%s“ ließ sich nicht speichern", rec.Entry.Title), fmt.Errorf("import entry %q: %w", rec.Entry.Title, err))
 		}
 		res.Entries++
 	}

@@ -12,7 +12,7 @@ type ChangeKind string
 const (
 	// ChangedEntry: an entry was written (Key: its id; Version: the version written), or
 	// is to be indexed again as it is (Version 0: after a rename of its municipality or
-	// a topic).
+	// a topic, or when it is removed).
 	ChangedEntry ChangeKind = "entry"
 	// ChangedCatalog: a municipality or topic is written or removed (Key:
 	// "municipality:<ags>" or "topic:<slug>"). Logged twice: Version 0 before the write,

@@ -50,6 +50,12 @@ type Entries interface {
 	// slug is taken and EINVALID for an incomplete history or an empty id or slug; then
 	// nothing is written.
 	RestoreEntry(ctx context.Context, e *wiki.Entry, revs []wiki.Revision) error
+
+	// DeleteEntry removes an entry with all its revisions and its slug, but only if its
+	// stored version is still version; for taking back an import, not for everyday use
+	// (the slug becomes free again). Returns ENOTFOUND if the entry does not exist and
+	// ECONFLICT if its version is another; then nothing is removed.
+	DeleteEntry(ctx context.Context, id string, version int) error
 }
 
 // Municipalities keeps the member municipalities.
@@ -60,6 +66,9 @@ type Municipalities interface {
 	Municipality(ctx context.Context, ags string) (*wiki.Municipality, error)
 	// Municipalities returns all municipalities ordered by AGS.
 	Municipalities(ctx context.Context) ([]wiki.Municipality, error)
+	// DeleteMunicipality removes a municipality, for taking back an import; removing a
+	// missing one is not an error.
+	DeleteMunicipality(ctx context.Context, ags string) error
 }
 
 // Topics keeps the controlled list of topics.
@@ -100,7 +109,7 @@ type Blobs interface {
 	ListBlobs(ctx context.Context, prefix string) ([]string, error)
 }
 
-// Change tells that an entry was written. Seq grows with every write of a store.
+// Change tells that an entry was written or removed. Seq grows with every write of a store.
 type Change struct {
 	Seq     uint64
 	EntryID string

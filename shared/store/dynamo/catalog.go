@@ -41,6 +41,18 @@ func (s *Store) Municipalities(ctx context.Context) ([]wiki.Municipality, error)
 	return list, wrap("list municipalities", err)
 }
 
+// DeleteMunicipality removes a municipality; removing a missing one is not an error.
+func (s *Store) DeleteMunicipality(ctx context.Context, ags string) error {
+	if err := s.logChange(ctx, store.ChangedCatalog, "municipality:"+ags, 0); err != nil {
+		return wrap("delete municipality "+ags, err)
+	}
+	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName: aws.String(s.table),
+		Key:       key(pkMunicipalites, muniSK(ags)),
+	})
+	return wrap("delete municipality "+ags, err)
+}
+
 // PutTopic creates or replaces a topic. Returns EINVALID without a slug.
 func (s *Store) PutTopic(ctx context.Context, t *wiki.Topic) error {
 	if t.Slug == "" {

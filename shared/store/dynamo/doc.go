@@ -119,6 +119,13 @@
 //     two puts, leaves the new version of the entry without its revision item: the entry
 //     is intact and can be edited on; its history lacks that one revision. Writing the
 //     revision first instead would make a crash block every later save of the entry.
+//   - DeleteEntry, which takes back an import, deletes the entry item first, on the
+//     condition that its version is the one the caller wrote; that hides the entry and
+//     decides against a concurrent editor. Then it deletes the revisions, the slug guard
+//     (if it still names the entry) and the blobs of large items. Should it stop between
+//     the steps, what is left is much what an interrupted CreateEntry leaves: revisions
+//     that Revisions does not list (but that make a RestoreEntry of the same id fail) and
+//     a guard that is abandoned after GuardTimeout.
 //   - A conditional put that fails because the item carries this write's own token was a
 //     retry of a put that had succeeded; it counts as success.
 //

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -516,6 +517,45 @@ func TestLargeItemsGoToBlobs(t *testing.T) {
 	wantCode(t, "stale UpdateEntry", f.UpdateEntry(ctx, stale, staleRev), wiki.ECONFLICT)
 	if after := f.blobKeys(t); len(after) != 3 {
 		t.Errorf("blobs after a stale update: got %q, want the 3 from before", after)
+	}
+}
+
+// TestDeleteEntryRemovesEverything: DeleteEntry leaves no item of the entry, no slug guard
+// and no blob behind, and logs the change before it deletes.
+func TestDeleteEntryRemovesEverything(t *testing.T) {
+	f := open(t)
+	f.maxItemBytes = 8 << 10
+	ctx := t.Context()
+	big, bigRev := newEntry(1, "grosser-eintrag")
+	big.Body = strings.Repeat("Übertragbarkeit für Gemeinden und Landkreise. ", 500) // 23 KB
+	bigRev.Entry = *big.Clone()
+	mustOK(t, "CreateEntry", f.CreateEntry(ctx, big, bigRev))
+	big2, bigRev2 := nextVersion(big, "Großer Eintrag, zweite Fassung")
+	mustOK(t, "UpdateEntry", f.UpdateEntry(ctx, big2, bigRev2))
+	page, err := f.Changes(ctx, 0, 100)
+	mustOK(t, "Changes", err)
+	seq := page.Counter
+
+	wantCode(t, "DeleteEntry of version 1", f.DeleteEntry(ctx, big.ID, 1), wiki.ECONFLICT)
+	mustOK(t, "DeleteEntry", f.DeleteEntry(ctx, big.ID, 2))
+	if sks := f.partition(t, entryPK(big.ID)); len(sks) != 0 {
+		t.Errorf("items of the entry after delete: %q, want none", sks)
+	}
+	if sks := f.partition(t, slugPK(big.Slug)); len(sks) != 0 {
+		t.Errorf("slug guard after delete: %q, want none", sks)
+	}
+	if keys := f.blobKeys(t); len(keys) != 0 {
+		t.Errorf("blobs after delete: %q, want none", keys)
+	}
+	page, err = f.Changes(ctx, seq, 100)
+	mustOK(t, "Changes", err)
+	var logged []string
+	for _, c := range page.Changes {
+		logged = append(logged, fmt.Sprintf("%s %s %d", c.Kind, c.Key, c.Version))
+	}
+	want := fmt.Sprintf("%s %s 0", store.ChangedEntry, big.ID)
+	if !slices.Contains(logged, want) {
+		t.Errorf("changes logged by DeleteEntry: %q, want %q", logged, want)
 	}
 }
 

@@ -258,6 +258,72 @@ func (s *Store) revisionItem(ctx context.Context, u *undo, r *wiki.Revision) (it
 	return s.fit(ctx, u, it, revisionInUTC(r), r.EntryID, r.Version, revisionHead())
 }
 
+// DeleteEntry removes an entry with all its revisions and its slug guard, but only if its
+// stored version is still version; for taking back an import. Returns ENOTFOUND if the
+// entry does not exist and ECONFLICT if its version is another; then nothing is removed.
+//
+// It logs the change first, then deletes the entry item on the condition of its version,
+// which makes the entry invisible and decides against a concurrent editor, then the
+// revisions, the slug guard (if it still belongs to the entry) and the blobs of large
+// items. Should a later step fail, the error says so; revision items without their entry
+// are not listed by Revisions, and a guard without its entry is abandoned after
+// GuardTimeout.
+func (s *Store) DeleteEntry(ctx context.Context, id string, version int) error {
+	op := "delete entry " + id
+	if err := s.logChange(ctx, store.ChangedEntry, id, 0); err != nil {
+		return wrap(op, err)
+	}
+	old, err := s.remove(ctx, removal{
+		key:    key(entryPK(id), skMeta),
+		cond:   "attribute_exists(#pk) AND #version = :version",
+		names:  map[string]string{"#pk": attrPK, "#version": "version"},
+		values: item{":version": num(version)},
+	})
+	if errors.Is(err, errCondition) {
+		if old == nil {
+			if old, err = s.get(ctx, key(entryPK(id), skMeta)); err != nil {
+				return wrap(op, fmt.Errorf("get entry: %w", err))
+			}
+		}
+		if old == nil {
+			return store.ErrEntryNotFound()
+		}
+		return store.ErrStale()
+	}
+	if err != nil {
+		return wrap(op, fmt.Errorf("delete entry item: %w", err))
+	}
+	blobs := []string{text(old, attrBlob)}
+	revs, err := s.queryPrefix(ctx, entryPK(id), revPrefix)
+	if err != nil {
+		return wrap(op, fmt.Errorf("list revisions: %w", err))
+	}
+	for _, it := range revs {
+		if _, err := s.remove(ctx, removal{key: keyOf(it)}); err != nil {
+			return wrap(op, fmt.Errorf("delete revision %s: %w", text(it, attrSK), err))
+		}
+		blobs = append(blobs, text(it, attrBlob))
+	}
+	_, err = s.remove(ctx, removal{
+		key:    key(slugPK(text(old, "slug")), skGuard),
+		cond:   "#entry = :id",
+		names:  map[string]string{"#entry": attrGuardEntry},
+		values: item{":id": str(id)},
+	})
+	if err != nil && !errors.Is(err, errCondition) { // errCondition: the guard is gone or not its
+		return wrap(op, fmt.Errorf("delete slug guard: %w", err))
+	}
+	for _, k := range blobs {
+		if k == "" || s.blobs == nil {
+			continue
+		}
+		if err := s.blobs.DeleteBlob(ctx, k); err != nil {
+			return wrap(op, fmt.Errorf("delete blob %s: %w", k, err))
+		}
+	}
+	return nil
+}
+
 // Entry returns the entry with the given id. Returns ENOTFOUND.
 func (s *Store) Entry(ctx context.Context, id string) (*wiki.Entry, error) {
 	e, err := s.entry(ctx, id)

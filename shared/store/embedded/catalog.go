@@ -33,6 +33,14 @@ func (s *Store) Municipalities(ctx context.Context) ([]wiki.Municipality, error)
 	return list, wrap("list municipalities", err)
 }
 
+// DeleteMunicipality removes a municipality; removing a missing one is not an error.
+func (s *Store) DeleteMunicipality(ctx context.Context, ags string) error {
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMunicipalities).Delete([]byte(ags))
+	})
+	return wrap("delete municipality "+ags, err)
+}
+
 // PutTopic creates or replaces a topic. Returns EINVALID without a slug.
 func (s *Store) PutTopic(ctx context.Context, t *wiki.Topic) error {
 	if t.Slug == "" {

@@ -171,7 +171,7 @@ func (s *Store) Stores() store.Stores {
 }
 
 // Subscribe registers fn to be told of every committed entry write (CreateEntry,
-// UpdateEntry, RestoreEntry), in commit order. fn runs synchronously after the commit while
+// UpdateEntry, RestoreEntry, DeleteEntry), in commit order. fn runs synchronously after the commit while
 // further entry writes wait, so it must be quick and must not write entries itself; it may
 // read from the store.
 func (s *Store) Subscribe(fn func(store.Change)) {

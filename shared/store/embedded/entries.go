@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/ikone-ds/wissensnetz/shared/store"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
@@ -131,6 +133,35 @@ func (s *Store) RestoreEntry(ctx context.Context, e *wiki.Entry, revs []wiki.Rev
 		return e.ID, putEntry(tx, e)
 	})
 	return wrap("restore entry "+e.ID, err)
+}
+
+// DeleteEntry removes an entry with all its revisions and its slug in one transaction, but
+// only if its stored version is still version; for taking back an import. Returns
+// ENOTFOUND if the entry does not exist and ECONFLICT if its version is another; then
+// nothing is removed. Subscribers are told, so that the index drops the entry.
+func (s *Store) DeleteEntry(ctx context.Context, id string, version int) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("embedded: delete entry %s: %w", id, err)
+	}
+	err := s.writeEntry(func(tx *bolt.Tx) (string, error) {
+		e, err := getEntry(tx, id)
+		if err != nil {
+			return "", err
+		}
+		if e.Version != version {
+			return "", store.ErrStale()
+		}
+		if err := tx.Bucket(bucketRevisions).DeleteBucket([]byte(id)); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
+			return "", fmt.Errorf("revisions: %w", err)
+		}
+		if slugs := tx.Bucket(bucketSlugs); string(slugs.Get([]byte(e.Slug))) == id {
+			if err := slugs.Delete([]byte(e.Slug)); err != nil {
+				return "", err
+			}
+		}
+		return id, tx.Bucket(bucketEntries).Delete([]byte(id))
+	})
+	return wrap("delete entry "+id, err)
 }
 
 // Entry returns the entry with the given id. Returns ENOTFOUND.

@@ -66,6 +66,17 @@ func runMunicipalities(t *testing.T, open func(t *testing.T) store.Municipalitie
 	t.Run("ListEmpty", func(t *testing.T) {
 		wantList(t, open(t), nil)
 	})
+	t.Run("Delete", func(t *testing.T) {
+		s := open(t)
+		put(t, s, sample[0])
+		put(t, s, sample[1])
+		mustOK(t, "DeleteMunicipality", s.DeleteMunicipality(t.Context(), sample[0].AGS))
+		_, err := s.Municipality(t.Context(), sample[0].AGS)
+		wantCode(t, "Municipality after delete", err, wiki.ENOTFOUND)
+		wantList(t, s, []wiki.Municipality{sample[1]})
+		mustOK(t, "DeleteMunicipality of a missing one", s.DeleteMunicipality(t.Context(), sample[0].AGS))
+		wantList(t, s, []wiki.Municipality{sample[1]})
+	})
 	t.Run("ReturnsCopies", func(t *testing.T) {
 		s := open(t)
 		m := sample[2]

@@ -37,6 +37,9 @@ func runEntries(t *testing.T, open openEntries) {
 		{"Restore", testRestore},
 		{"RestoreIncomplete", testRestoreIncomplete},
 		{"RestoreConflict", testRestoreConflict},
+		{"Delete", testDelete},
+		{"DeleteStale", testDeleteStale},
+		{"DeleteMissing", testDeleteMissing},
 		{"ReturnsCopies", testEntriesReturnCopies},
 		{"TimesUTC", testEntryTimes},
 		{"GermanText", testGermanText},
@@ -587,6 +590,51 @@ func testRestoreConflict(t *testing.T, open openEntries) {
 			}
 		})
 	}
+}
+
+func testDelete(t *testing.T, open openEntries) {
+	s := open(t)
+	other := NewEntry(entryID(1), "offene-datenplattform")
+	otherRev := create(t, s, other)
+	entries, revs := history(entryID(2), "lorawan-sensornetz", 3)
+	mustOK(t, "RestoreEntry", s.RestoreEntry(t.Context(), entries[2], revs))
+
+	mustOK(t, "DeleteEntry", s.DeleteEntry(t.Context(), entryID(2), 3))
+	wantAbsent(t, s, entryID(2), "lorawan-sensornetz")
+	for v := 1; v <= 3; v++ {
+		_, err := s.Revision(t.Context(), entryID(2), v)
+		wantCode(t, fmt.Sprintf("Revision(%d) after delete", v), err, wiki.ENOTFOUND)
+	}
+	if got := scanAll(t, s); len(got) != 1 || got[0].ID != other.ID {
+		t.Errorf("ScanEntries after delete: got %d entries, want only %s", len(got), other.ID)
+	}
+	wantStored(t, s, other)
+	wantRevisions(t, s, other.ID, otherRev)
+
+	// The id and the slug are free again: the same entry can be restored once more.
+	mustOK(t, "RestoreEntry after delete", s.RestoreEntry(t.Context(), entries[2], revs))
+	wantStored(t, s, entries[2])
+	wantRevisions(t, s, entryID(2), newestFirst(revs)...)
+}
+
+func testDeleteStale(t *testing.T, open openEntries) {
+	s := open(t)
+	e := NewEntry(entryID(1), "lorawan-sensornetz")
+	rev := create(t, s, e)
+	e2, rev2 := edit(e, "karla", "Ergebnisse ergänzt", nil)
+	update(t, s, e2, rev2)
+
+	wantCode(t, "DeleteEntry of version 1", s.DeleteEntry(t.Context(), e.ID, 1), wiki.ECONFLICT)
+	wantStored(t, s, e2)
+	wantRevisions(t, s, e.ID, rev2, rev)
+}
+
+func testDeleteMissing(t *testing.T, open openEntries) {
+	s := open(t)
+	e := NewEntry(entryID(1), "lorawan-sensornetz")
+	create(t, s, e)
+	wantCode(t, "DeleteEntry of a missing entry", s.DeleteEntry(t.Context(), entryID(2), 1), wiki.ENOTFOUND)
+	wantStored(t, s, e)
 }
 
 // scribble changes every kind of field of e in place.
