@@ -144,7 +144,11 @@ func (s loggedMunicipalities) PutMunicipality(ctx context.Context, m *wiki.Munic
 
 func (s loggedMunicipalities) DeleteMunicipality(ctx context.Context, ags string) error {
 	s.l.log(store.ChangedCatalog, "municipality:"+ags, 0)
-	return s.inner.DeleteMunicipality(ctx, ags)
+	if err := s.inner.DeleteMunicipality(ctx, ags); err != nil {
+		return err
+	}
+	s.l.log(store.ChangedCatalog, "municipality:"+ags, 1)
+	return nil
 }
 
 func (s loggedMunicipalities) Municipality(ctx context.Context, ags string) (*wiki.Municipality, error) {

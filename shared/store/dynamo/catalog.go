@@ -50,7 +50,11 @@ func (s *Store) DeleteMunicipality(ctx context.Context, ags string) error {
 		TableName: aws.String(s.table),
 		Key:       key(pkMunicipalites, muniSK(ags)),
 	})
-	return wrap("delete municipality "+ags, err)
+	if err != nil {
+		return wrap("delete municipality "+ags, err)
+	}
+	s.logWritten(ctx, store.ChangedCatalog, "municipality:"+ags)
+	return nil
 }
 
 // PutTopic creates or replaces a topic. Returns EINVALID without a slug.
