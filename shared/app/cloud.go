@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -56,7 +57,6 @@ type cloudState struct {
 	fetching bool                   // a newer snapshot is being fetched
 	ready    *fetched               // a fetched snapshot to swap to at the next poll
 	lastSwap time.Time
-	dir      string // the folder of the index searched, if fetched
 }
 
 type fetched struct {
@@ -141,7 +141,7 @@ func (a *App) openIndex(ctx context.Context, page *store.ChangePage) error {
 		}
 		a.index = ix
 		a.closers = append(a.closers, ix.Close)
-		c.loaded, c.dir, c.lastSwap = p, dir, a.now()
+		c.loaded, c.lastSwap = p, a.now()
 		c.follow = newFollower(c.Log, p.Seq, !c.Writer)
 		a.log.Info("index snapshot loaded", "snapshot", p.ID, "seq", p.Seq, "docs", p.Docs)
 		return nil
@@ -152,23 +152,28 @@ func (a *App) openIndex(ctx context.Context, page *store.ChangePage) error {
 	}
 	var (
 		ix  *search.Index
+		tmp string // the folder of an index built on disk here, removed with the App
 		err error
 	)
 	if c.Writer && c.Snapshots != nil {
-		dir, derr := os.MkdirTemp("", "wissensnetz-index-")
-		if derr != nil {
-			return derr
+		if tmp, err = os.MkdirTemp("", "wissensnetz-index-"); err != nil {
+			return err
 		}
-		ix, err = search.OpenWith(dir+"/index", search.Options{Protected: a.protectedWordsUnlocked()})
-		c.dir = dir + "/index"
+		ix, err = search.OpenWith(filepath.Join(tmp, "index"), search.Options{Protected: a.protectedWordsUnlocked()})
 	} else {
 		ix, err = search.OpenMemoryWith(search.Options{Protected: a.protectedWordsUnlocked()})
 	}
 	if err != nil {
+		if tmp != "" {
+			os.RemoveAll(tmp)
+		}
 		return err
 	}
 	a.index = ix
-	a.closers = append(a.closers, ix.Close)
+	a.closers = append(a.closers, ix.Close) // closers run in order: the index first
+	if tmp != "" {
+		a.closers = append(a.closers, func() error { return os.RemoveAll(tmp) })
+	}
 	// Every change the log still holds is read again after the build: a write whose
 	// change was logged before the scan may land after the scan passed its entry.
 	c.follow = newFollower(c.Log, 0, !c.Writer)
@@ -397,7 +402,7 @@ func (a *App) swapReady(ctx context.Context) {
 		return
 	}
 	c.swapMu.Lock()
-	c.loaded, c.dir, c.lastSwap = r.pointer, r.dir, a.now()
+	c.loaded, c.lastSwap = r.pointer, a.now()
 	c.swapMu.Unlock()
 	a.log.Info("index snapshot swapped", "snapshot", r.pointer.ID, "seq", r.pointer.Seq, "overlay", len(f.overlay))
 }
@@ -536,7 +541,7 @@ func (a *App) adoptCurrent(ctx context.Context) error {
 		os.RemoveAll(dir)
 		return err
 	}
-	c.loaded, c.dir = p, dir
+	c.loaded = p
 	f.cursor, f.seen, f.pending = min(f.cursor, p.Seq), map[uint64]time.Time{}, map[string]pendingEntry{}
 	return nil
 }

@@ -131,6 +131,3 @@ func (s *BlobSnapshots) manifest(ctx context.Context, p *store.SnapshotPointer) 
 	s.mu.Unlock()
 	return m, nil
 }
-
-// Dir returns the local directory the snapshots are fetched into.
-func (s *BlobSnapshots) Dir() string { return filepath.Clean(s.dir) }
