@@ -99,7 +99,18 @@
 // # Writes without transactions
 //
 // Writes use single-item conditional puts (no TransactWriteItems), in an order that never
-// shows a half-written entry, and take back what they wrote when a later step fails:
+// shows a half-written entry, and take back what they wrote when a later step fails.
+//
+// Why: the DynamoDB stand-in the tests run against (dynalite) has no transactions, and
+// every write path must be tested against a real API server. What it costs on real
+// DynamoDB, for choosing knowingly later: a transaction of n items costs 2 write units
+// per item (twice a single write) and one round trip; the ordered puts cost 1 unit per
+// item and n round trips (a new entry: slug guard, revision, entry item, plus the change
+// log's counter and change), and a crash between them leaves what the rules below
+// describe (a guard that times out, a revision that is replaced). Transactions would also
+// fail when any two concurrent saves touch one item, where the ordered puts let the one
+// conditional write of the entry item decide. The change log's number and change could
+// not be in the same transaction as the entry anyway: the number must be known first.
 //
 //   - CreateEntry and RestoreEntry put the slug guard first (attribute_not_exists), then
 //     every revision (attribute_not_exists), then the entry item last
