@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -41,7 +42,7 @@ func TestRun(t *testing.T) {
 	r, w := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, w, 2, "")
+		done <- run(ctx, w, 2, "", true)
 		w.Close()
 	}()
 	lines := make(chan string)
@@ -85,6 +86,17 @@ read:
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("GET %s/healthz: status %d", u, resp.StatusCode)
 		}
+	}
+	// -demo: the demo content is there and found on the second instance.
+	resp, err := http.Get(urls[1] + "/api/v1/search?q=LoRaWAN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct{ Total int }
+	err = json.NewDecoder(resp.Body).Decode(&res)
+	resp.Body.Close()
+	if err != nil || res.Total == 0 {
+		t.Errorf("search for LoRaWAN on web 2 after -demo: %d hits (%v), want the demo's", res.Total, err)
 	}
 	cancel()
 	select {
