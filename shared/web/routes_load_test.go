@@ -235,7 +235,7 @@ func TestAllRoutesUnderLoad(t *testing.T) {
 				}
 				res.statuses[status]++
 				if status >= 500 && len(res.fails) < 20 {
-					res.fails = append(res.fails, fmt.Sprintf("%s %.200s (Rolle %d): status %d: %.300s", req.Method, req.URL.RequestURI(), role, status, strings.Join(strings.Fields(body), " ")))
+					res.fails = append(res.fails, fmt.Sprintf("%s %.200s as %s: status %d: %.300s", req.Method, req.URL.RequestURI(), [3]string{"visitor", "member", "coordinator"}[role], status, strings.Join(strings.Fields(body), " ")))
 				}
 			}
 		}()
