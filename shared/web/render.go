@@ -208,12 +208,18 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 // staticHandler serves the files under static/. Asked for with the version assetURL links
 // to, a file may be kept for a year: another release links to another version. Without it,
-// or with an old one, for an hour.
-func staticHandler() http.Handler {
+// or with an old one, for an hour. Any other name, a folder included, gets notFound: the
+// file server would answer names that are not valid file names (invalid UTF-8) with a
+// bare English 500.
+func staticHandler(notFound http.Handler) http.Handler {
 	sub, _ := fs.Sub(staticFS, "static")
 	files := http.StripPrefix("/static/", http.FileServerFS(sub))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if _, ok := assetVersions()[name]; !ok {
+			notFound.ServeHTTP(w, r)
+			return
+		}
 		if v := r.URL.Query().Get("v"); v != "" && v == assetVersions()[name] {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		} else {

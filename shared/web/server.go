@@ -112,7 +112,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /koordination/postausgang", s.outbox)
 	m.HandleFunc("GET /koordination/suchwoerter", s.searchWords)
 	m.HandleFunc("POST /koordination/suchwoerter", s.searchWordsSave)
-	m.Handle("GET /static/", staticHandler())
+	m.Handle("GET /static/", staticHandler(http.HandlerFunc(s.notFound)))
 
 	m.HandleFunc("GET /healthz", s.healthz)
 	m.HandleFunc("GET /api/v1/openapi.yaml", s.apiOpenAPI)

@@ -565,3 +565,16 @@ func TestStaticVersions(t *testing.T) {
 		t.Error("assetURL(missing.css) gave no error")
 	}
 }
+
+func TestStaticUnknownNames(t *testing.T) {
+	ts, _ := newTestServer(t)
+	for _, path := range []string{"/static/", "/static/gibt-es-nicht.css", "/static/a/b/c/%FF%FE%C3", "/static/%FF", "/static/style.css/",
+		"/static/..%2fserver.go", "/static/%C3%A4.css"} {
+		t.Run(path, func(t *testing.T) {
+			status, body := get(t, ts, path)
+			if status != http.StatusNotFound || !strings.Contains(body, "Diese Seite gibt es nicht.") {
+				t.Errorf("GET %s: status %d, want 404 with the German page\n%.300s", path, status, body)
+			}
+		})
+	}
+}
