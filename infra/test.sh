@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of Wissensnetz: go vet, the Lambda builds (arm64 and amd64), the Go tests
-# with the race detector, a short fuzz run of every Fuzz target from its seed corpus, and the
-# browser tests (infra/e2e). Installs what the tests need when it is missing (Debian's
-# chromium, the npm packages of infra/e2e, aws-lambda-rie). Run it from anywhere:
+# with the race detector, a short fuzz run of every Fuzz target from its seed corpus, the
+# browser tests (infra/e2e) and a lint of the OpenAPI document (infra/openapi). Installs what
+# the tests need when it is missing (Debian's chromium, the npm packages of infra/e2e and
+# infra/openapi, aws-lambda-rie). Run it from anywhere:
 #
 #   bash infra/test.sh
 #
@@ -11,8 +12,9 @@
 #                      (exports WISSENSNETZ_REQUIRE_STANDINS=1)
 #   FUZZTIME=5s        how long each Fuzz target runs
 #
-# Ends with "N passed, M failed" (N counts Lambda builds, the template lint, Go packages,
-# fuzz targets and browser tests) and a non-zero exit status if anything failed.
+# Ends with "N passed, M failed" (N counts the OpenAPI lint, Lambda builds, the template
+# lint, Go packages, fuzz targets and browser tests) and a non-zero exit status if anything
+# failed.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -64,19 +66,36 @@ if [[ ! -x $CHROMIUM ]]; then
 	fi
 fi
 
-step "npm packages for the browser tests (infra/e2e)"
-(
-	cd infra/e2e
-	# The lock file must not name a registry: every machine installs from its own
-	# configured registry.
+# npm_ci DIR installs the npm packages of DIR from its lock file. The lock file must not
+# name a registry: every machine installs from its own configured registry.
+npm_ci() (
+	cd "$1" || exit 1
 	lock_names_registry() { grep -Eq '"resolved"|\.tgz"' package-lock.json; }
 	if [[ ! -f package-lock.json ]] || lock_names_registry; then
 		echo "writing package-lock.json without registry addresses"
-		npm install --package-lock-only --omit-lockfile-registry-resolved --no-audit --no-fund
-		! lock_names_registry || die "infra/e2e/package-lock.json still names a registry"
+		npm install --package-lock-only --omit-lockfile-registry-resolved --no-audit --no-fund || exit 1
+		! lock_names_registry || die "$1/package-lock.json still names a registry"
 	fi
 	npm ci --no-audit --no-fund --loglevel=error
-) || die "npm ci in infra/e2e failed"
+)
+
+step "npm packages for the browser tests (infra/e2e)"
+npm_ci infra/e2e || die "npm ci in infra/e2e failed"
+
+# --- OpenAPI document --------------------------------------------------------------------
+
+# Redocly CLI (infra/openapi, its rules in infra/openapi/redocly.yaml) checks
+# shared/web/openapi.yaml against OpenAPI 3.1 and the recommended rules; the Go tests check
+# that it names every API route.
+step "OpenAPI lint (infra/openapi: redocly lint shared/web/openapi.yaml)"
+if npm_ci infra/openapi &&
+	(cd infra/openapi && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+		npx --no-install redocly lint "$ROOT/shared/web/openapi.yaml"); then
+	passed=$((passed + 1))
+	echo "OpenAPI lint: ok"
+else
+	fail "OpenAPI lint (infra/openapi)"
+fi
 
 # --- stand-ins for AWS -------------------------------------------------------------------
 
