@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -15,16 +14,6 @@ import (
 	"github.com/ikone-ds/wissensnetz/infra/awslocal/stack"
 )
 
-// missing skips the test for a missing prerequisite, or fails it if the test script asks
-// for every stand-in (WISSENSNETZ_REQUIRE_STANDINS=1).
-func missing(tb testing.TB, msg string) {
-	tb.Helper()
-	if os.Getenv("WISSENSNETZ_REQUIRE_STANDINS") == "1" {
-		tb.Fatal(msg)
-	}
-	tb.Skip(msg)
-}
-
 // TestRun starts the command with two web instances, reads its lines up to "ready", asks
 // both instances for /healthz and stops it as Ctrl-C would.
 func TestRun(t *testing.T) {
@@ -32,10 +21,10 @@ func TestRun(t *testing.T) {
 		t.Skip("the Lambda Runtime Interface Emulator runs on Linux only")
 	}
 	if _, err := stack.FindTool("aws-lambda-rie"); err != nil {
-		missing(t, "aws-lambda-rie not installed (bash infra/standins.sh install)")
+		stack.Missing(t, "aws-lambda-rie not installed (bash infra/standins.sh install)")
 	}
 	if stack.StandinsFromEnv() == nil {
-		missing(t, `no stand-ins: eval "$(bash infra/standins.sh)"`)
+		stack.Missing(t, `no stand-ins: eval "$(bash infra/standins.sh)"`)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

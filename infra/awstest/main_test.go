@@ -25,16 +25,6 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
-// missing skips the test for a missing prerequisite, or fails it if the test script asks
-// for every stand-in (WISSENSNETZ_REQUIRE_STANDINS=1).
-func missing(tb testing.TB, msg string) {
-	tb.Helper()
-	if os.Getenv("WISSENSNETZ_REQUIRE_STANDINS") == "1" {
-		tb.Fatal(msg)
-	}
-	tb.Skip(msg)
-}
-
 const coordinatorEmail = "koordination@ikone-ds.example"
 
 // site is a running AWS shape with the demo content, a coordinator and an API token.
@@ -90,11 +80,11 @@ func newSite(t testing.TB) (*site, error) {
 		t.Skip("the Lambda Runtime Interface Emulator runs on Linux only")
 	}
 	if _, err := stack.FindTool("aws-lambda-rie"); err != nil {
-		missing(t, "aws-lambda-rie not installed (bash infra/standins.sh install): "+err.Error())
+		stack.Missing(t, "aws-lambda-rie not installed (bash infra/standins.sh install): "+err.Error())
 	}
 	standins := stack.StandinsFromEnv()
 	if standins == nil {
-		missing(t, `stand-ins not running: eval "$(bash infra/standins.sh)"`)
+		stack.Missing(t, `stand-ins not running: eval "$(bash infra/standins.sh)"`)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()

@@ -38,16 +38,6 @@ const (
 	rieModule = "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@v0.0.0-20261030222936-bef5c4ba774d"
 )
 
-// missing skips the test for a missing prerequisite, or fails it if the test script asks
-// for every stand-in (WISSENSNETZ_REQUIRE_STANDINS=1).
-func missing(tb testing.TB, msg string) {
-	tb.Helper()
-	if os.Getenv("WISSENSNETZ_REQUIRE_STANDINS") == "1" {
-		tb.Fatal(msg)
-	}
-	tb.Skip(msg)
-}
-
 // standins are the stand-ins for AWS a function talks to.
 type standins struct {
 	rie            string // path of aws-lambda-rie
@@ -65,11 +55,11 @@ func needStandins(tb testing.TB) standins {
 	}
 	rie, err := stack.FindTool("aws-lambda-rie")
 	if err != nil {
-		missing(tb, fmt.Sprintf("aws-lambda-rie not found (go install %s): %v", rieModule, err))
+		stack.Missing(tb, fmt.Sprintf("aws-lambda-rie not found (go install %s): %v", rieModule, err))
 	}
 	s := standins{rie: rie, dynamoEndpoint: os.Getenv("WISSENSNETZ_TEST_DYNAMODB")}
 	if s.dynamoEndpoint == "" {
-		missing(tb, `dynalite not running: set WISSENSNETZ_TEST_DYNAMODB (eval "$(bash infra/standins.sh)")`)
+		stack.Missing(tb, `dynalite not running: set WISSENSNETZ_TEST_DYNAMODB (eval "$(bash infra/standins.sh)")`)
 	}
 	s.s3Endpoint = os.Getenv("WISSENSNETZ_TEST_S3")
 	s.access, s.secret = os.Getenv("WISSENSNETZ_TEST_S3_ACCESS"), os.Getenv("WISSENSNETZ_TEST_S3_SECRET")

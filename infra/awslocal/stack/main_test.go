@@ -10,16 +10,6 @@ import (
 	"time"
 )
 
-// missing skips the test for a missing prerequisite, or fails it if the test script asks
-// for every stand-in (WISSENSNETZ_REQUIRE_STANDINS=1).
-func missing(tb testing.TB, msg string) {
-	tb.Helper()
-	if os.Getenv("WISSENSNETZ_REQUIRE_STANDINS") == "1" {
-		tb.Fatal(msg)
-	}
-	tb.Skip(msg)
-}
-
 // buildDir holds the bootstraps built for the tests; TestMain removes it.
 var buildDir string
 
@@ -84,7 +74,7 @@ func needTools(tb testing.TB) *Standins {
 		tb.Skip("the Lambda Runtime Interface Emulator runs on Linux only")
 	}
 	if _, err := FindTool("aws-lambda-rie"); err != nil {
-		missing(tb, "aws-lambda-rie not installed (bash infra/standins.sh install): "+err.Error())
+		Missing(tb, "aws-lambda-rie not installed (bash infra/standins.sh install): "+err.Error())
 	}
 	if s := StandinsFromEnv(); s != nil {
 		return s
@@ -94,7 +84,7 @@ func needTools(tb testing.TB) *Standins {
 		tb.Fatal(err)
 	}
 	if _, err := findStandins(context.Background(), root, false); err != nil {
-		missing(tb, `no stand-ins: eval "$(bash infra/standins.sh)", or install them: `+err.Error())
+		Missing(tb, `no stand-ins: eval "$(bash infra/standins.sh)", or install them: `+err.Error())
 	}
 	return nil
 }
