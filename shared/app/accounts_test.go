@@ -44,22 +44,30 @@ func mailedLinks(t *testing.T, a *App) []string {
 	return out
 }
 
+// twoResetLinks opens an App with a member who asked twice for a reset link, and returns
+// the two links mailed.
+func twoResetLinks(t *testing.T, addr string) (*App, auth.Viewer, []string) {
+	t.Helper()
+	a := openNow(t)
+	member, _ := users(t, a)
+	for range 2 {
+		if err := a.RequestPasswordReset(t.Context(), member.User.Email, addr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links := mailedLinks(t, a)
+	if len(links) != 2 {
+		t.Fatalf("%d links mailed, want 2", len(links))
+	}
+	return a, member, links
+}
+
 // Setting or changing a password voids every reset and invitation link of the account.
 func TestPasswordChangeVoidsLinks(t *testing.T) {
 	const addr = "192.0.2.7"
 	t.Run("reset link used", func(t *testing.T) {
-		a := openNow(t)
+		a, _, links := twoResetLinks(t, addr)
 		ctx := t.Context()
-		member, _ := users(t, a)
-		for range 2 {
-			if err := a.RequestPasswordReset(ctx, member.User.Email, addr); err != nil {
-				t.Fatal(err)
-			}
-		}
-		links := mailedLinks(t, a)
-		if len(links) != 2 {
-			t.Fatalf("%d links mailed, want 2", len(links))
-		}
 		if _, _, err := a.SetPassword(ctx, links[0], "Neues-Passwort-1"); err != nil {
 			t.Fatal(err)
 		}
@@ -71,14 +79,8 @@ func TestPasswordChangeVoidsLinks(t *testing.T) {
 		}
 	})
 	t.Run("password changed in the profile", func(t *testing.T) {
-		a := openNow(t)
+		a, member, _ := twoResetLinks(t, addr)
 		ctx := t.Context()
-		member, _ := users(t, a)
-		for range 2 {
-			if err := a.RequestPasswordReset(ctx, member.User.Email, addr); err != nil {
-				t.Fatal(err)
-			}
-		}
 		if _, err := a.ChangePassword(ctx, member, "Pegelstand-2024!", "Neues-Passwort-2", addr); err != nil {
 			t.Fatal(err)
 		}

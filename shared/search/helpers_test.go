@@ -2,7 +2,10 @@ package search
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -135,4 +138,48 @@ func sortedIDs(res *Result) []string {
 	ids := hitIDs(res)
 	slices.Sort(ids)
 	return ids
+}
+
+// searchesDuring runs q on ix from 4 goroutines until the returned stop is called, each
+// result checked by ok (which returns "" or what is wrong). stop waits for them, reports
+// every failure on t and returns the number of searches; count reads it meanwhile.
+func searchesDuring(t *testing.T, ix *Index, q Query, ok func(total uint64) string) (count func() int64, stop func() int64) {
+	t.Helper()
+	done := make(chan struct{})
+	var (
+		wg       sync.WaitGroup
+		searches atomic.Int64
+		errs     = make(chan error, 4)
+	)
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				res, err := ix.Search(context.Background(), q)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if msg := ok(res.Total); msg != "" {
+					errs <- errors.New(msg)
+					return
+				}
+				searches.Add(1)
+			}
+		})
+	}
+	return searches.Load, func() int64 {
+		t.Helper()
+		close(done)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		return searches.Load()
+	}
 }

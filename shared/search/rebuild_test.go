@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"testing"
 )
 
@@ -57,31 +55,12 @@ func TestRebuildSwapsWhileSearching(t *testing.T) {
 			}
 
 			// Searches run all the time; each sees the old index or the new one.
-			stop := make(chan struct{})
-			var wg sync.WaitGroup
-			var searches atomic.Int64
-			errs := make(chan error, 4)
-			for range 4 {
-				wg.Go(func() {
-					for {
-						select {
-						case <-stop:
-							return
-						default:
-						}
-						res, err := ix.Search(ctx, Query{Text: "Wasserzähler Sensornetzwerk", Visibilities: public})
-						if err != nil {
-							errs <- err
-							return
-						}
-						if res.Total != 3 && res.Total != 2 {
-							errs <- fmt.Errorf("search found %d entries, want 3 (old) or 2 (new)", res.Total)
-							return
-						}
-						searches.Add(1)
-					}
-				})
-			}
+			_, stop := searchesDuring(t, ix, Query{Text: "Wasserzähler Sensornetzwerk", Visibilities: public}, func(total uint64) string {
+				if total != 3 && total != 2 {
+					return fmt.Sprintf("search found %d entries, want 3 (old) or 2 (new)", total)
+				}
+				return ""
+			})
 
 			var during *Result
 			scan := func(put func(Document) error) error {
@@ -99,13 +78,7 @@ func TestRebuildSwapsWhileSearching(t *testing.T) {
 			if err := ix.Rebuild(ctx, 99, scan, func(done int) { progress = append(progress, done) }); err != nil {
 				t.Fatal(err)
 			}
-			close(stop)
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				t.Error(err)
-			}
-			t.Logf("%d searches during the rebuild", searches.Load())
+			t.Logf("%d searches during the rebuild", stop())
 
 			if during == nil || during.Total != 3 {
 				t.Errorf("search during the rebuild = %+v, want the 3 old entries", during)

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -26,49 +24,23 @@ func TestSnapshotReplaceWhileSearching(t *testing.T) {
 	ix := openSnapshot(t, have)
 	next := fetch(t, blobs, second, have)
 
-	stop := make(chan struct{})
-	var (
-		wg       sync.WaitGroup
-		searches atomic.Int64
-		errs     = make(chan error, 4)
-	)
-	for range 4 {
-		wg.Go(func() {
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				res, err := ix.Search(ctx, Query{Text: "Sensornetzwerk", Visibilities: public})
-				if err != nil {
-					errs <- err
-					return
-				}
-				if res.Total != 2 && res.Total != 0 {
-					errs <- fmt.Errorf("search found %d entries, want 2 (old) or 0 (new)", res.Total)
-					return
-				}
-				searches.Add(1)
-			}
-		})
-	}
-	for searches.Load() < 10 {
+	count, stop := searchesDuring(t, ix, Query{Text: "Sensornetzwerk", Visibilities: public}, func(total uint64) string {
+		if total != 2 && total != 0 {
+			return fmt.Sprintf("search found %d entries, want 2 (old) or 0 (new)", total)
+		}
+		return ""
+	})
+	for count() < 10 {
 		time.Sleep(time.Millisecond)
 	}
 	if err := ix.Replace(next.Dir); err != nil {
 		t.Fatal(err)
 	}
-	before := searches.Load()
-	for searches.Load() < before+10 {
+	before := count()
+	for count() < before+10 {
 		time.Sleep(time.Millisecond)
 	}
-	close(stop)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	stop()
 
 	sameSearches(t, ix, writer)
 	if _, err := os.Stat(have.Dir); !errors.Is(err, os.ErrNotExist) {
