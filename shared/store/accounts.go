@@ -50,6 +50,17 @@ type Session struct {
 	ExpiresAt time.Time `json:"expires_at"` // absolute expiry (expired when ExpiresAt <= now; zero: never); also the TTL attribute on AWS
 }
 
+// Expired reports whether the session counts as missing at now: its ExpiresAt has come.
+// A session with the zero ExpiresAt never expires.
+func (s *Session) Expired(now time.Time) bool { return expired(s.ExpiresAt, now) }
+
+// InUTC returns a copy of s with its times in UTC, as backends store them.
+func (s *Session) InUTC() *Session {
+	c := *s
+	c.CreatedAt, c.LastSeen, c.ExpiresAt = c.CreatedAt.UTC(), c.LastSeen.UTC(), c.ExpiresAt.UTC()
+	return &c
+}
+
 // Sessions keeps sessions. Expired sessions count as missing. Writes return EINVALID for an
 // empty token hash or user id.
 type Sessions interface {
@@ -82,6 +93,23 @@ type Token struct {
 	Name      string    `json:"name,omitempty"` // what the owner called an API token
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at,omitzero"` // zero: no expiry (API tokens)
+}
+
+// Expired reports whether the token counts as missing at now: its ExpiresAt has come. A
+// token with the zero ExpiresAt (an API token) never expires.
+func (t *Token) Expired(now time.Time) bool { return expired(t.ExpiresAt, now) }
+
+// InUTC returns a copy of t with its times in UTC, as backends store them.
+func (t *Token) InUTC() *Token {
+	c := *t
+	c.CreatedAt, c.ExpiresAt = c.CreatedAt.UTC(), c.ExpiresAt.UTC()
+	return &c
+}
+
+// expired reports whether something that expires at counts as missing at now. The zero
+// time never expires.
+func expired(at, now time.Time) bool {
+	return !at.IsZero() && !now.Before(at)
 }
 
 // Tokens keeps one-time links and API tokens. Expired tokens count as missing (an expired

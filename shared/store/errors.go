@@ -1,6 +1,11 @@
 package store
 
-import "github.com/ikone-ds/wissensnetz/shared/wiki"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
 
 // Errors every backend returns, worded the same for people (German), so that the user sees
 // the same message whichever store is behind the site.
@@ -8,6 +13,17 @@ import "github.com/ikone-ds/wissensnetz/shared/wiki"
 // ErrAuditIDTaken returns the conflict error of every backend: "Einen Protokolleintrag mit dieser Kennung gibt es bereits."
 func ErrAuditIDTaken() error {
 	return wiki.Errorf(wiki.ECONFLICT, "Einen Protokolleintrag mit dieser Kennung gibt es bereits.")
+}
+
+// ErrBadBlobKey returns the invalid error of every blob store for a key that CheckBlobKey
+// rejects: "Ungültiger Dateischlüssel …"
+func ErrBadBlobKey(key string) error {
+	return wiki.Errorf(wiki.EINVALID, "Ungültiger Dateischlüssel %q.", key)
+}
+
+// ErrBlobNotFound returns the notfound error of every blob store: "Datei nicht gefunden."
+func ErrBlobNotFound() error {
+	return wiki.Errorf(wiki.ENOTFOUND, "Datei nicht gefunden.")
 }
 
 // ErrEmailTaken returns the conflict error of every backend: "Diese E-Mail-Adresse gehört bereits zu einem anderen Benutzerkonto."
@@ -31,6 +47,11 @@ func ErrEntryNotFound() error {
 // ErrIDTaken returns the conflict error of every backend: "Einen Eintrag mit dieser Kennung gibt es bereits."
 func ErrIDTaken() error {
 	return wiki.Errorf(wiki.ECONFLICT, "Einen Eintrag mit dieser Kennung gibt es bereits.")
+}
+
+// ErrMunicipalityNotFound returns the notfound error of every backend: "Kommune nicht gefunden."
+func ErrMunicipalityNotFound() error {
+	return wiki.Errorf(wiki.ENOTFOUND, "Kommune nicht gefunden.")
 }
 
 // ErrRevisionNotFound returns the notfound error of every backend: "Diese Version des Eintrags gibt es nicht."
@@ -68,6 +89,11 @@ func ErrTokenTaken() error {
 	return wiki.Errorf(wiki.ECONFLICT, "Diesen Schlüssel gibt es bereits.")
 }
 
+// ErrTopicNotFound returns the notfound error of every backend: "Thema nicht gefunden."
+func ErrTopicNotFound() error {
+	return wiki.Errorf(wiki.ENOTFOUND, "Thema nicht gefunden.")
+}
+
 // ErrUserBusy returns the conflict error of every backend: "Das Benutzerkonto wird gerade von jemand anderem geändert. Bitte versuchen Sie es noch einmal."
 func ErrUserBusy() error {
 	return wiki.Errorf(wiki.ECONFLICT, "Das Benutzerkonto wird gerade von jemand anderem geändert. Bitte versuchen Sie es noch einmal.")
@@ -86,4 +112,15 @@ func ErrUserNotFound() error {
 // ErrWordListsStale returns the conflict error of every backend: "Die Suchwörter wurden inzwischen von jemand anderem geändert."
 func ErrWordListsStale() error {
 	return wiki.Errorf(wiki.ECONFLICT, "Die Suchwörter wurden inzwischen von jemand anderem geändert.")
+}
+
+// Wrap adds the backend and the operation to an internal error, "backend: op: err", and
+// passes errors of the domain (*wiki.Error) as they are, so that their code and message
+// reach the user unchanged. It returns nil for nil.
+func Wrap(backend, op string, err error) error {
+	var we *wiki.Error
+	if err == nil || errors.As(err, &we) {
+		return err
+	}
+	return fmt.Errorf("%s: %s: %w", backend, op, err)
 }

@@ -6,14 +6,6 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
-// CheckKeys rejects entries that cannot be stored under their id and slug (EINVALID).
-func CheckKeys(e *wiki.Entry) error {
-	if e.ID == "" || e.Slug == "" {
-		return wiki.Errorf(wiki.EINVALID, "Ein Eintrag braucht eine Kennung und eine Kurzadresse.")
-	}
-	return nil
-}
-
 // CompleteRevision returns rev completed from e: its entry id, version and the entry itself.
 // Returns EINVALID for a missing revision or one that belongs to another entry or version.
 func CompleteRevision(e *wiki.Entry, rev *wiki.Revision) (*wiki.Revision, error) {
