@@ -4,21 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/ikone-ds/wissensnetz/shared/store"
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
 // AppendAudit adds an event. Returns ECONFLICT if its id exists and EINVALID without an id.
 func (s *Store) AppendAudit(ctx context.Context, ev *wiki.AuditEvent) error {
-	if ev.ID == "" {
-		return wiki.Errorf(wiki.EINVALID, "Ein Protokolleintrag braucht eine Kennung.")
+	if err := store.CheckAuditEvent(ev); err != nil {
+		return err
 	}
-	c := *ev
-	c.At = c.At.UTC()
-	data, err := json.Marshal(&c)
+	data, err := json.Marshal(store.AuditEventInUTC(ev))
 	if err != nil {
 		return wrap("append audit event "+ev.ID, fmt.Errorf("encode: %w", err))
 	}

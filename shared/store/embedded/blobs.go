@@ -12,7 +12,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/ikone-ds/wissensnetz/shared/wiki"
+	"github.com/ikone-ds/wissensnetz/shared/store"
 )
 
 // PutBlob stores the content of r under key, replacing what was there. The content appears
@@ -75,7 +75,7 @@ func (s *Store) Blob(ctx context.Context, key string) (io.ReadCloser, error) {
 	}
 	f, err := os.Open(path)
 	if missing(err) {
-		return nil, errBlobNotFound()
+		return nil, store.ErrBlobNotFound()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("embedded: get blob %s: %w", key, err)
@@ -86,7 +86,7 @@ func (s *Store) Blob(ctx context.Context, key string) (io.ReadCloser, error) {
 		if err != nil {
 			return nil, fmt.Errorf("embedded: get blob %s: %w", key, err)
 		}
-		return nil, errBlobNotFound()
+		return nil, store.ErrBlobNotFound()
 	}
 	return f, nil
 }
@@ -173,21 +173,16 @@ func (s *Store) blobPath(key string) (string, error) {
 	return filepath.Join(s.blobs, filepath.FromSlash(key)), nil
 }
 
-// checkBlobKey accepts slash-separated relative paths whose segments are neither empty nor
-// "." or "..", without backslashes and NUL.
+// checkBlobKey accepts the keys of the blob port (store.CheckBlobKey) that are also local
+// file names on this system: on Windows, none that names a device such as NUL.
 func checkBlobKey(key string) error {
-	bad := key == "" || strings.ContainsAny(key, "\\\x00") || !filepath.IsLocal(filepath.FromSlash(key))
-	for seg := range strings.SplitSeq(key, "/") {
-		bad = bad || seg == "" || seg == "." || seg == ".."
+	if err := store.CheckBlobKey(key); err != nil {
+		return err
 	}
-	if bad {
-		return wiki.Errorf(wiki.EINVALID, "Ungültiger Dateischlüssel %q.", key)
+	if !filepath.IsLocal(filepath.FromSlash(key)) {
+		return store.ErrBadBlobKey(key)
 	}
 	return nil
-}
-
-func errBlobNotFound() error {
-	return wiki.Errorf(wiki.ENOTFOUND, "Datei nicht gefunden.")
 }
 
 // missing reports whether err says that a path or one of its folders does not exist.

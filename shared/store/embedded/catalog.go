@@ -7,13 +7,14 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
 // PutMunicipality creates or replaces a municipality. Returns EINVALID without an AGS.
 func (s *Store) PutMunicipality(ctx context.Context, m *wiki.Municipality) error {
-	if m.AGS == "" {
-		return wiki.Errorf(wiki.EINVALID, "Der Amtliche Gemeindeschlüssel fehlt.")
+	if err := store.CheckMunicipality(m); err != nil {
+		return err
 	}
 	return wrap("put municipality "+m.AGS, s.put(ctx, bucketMunicipalities, m.AGS, m))
 }
@@ -21,7 +22,7 @@ func (s *Store) PutMunicipality(ctx context.Context, m *wiki.Municipality) error
 // Municipality returns the municipality with the given AGS. Returns ENOTFOUND.
 func (s *Store) Municipality(ctx context.Context, ags string) (*wiki.Municipality, error) {
 	m := new(wiki.Municipality)
-	if err := s.get(ctx, bucketMunicipalities, ags, m, "Kommune nicht gefunden."); err != nil {
+	if err := s.get(ctx, bucketMunicipalities, ags, m, store.ErrMunicipalityNotFound); err != nil {
 		return nil, wrap("get municipality "+ags, err)
 	}
 	return m, nil
@@ -43,8 +44,8 @@ func (s *Store) DeleteMunicipality(ctx context.Context, ags string) error {
 
 // PutTopic creates or replaces a topic. Returns EINVALID without a slug.
 func (s *Store) PutTopic(ctx context.Context, t *wiki.Topic) error {
-	if t.Slug == "" {
-		return wiki.Errorf(wiki.EINVALID, "Das Thema braucht eine Kurzadresse.")
+	if err := store.CheckTopic(t); err != nil {
+		return err
 	}
 	return wrap("put topic "+t.Slug, s.put(ctx, bucketTopics, t.Slug, t))
 }
@@ -52,7 +53,7 @@ func (s *Store) PutTopic(ctx context.Context, t *wiki.Topic) error {
 // Topic returns the topic with the given slug. Returns ENOTFOUND.
 func (s *Store) Topic(ctx context.Context, slug string) (*wiki.Topic, error) {
 	t := new(wiki.Topic)
-	if err := s.get(ctx, bucketTopics, slug, t, "Thema nicht gefunden."); err != nil {
+	if err := s.get(ctx, bucketTopics, slug, t, store.ErrTopicNotFound); err != nil {
 		return nil, wrap("get topic "+slug, err)
 	}
 	return t, nil
@@ -86,12 +87,12 @@ func (s *Store) put(ctx context.Context, bucket []byte, key string, v any) error
 	})
 }
 
-// get decodes the JSON under key into v, or returns ENOTFOUND with the given message.
-func (s *Store) get(ctx context.Context, bucket []byte, key string, v any, notFound string) error {
+// get decodes the JSON under key into v, or returns the error of notFound.
+func (s *Store) get(ctx context.Context, bucket []byte, key string, v any, notFound func() error) error {
 	return s.view(ctx, func(tx *bolt.Tx) error {
 		data := tx.Bucket(bucket).Get([]byte(key))
 		if data == nil {
-			return wiki.Errorf(wiki.ENOTFOUND, "%s", notFound)
+			return notFound()
 		}
 		return json.Unmarshal(data, v)
 	})

@@ -7,11 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/ikone-ds/wissensnetz/shared/store"
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -21,38 +21,13 @@ const scanBatch = 64
 
 // CreateEntry stores a new entry whose Version is 1 together with its first revision. The
 // revision's EntryID, Version and Entry are taken from e. Returns ECONFLICT if the id or the
-// slug is taken, EINVALID if Version is not 1.
+// slug is taken, EINVALID if Version is not 1 or id or slug is empty.
 func (s *Store) CreateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revision) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("embedded: create entry %s: %w", e.ID, err)
-	}
-	if e.Version != 1 {
-		return wiki.Errorf(wiki.EINVALID, "Ein neuer Eintrag beginnt mit Version 1, nicht mit Version %d.", e.Version)
-	}
-	if err := store.CheckKeys(e); err != nil {
-		return err
-	}
-	r, err := store.CompleteRevision(e, rev)
+	r, err := store.CheckCreateEntry(e, rev)
 	if err != nil {
 		return err
 	}
-	err = s.writeEntry(func(tx *bolt.Tx) (string, error) {
-		if tx.Bucket(bucketEntries).Get([]byte(e.ID)) != nil {
-			return "", store.ErrIDTaken()
-		}
-		if tx.Bucket(bucketSlugs).Get([]byte(e.Slug)) != nil {
-			return "", store.ErrSlugTaken()
-		}
-		revs, err := tx.Bucket(bucketRevisions).CreateBucket([]byte(e.ID))
-		if err != nil {
-			return "", fmt.Errorf("revisions: %w", err)
-		}
-		if err := putEntry(tx, e); err != nil {
-			return "", err
-		}
-		return e.ID, putRevision(revs, r)
-	})
-	return wrap("create entry "+e.ID, err)
+	return s.insert(ctx, "create entry", e, []wiki.Revision{*r})
 }
 
 // UpdateEntry replaces a stored entry by e and adds rev, but only if the stored version is
@@ -83,7 +58,7 @@ func (s *Store) UpdateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revisi
 			return "", store.ErrStale()
 		}
 		if stored.Slug != e.Slug {
-			return "", wiki.Errorf(wiki.EINVALID, "Die Kurzadresse eines Eintrags lässt sich nicht ändern.")
+			return "", store.ErrSlugChanged()
 		}
 		revs := tx.Bucket(bucketRevisions).Bucket([]byte(e.ID))
 		if revs == nil {
@@ -102,37 +77,42 @@ func (s *Store) UpdateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revisi
 
 // RestoreEntry stores an entry with its complete history as it is, for imports. The
 // revisions, in any order, must run from 1 to e.Version. Returns ECONFLICT if the id or slug
-// is taken and EINVALID for an incomplete history; then nothing is written.
+// is taken and EINVALID for an incomplete history or an empty id or slug; then nothing is
+// written.
 func (s *Store) RestoreEntry(ctx context.Context, e *wiki.Entry, revs []wiki.Revision) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("embedded: restore entry %s: %w", e.ID, err)
-	}
-	if err := store.CheckKeys(e); err != nil {
-		return err
-	}
-	history, err := store.CompleteHistory(e, revs)
+	history, err := store.CheckRestoreEntry(e, revs)
 	if err != nil {
 		return err
 	}
-	err = s.writeEntry(func(tx *bolt.Tx) (string, error) {
+	return s.insert(ctx, "restore entry", e, history)
+}
+
+// insert stores a new entry with its history, which CreateEntry and RestoreEntry have
+// checked, in one transaction. Returns ECONFLICT if the id or the slug is taken; then
+// nothing is written. op names the operation in internal errors.
+func (s *Store) insert(ctx context.Context, op string, e *wiki.Entry, history []wiki.Revision) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("embedded: %s %s: %w", op, e.ID, err)
+	}
+	err := s.writeEntry(func(tx *bolt.Tx) (string, error) {
 		if tx.Bucket(bucketEntries).Get([]byte(e.ID)) != nil {
 			return "", store.ErrIDTaken()
 		}
 		if tx.Bucket(bucketSlugs).Get([]byte(e.Slug)) != nil {
 			return "", store.ErrSlugTaken()
 		}
-		b, err := tx.Bucket(bucketRevisions).CreateBucket([]byte(e.ID))
+		revs, err := tx.Bucket(bucketRevisions).CreateBucket([]byte(e.ID))
 		if err != nil {
 			return "", fmt.Errorf("revisions: %w", err)
 		}
 		for i := range history {
-			if err := putRevision(b, &history[i]); err != nil {
+			if err := putRevision(revs, &history[i]); err != nil {
 				return "", err
 			}
 		}
 		return e.ID, putEntry(tx, e)
 	})
-	return wrap("restore entry "+e.ID, err)
+	return wrap(op+" "+e.ID, err)
 }
 
 // DeleteEntry removes an entry with all its revisions and its slug in one transaction, but
@@ -338,7 +318,7 @@ func decodeEntry(v []byte) (*wiki.Entry, error) {
 
 // putEntry stores e and its slug.
 func putEntry(tx *bolt.Tx, e *wiki.Entry) error {
-	v, err := json.Marshal(inUTC(e))
+	v, err := json.Marshal(store.EntryInUTC(e))
 	if err != nil {
 		return fmt.Errorf("encode entry: %w", err)
 	}
@@ -349,21 +329,11 @@ func putEntry(tx *bolt.Tx, e *wiki.Entry) error {
 }
 
 func putRevision(b *bolt.Bucket, r *wiki.Revision) error {
-	c := *r
-	c.At = c.At.UTC()
-	c.Entry = *inUTC(&r.Entry)
-	v, err := json.Marshal(&c)
+	v, err := json.Marshal(store.RevisionInUTC(r))
 	if err != nil {
 		return fmt.Errorf("encode revision %d: %w", r.Version, err)
 	}
 	return b.Put(versionKey(r.Version), v)
-}
-
-// inUTC returns a shallow copy of e with its times in UTC.
-func inUTC(e *wiki.Entry) *wiki.Entry {
-	c := *e
-	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
-	return &c
 }
 
 // versionKey orders revisions by version: big-endian, so a cursor walks them in order.

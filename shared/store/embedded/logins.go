@@ -8,7 +8,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/ikone-ds/wissensnetz/shared/wiki"
+	"github.com/ikone-ds/wissensnetz/shared/store"
 )
 
 // loginAttempts is the record of the sign-in attempts under one key.
@@ -20,11 +20,8 @@ type loginAttempts struct {
 // CountLoginAttempt counts one sign-in attempt under key in one transaction, which bbolt
 // runs one at a time. Returns EINVALID for an empty key or a window under a second.
 func (s *Store) CountLoginAttempt(ctx context.Context, key string, now time.Time, window time.Duration) (int, time.Time, error) {
-	if err := checkLoginKey(key); err != nil {
+	if err := store.CheckLoginAttempt(key, window); err != nil {
 		return 0, time.Time{}, err
-	}
-	if window < time.Second {
-		return 0, time.Time{}, wiki.Errorf(wiki.EINVALID, "Das Zeitfenster für Anmeldeversuche fehlt.")
 	}
 	var a loginAttempts
 	err := s.update(ctx, func(tx *bolt.Tx) error {
@@ -53,16 +50,9 @@ func (s *Store) CountLoginAttempt(ctx context.Context, key string, now time.Time
 
 // ClearLoginAttempts forgets the attempts under key. Returns EINVALID for an empty key.
 func (s *Store) ClearLoginAttempts(ctx context.Context, key string) error {
-	if err := checkLoginKey(key); err != nil {
+	if err := store.CheckLoginKey(key); err != nil {
 		return err
 	}
 	err := s.update(ctx, func(tx *bolt.Tx) error { return tx.Bucket(bucketLogins).Delete([]byte(key)) })
 	return wrap("clear login attempts", err)
-}
-
-func checkLoginKey(key string) error {
-	if key == "" {
-		return wiki.Errorf(wiki.EINVALID, "Anmeldeversuche brauchen einen Schlüssel.")
-	}
-	return nil
 }

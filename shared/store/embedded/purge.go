@@ -36,7 +36,7 @@ func purgeExpired(tx *bolt.Tx, now time.Time) (int, error) {
 		if err := json.Unmarshal(v, &sess); err != nil {
 			return fmt.Errorf("decode session: %w", err)
 		}
-		if expired(sess.ExpiresAt, now) {
+		if sess.Expired(now) {
 			sessions = append(sessions, string(k))
 		}
 		return nil
@@ -50,7 +50,7 @@ func purgeExpired(tx *bolt.Tx, now time.Time) (int, error) {
 		if err := json.Unmarshal(v, &t); err != nil {
 			return fmt.Errorf("decode token: %w", err)
 		}
-		if expired(t.ExpiresAt, now) {
+		if t.Expired(now) {
 			tokens = append(tokens, t)
 		}
 		return nil

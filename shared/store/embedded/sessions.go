@@ -9,17 +9,14 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/ikone-ds/wissensnetz/shared/store"
-	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
 // PutSession creates or replaces a session. Returns EINVALID without a token hash or user.
 func (s *Store) PutSession(ctx context.Context, sess *store.Session) error {
-	if sess.TokenHash == "" || sess.UserID == "" {
-		return wiki.Errorf(wiki.EINVALID, "Eine Sitzung braucht einen Token-Hash und ein Benutzerkonto.")
+	if err := store.CheckSession(sess); err != nil {
+		return err
 	}
-	c := *sess
-	c.CreatedAt, c.LastSeen, c.ExpiresAt = c.CreatedAt.UTC(), c.LastSeen.UTC(), c.ExpiresAt.UTC()
-	data, err := json.Marshal(&c)
+	data, err := json.Marshal(sess.InUTC())
 	if err != nil {
 		return wrap("put session", fmt.Errorf("encode: %w", err))
 	}
@@ -49,7 +46,7 @@ func (s *Store) Session(ctx context.Context, tokenHash string) (*store.Session, 
 		if err := json.Unmarshal(v, sess); err != nil {
 			return fmt.Errorf("decode: %w", err)
 		}
-		if expired(sess.ExpiresAt, time.Now()) {
+		if sess.Expired(time.Now()) {
 			return store.ErrSessionNotFound()
 		}
 		return nil
@@ -101,10 +98,4 @@ func deleteSession(tx *bolt.Tx, tokenHash string) error {
 		return err
 	}
 	return sessions.Delete([]byte(tokenHash))
-}
-
-// expired reports whether a session or token that expires at counts as missing at now.
-// The zero time never expires.
-func expired(at, now time.Time) bool {
-	return !at.IsZero() && !now.Before(at)
 }

@@ -11,19 +11,16 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/ikone-ds/wissensnetz/shared/store"
-	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
 // PutToken stores a new token. Returns ECONFLICT if the hash exists and EINVALID without a
 // hash, kind or user. An expired token with the same hash counts as missing and is
 // replaced.
 func (s *Store) PutToken(ctx context.Context, t *store.Token) error {
-	if t.Hash == "" || t.Kind == "" || t.UserID == "" {
-		return wiki.Errorf(wiki.EINVALID, "Ein Schlüssel braucht einen Hash, eine Art und ein Benutzerkonto.")
+	if err := store.CheckToken(t); err != nil {
+		return err
 	}
-	c := *t
-	c.CreatedAt, c.ExpiresAt = c.CreatedAt.UTC(), c.ExpiresAt.UTC()
-	data, err := json.Marshal(&c)
+	data, err := json.Marshal(t.InUTC())
 	if err != nil {
 		return wrap("put token", fmt.Errorf("encode: %w", err))
 	}
@@ -33,7 +30,7 @@ func (s *Store) PutToken(ctx context.Context, t *store.Token) error {
 		switch {
 		case err != nil:
 			return err
-		case found && !expired(old.ExpiresAt, now):
+		case found && !old.Expired(now):
 			return store.ErrTokenTaken()
 		case found:
 			if err := deleteToken(tx, old); err != nil {
@@ -56,7 +53,7 @@ func (s *Store) Token(ctx context.Context, hash string) (*store.Token, error) {
 		var found bool
 		var err error
 		t, found, err = storedToken(tx, hash)
-		if err == nil && (!found || expired(t.ExpiresAt, time.Now())) {
+		if err == nil && (!found || t.Expired(time.Now())) {
 			err = store.ErrTokenNotFound()
 		}
 		return err
@@ -79,7 +76,7 @@ func (s *Store) ConsumeToken(ctx context.Context, hash string) (*store.Token, er
 		switch {
 		case err != nil:
 			return err
-		case !found || expired(t.ExpiresAt, time.Now()):
+		case !found || t.Expired(time.Now()):
 			return store.ErrTokenNotFound()
 		}
 		return deleteToken(tx, t)
@@ -117,7 +114,7 @@ func (s *Store) UserTokens(ctx context.Context, userID string, kind store.TokenK
 			if !found {
 				return fmt.Errorf("token index points to a missing token")
 			}
-			if !expired(t.ExpiresAt, now) {
+			if !t.Expired(now) {
 				list = append(list, *t)
 			}
 		}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/ikone-ds/wissensnetz/shared/store"
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -74,7 +74,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *wiki.User) error {
 // User returns the user with the given id. Returns ENOTFOUND.
 func (s *Store) User(ctx context.Context, id string) (*wiki.User, error) {
 	u := new(wiki.User)
-	if err := s.get(ctx, bucketUsers, id, u, "Benutzerkonto nicht gefunden."); err != nil {
+	if err := s.get(ctx, bucketUsers, id, u, store.ErrUserNotFound); err != nil {
 		return nil, wrap("get user "+id, err)
 	}
 	return u, nil
@@ -114,12 +114,10 @@ func (s *Store) Users(ctx context.Context) ([]wiki.User, error) {
 // encodeUser checks that u can be stored under its id and e-mail and returns it as JSON
 // with its times in UTC.
 func encodeUser(u *wiki.User) ([]byte, error) {
-	if u.ID == "" || len(emailKey(u.Email)) == 0 {
-		return nil, wiki.Errorf(wiki.EINVALID, "Ein Benutzerkonto braucht eine Kennung und eine E-Mail-Adresse.")
+	if err := store.CheckUser(u); err != nil {
+		return nil, err
 	}
-	c := *u
-	c.LockedUntil, c.CreatedAt, c.UpdatedAt = c.LockedUntil.UTC(), c.CreatedAt.UTC(), c.UpdatedAt.UTC()
-	data, err := json.Marshal(&c)
+	data, err := json.Marshal(store.UserInUTC(u))
 	if err != nil {
 		return nil, fmt.Errorf("encode: %w", err)
 	}

@@ -33,8 +33,8 @@ func (s *Store) WordLists(ctx context.Context) (*wiki.WordLists, error) {
 // PutWordLists stores w if the stored version is w.Version-1. Returns ECONFLICT if someone
 // saved in between and EINVALID if w.Version is below 1.
 func (s *Store) PutWordLists(ctx context.Context, w *wiki.WordLists) error {
-	if w.Version < 1 {
-		return wiki.Errorf(wiki.EINVALID, "Die Versionsnummer der Suchwörter fehlt.")
+	if err := store.CheckWordLists(w); err != nil {
+		return err
 	}
 	data, err := json.Marshal(w)
 	if err != nil {
