@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ikone-ds/wissensnetz/shared/store"
 	"strings"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/oklog/ulid/v2"
 
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -25,8 +25,8 @@ const monthFormat = "2006-01"
 // It puts the marker of the month first, unless this store knows it exists, and then the
 // event on the condition that its id is free.
 func (s *Store) AppendAudit(ctx context.Context, ev *wiki.AuditEvent) error {
-	if ev.ID == "" {
-		return wiki.Errorf(wiki.EINVALID, "Ein Protokolleintrag braucht eine Kennung.")
+	if err := store.CheckAuditEvent(ev); err != nil {
+		return err
 	}
 	month, ok := monthOfID(ev.ID)
 	if !ok {
@@ -43,9 +43,7 @@ func (s *Store) appendAudit(ctx context.Context, ev *wiki.AuditEvent, month stri
 		}
 		s.auditMonths.Store(month, true)
 	}
-	c := *ev
-	c.At = c.At.UTC()
-	it, err := marshal(&c, auditPK(month), ev.ID, "audit")
+	it, err := marshal(store.AuditEventInUTC(ev), auditPK(month), ev.ID, "audit")
 	if err != nil {
 		return err
 	}

@@ -13,8 +13,8 @@ import (
 
 // PutMunicipality creates or replaces a municipality. Returns EINVALID without an AGS.
 func (s *Store) PutMunicipality(ctx context.Context, m *wiki.Municipality) error {
-	if m.AGS == "" {
-		return wiki.Errorf(wiki.EINVALID, "Der Amtliche Gemeindeschlüssel fehlt.")
+	if err := store.CheckMunicipality(m); err != nil {
+		return err
 	}
 	if err := s.logChange(ctx, store.ChangedCatalog, "municipality:"+m.AGS, 0); err != nil {
 		return wrap("put municipality "+m.AGS, err)
@@ -29,7 +29,7 @@ func (s *Store) PutMunicipality(ctx context.Context, m *wiki.Municipality) error
 // Municipality returns the municipality with the given AGS. Returns ENOTFOUND.
 func (s *Store) Municipality(ctx context.Context, ags string) (*wiki.Municipality, error) {
 	m := new(wiki.Municipality)
-	if err := s.getPlain(ctx, m, pkMunicipalites, muniSK(ags), "Kommune nicht gefunden."); err != nil {
+	if err := s.getPlain(ctx, m, pkMunicipalites, muniSK(ags), store.ErrMunicipalityNotFound); err != nil {
 		return nil, wrap("get municipality "+ags, err)
 	}
 	return m, nil
@@ -59,8 +59,8 @@ func (s *Store) DeleteMunicipality(ctx context.Context, ags string) error {
 
 // PutTopic creates or replaces a topic. Returns EINVALID without a slug.
 func (s *Store) PutTopic(ctx context.Context, t *wiki.Topic) error {
-	if t.Slug == "" {
-		return wiki.Errorf(wiki.EINVALID, "Das Thema braucht eine Kurzadresse.")
+	if err := store.CheckTopic(t); err != nil {
+		return err
 	}
 	if err := s.logChange(ctx, store.ChangedCatalog, "topic:"+t.Slug, 0); err != nil {
 		return wrap("put topic "+t.Slug, err)
@@ -75,7 +75,7 @@ func (s *Store) PutTopic(ctx context.Context, t *wiki.Topic) error {
 // Topic returns the topic with the given slug. Returns ENOTFOUND.
 func (s *Store) Topic(ctx context.Context, slug string) (*wiki.Topic, error) {
 	t := new(wiki.Topic)
-	if err := s.getPlain(ctx, t, pkTopics, topicSK(slug), "Thema nicht gefunden."); err != nil {
+	if err := s.getPlain(ctx, t, pkTopics, topicSK(slug), store.ErrTopicNotFound); err != nil {
 		return nil, wrap("get topic "+slug, err)
 	}
 	return t, nil
@@ -113,15 +113,14 @@ func (s *Store) putPlain(ctx context.Context, v any, pk, sk, entity string) erro
 	return err
 }
 
-// getPlain decodes the item with the given key into v, or returns ENOTFOUND with the given
-// message.
-func (s *Store) getPlain(ctx context.Context, v any, pk, sk, notFound string) error {
+// getPlain decodes the item with the given key into v, or returns the error of notFound.
+func (s *Store) getPlain(ctx context.Context, v any, pk, sk string, notFound func() error) error {
 	it, err := s.get(ctx, key(pk, sk))
 	if err != nil {
 		return err
 	}
 	if it == nil {
-		return wiki.Errorf(wiki.ENOTFOUND, "%s", notFound)
+		return notFound()
 	}
 	return s.decode(ctx, it, v)
 }

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ikone-ds/wissensnetz/shared/store"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -19,20 +19,11 @@ import (
 // slug is taken, EINVALID if Version is not 1 or id or slug is empty; then nothing is
 // written. It puts the slug guard, the revision and the entry item, in that order.
 func (s *Store) CreateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revision) error {
-	if e.Version != 1 {
-		return wiki.Errorf(wiki.EINVALID, "Ein neuer Eintrag beginnt mit Version 1, nicht mit Version %d.", e.Version)
-	}
-	if err := store.CheckKeys(e); err != nil {
-		return err
-	}
-	r, err := store.CompleteRevision(e, rev)
+	r, err := store.CheckCreateEntry(e, rev)
 	if err != nil {
 		return err
 	}
-	if err := s.logChange(ctx, store.ChangedEntry, e.ID, e.Version); err != nil {
-		return wrap("create entry "+e.ID, err)
-	}
-	return wrap("create entry "+e.ID, s.insert(ctx, e, []wiki.Revision{*r}))
+	return s.logAndInsert(ctx, "create entry", e, []wiki.Revision{*r})
 }
 
 // RestoreEntry stores an entry with its complete history as it is, for imports. The
@@ -41,17 +32,21 @@ func (s *Store) CreateEntry(ctx context.Context, e *wiki.Entry, rev *wiki.Revisi
 // written. It puts the slug guard, the revisions from the oldest on and the entry item, in
 // that order.
 func (s *Store) RestoreEntry(ctx context.Context, e *wiki.Entry, revs []wiki.Revision) error {
-	if err := store.CheckKeys(e); err != nil {
-		return err
-	}
-	history, err := store.CompleteHistory(e, revs)
+	history, err := store.CheckRestoreEntry(e, revs)
 	if err != nil {
 		return err
 	}
+	return s.logAndInsert(ctx, "restore entry", e, history)
+}
+
+// logAndInsert logs the write of a new entry, which CreateEntry or RestoreEntry has
+// checked, and inserts it with its history. op names the operation in internal errors.
+func (s *Store) logAndInsert(ctx context.Context, op string, e *wiki.Entry, history []wiki.Revision) error {
+	op += " " + e.ID
 	if err := s.logChange(ctx, store.ChangedEntry, e.ID, e.Version); err != nil {
-		return wrap("restore entry "+e.ID, err)
+		return wrap(op, err)
 	}
-	return wrap("restore entry "+e.ID, s.insert(ctx, e, history))
+	return wrap(op, s.insert(ctx, e, history))
 }
 
 // insert stores a new entry with its history: the slug guard first, then the revisions,
@@ -226,7 +221,7 @@ func (s *Store) entryItem(ctx context.Context, u *undo, e *wiki.Entry) (item, er
 	if err != nil {
 		return nil, err
 	}
-	return s.fit(ctx, u, it, inUTC(e), e.ID, e.Version, listAttributes())
+	return s.fit(ctx, u, it, store.EntryInUTC(e), e.ID, e.Version, listAttributes())
 }
 
 // putRevision stores a revision that must not exist yet. It returns errCondition if it
@@ -255,7 +250,7 @@ func (s *Store) revisionItem(ctx context.Context, u *undo, r *wiki.Revision) (it
 	if err != nil {
 		return nil, err
 	}
-	return s.fit(ctx, u, it, revisionInUTC(r), r.EntryID, r.Version, revisionHead())
+	return s.fit(ctx, u, it, store.RevisionInUTC(r), r.EntryID, r.Version, revisionHead())
 }
 
 // DeleteEntry removes an entry with all its revisions and its slug guard, but only if its

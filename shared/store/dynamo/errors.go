@@ -1,17 +1,7 @@
 package dynamo
 
-import (
-	"errors"
-	"fmt"
+import "github.com/ikone-ds/wissensnetz/shared/store"
 
-	"github.com/ikone-ds/wissensnetz/shared/wiki"
-)
-
-// wrap adds the operation to internal errors and passes errors of the domain as they are.
-func wrap(op string, err error) error {
-	var we *wiki.Error
-	if err == nil || errors.As(err, &we) {
-		return err
-	}
-	return fmt.Errorf("dynamo: %s: %w", op, err)
-}
+// wrap adds the operation to internal errors and passes errors of the domain as they are
+// (store.Wrap).
+func wrap(op string, err error) error { return store.Wrap("dynamo", op, err) }

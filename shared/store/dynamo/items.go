@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -146,7 +147,7 @@ func marshal(v any, pk, sk, entity string) (item, error) {
 
 // entryItem returns the item of e with its index keys.
 func entryItem(e *wiki.Entry, token string) (item, error) {
-	it, err := marshal(inUTC(e), entryPK(e.ID), skMeta, "entry")
+	it, err := marshal(store.EntryInUTC(e), entryPK(e.ID), skMeta, "entry")
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +161,7 @@ func entryItem(e *wiki.Entry, token string) (item, error) {
 
 // revisionItem returns the item of r.
 func revisionItem(r *wiki.Revision, token string) (item, error) {
-	it, err := marshal(revisionInUTC(r), entryPK(r.EntryID), revisionSK(r.Version), "revision")
+	it, err := marshal(store.RevisionInUTC(r), entryPK(r.EntryID), revisionSK(r.Version), "revision")
 	if err != nil {
 		return nil, err
 	}
@@ -320,19 +321,4 @@ func valueSize(v types.AttributeValue) int {
 		return n
 	}
 	return 0
-}
-
-// inUTC returns a shallow copy of e with its times in UTC.
-func inUTC(e *wiki.Entry) *wiki.Entry {
-	c := *e
-	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
-	return &c
-}
-
-// revisionInUTC returns a copy of r with its times in UTC.
-func revisionInUTC(r *wiki.Revision) *wiki.Revision {
-	c := *r
-	c.At = c.At.UTC()
-	c.Entry = *inUTC(&r.Entry)
-	return &c
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -28,8 +29,8 @@ const loginAttempts = 8
 // carries a ttl at the window's end, so that DynamoDB removes it. Returns EINVALID for an
 // empty key or a window under a second, and ECONFLICT after loginAttempts lost rounds.
 func (s *Store) CountLoginAttempt(ctx context.Context, key string, now time.Time, window time.Duration) (int, time.Time, error) {
-	if key == "" || window < time.Second {
-		return 0, time.Time{}, wiki.Errorf(wiki.EINVALID, "Anmeldeversuche brauchen einen Schlüssel und ein Zeitfenster.")
+	if err := store.CheckLoginAttempt(key, window); err != nil {
+		return 0, time.Time{}, err
 	}
 	n, end, err := s.countLoginAttempt(ctx, key, now.UTC(), window)
 	return n, end, wrap("count login attempt", err)
@@ -80,8 +81,8 @@ func (s *Store) countLoginAttempt(ctx context.Context, key string, now time.Time
 
 // ClearLoginAttempts deletes the attempts item of key. Returns EINVALID for an empty key.
 func (s *Store) ClearLoginAttempts(ctx context.Context, key string) error {
-	if key == "" {
-		return wiki.Errorf(wiki.EINVALID, "Anmeldeversuche brauchen einen Schlüssel.")
+	if err := store.CheckLoginKey(key); err != nil {
+		return err
 	}
 	_, err := s.remove(ctx, removal{key: loginKey(key)})
 	return wrap("clear login attempts", err)

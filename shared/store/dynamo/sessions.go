@@ -8,29 +8,27 @@ import (
 	"time"
 
 	"github.com/ikone-ds/wissensnetz/shared/store"
-	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
 // PutSession creates or replaces a session. Returns EINVALID without a token hash or user.
 // It puts the link in the user's partition first and then the session, so that every
 // session has its link; the link of a session that moved to another user is deleted.
 func (s *Store) PutSession(ctx context.Context, sess *store.Session) error {
-	if sess.TokenHash == "" || sess.UserID == "" {
-		return wiki.Errorf(wiki.EINVALID, "Eine Sitzung braucht einen Token-Hash und ein Benutzerkonto.")
+	if err := store.CheckSession(sess); err != nil {
+		return err
 	}
 	// Token hashes stay out of errors, which end up in logs.
 	return wrap("put session of user "+sess.UserID, s.putSession(ctx, sess))
 }
 
 func (s *Store) putSession(ctx context.Context, sess *store.Session) error {
-	c := *sess
-	c.CreatedAt, c.LastSeen, c.ExpiresAt = c.CreatedAt.UTC(), c.LastSeen.UTC(), c.ExpiresAt.UTC()
-	it, err := marshal(&c, sessionPK(c.TokenHash), skMeta, "session")
+	c := sess.InUTC()
+	it, err := marshal(c, sessionPK(c.TokenHash), skMeta, "session")
 	if err != nil {
 		return err
 	}
 	setTTL(it, c.ExpiresAt)
-	if _, err := s.put(ctx, write{item: sessionLinkItem(&c)}); err != nil {
+	if _, err := s.put(ctx, write{item: sessionLinkItem(c)}); err != nil {
 		return fmt.Errorf("put link: %w", err)
 	}
 	old, err := s.put(ctx, write{item: it, old: true})
@@ -59,7 +57,7 @@ func (s *Store) Session(ctx context.Context, tokenHash string) (*store.Session, 
 	if err := s.decode(ctx, it, sess); err != nil {
 		return nil, wrap("get session", err)
 	}
-	if expired(sess.ExpiresAt, s.now()) {
+	if sess.Expired(s.now()) {
 		return nil, store.ErrSessionNotFound()
 	}
 	return sess, nil
@@ -150,12 +148,6 @@ func sessionLinkItem(sess *store.Session) item {
 	}
 	setTTL(it, sess.ExpiresAt)
 	return it
-}
-
-// expired reports whether a session or token that expires at counts as missing at now.
-// The zero time never expires.
-func expired(at, now time.Time) bool {
-	return !at.IsZero() && !now.Before(at)
 }
 
 // setTTL sets the ttl attribute of it to the expiry at in Unix seconds, rounded up so that

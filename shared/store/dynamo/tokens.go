@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/ikone-ds/wissensnetz/shared/store"
-	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
 // PutToken stores a new token. Returns ECONFLICT if the hash exists and EINVALID without a
@@ -19,8 +18,8 @@ import (
 // It puts the link in the user's partition first, then the token on the condition that
 // the hash is free or its token expired. If that fails, the link is taken back.
 func (s *Store) PutToken(ctx context.Context, t *store.Token) error {
-	if t.Hash == "" || t.Kind == "" || t.UserID == "" {
-		return wiki.Errorf(wiki.EINVALID, "Ein Schlüssel braucht einen Hash, eine Art und ein Benutzerkonto.")
+	if err := store.CheckToken(t); err != nil {
+		return err
 	}
 	// Hashes stay out of errors, which end up in logs.
 	return wrap(fmt.Sprintf("put %s token of user %s", t.Kind, t.UserID), s.putToken(ctx, t))
@@ -28,15 +27,14 @@ func (s *Store) PutToken(ctx context.Context, t *store.Token) error {
 
 func (s *Store) putToken(ctx context.Context, t *store.Token) error {
 	w := s.begin()
-	c := *t
-	c.CreatedAt, c.ExpiresAt = c.CreatedAt.UTC(), c.ExpiresAt.UTC()
-	it, err := marshal(&c, tokenPK(c.Hash), skMeta, "token")
+	c := t.InUTC()
+	it, err := marshal(c, tokenPK(c.Hash), skMeta, "token")
 	if err != nil {
 		return err
 	}
 	setTTL(it, c.ExpiresAt)
 	it[attrWriter] = str(w.token)
-	link := tokenLinkItem(&c, w.token)
+	link := tokenLinkItem(c, w.token)
 	w.items = append(w.items, keyOf(link)) // also after an error: it may be written
 	if _, err := s.put(ctx, write{item: link}); err != nil {
 		return s.abort(ctx, w, fmt.Errorf("put link: %w", err))
@@ -89,7 +87,7 @@ func (s *Store) Token(ctx context.Context, hash string) (*store.Token, error) {
 	if err != nil {
 		return nil, wrap("get token", err)
 	}
-	if expired(t.ExpiresAt, s.now()) {
+	if t.Expired(s.now()) {
 		return nil, store.ErrTokenNotFound()
 	}
 	return t, nil
@@ -117,7 +115,7 @@ func (s *Store) ConsumeToken(ctx context.Context, hash string) (*store.Token, er
 	}
 	// Should the link's delete fail, it points to nothing; UserTokens skips it.
 	_, _ = s.remove(ctx, removal{key: tokenLinkKeyItem(old)})
-	if expired(t.ExpiresAt, s.now()) {
+	if t.Expired(s.now()) {
 		return nil, store.ErrTokenNotFound()
 	}
 	return t, nil
@@ -168,7 +166,7 @@ func (s *Store) userTokens(ctx context.Context, userID string, kind store.TokenK
 			if err != nil {
 				return nil, err
 			}
-			if t.UserID == userID && t.Kind == kind && !expired(t.ExpiresAt, now) {
+			if t.UserID == userID && t.Kind == kind && !t.Expired(now) {
 				list = append(list, *t)
 			}
 		}

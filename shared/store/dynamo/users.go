@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ikone-ds/wissensnetz/shared/store"
 	"time"
 
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -19,7 +19,7 @@ const userAttempts = 4
 // guard first and then puts the user item on the condition that the id is free; if that
 // fails, the guard is taken back.
 func (s *Store) CreateUser(ctx context.Context, u *wiki.User) error {
-	if err := checkUser(u); err != nil {
+	if err := store.CheckUser(u); err != nil {
 		return err
 	}
 	return wrap("create user "+u.ID, s.createUser(ctx, u))
@@ -54,7 +54,7 @@ func (s *Store) createUser(ctx context.Context, u *wiki.User) error {
 // have changed the address in between, it starts over (a few times, then ECONFLICT).
 // Changes of other fields do not conflict: the last write wins.
 func (s *Store) UpdateUser(ctx context.Context, u *wiki.User) error {
-	if err := checkUser(u); err != nil {
+	if err := store.CheckUser(u); err != nil {
 		return err
 	}
 	return wrap("update user "+u.ID, s.updateUser(ctx, u))
@@ -119,7 +119,7 @@ func (s *Store) updateUser(ctx context.Context, u *wiki.User) error {
 // User returns the user with the given id. Returns ENOTFOUND.
 func (s *Store) User(ctx context.Context, id string) (*wiki.User, error) {
 	u := new(wiki.User)
-	if err := s.getPlain(ctx, u, pkUsers, userSK(id), "Benutzerkonto nicht gefunden."); err != nil {
+	if err := s.getPlain(ctx, u, pkUsers, userSK(id), store.ErrUserNotFound); err != nil {
 		return nil, wrap("get user "+id, err)
 	}
 	return u, nil
@@ -236,14 +236,6 @@ func (s *Store) emailGuardAbandoned(ctx context.Context, guard item, addr string
 	return owner == nil || emailKey(text(owner, attrEmail)) != addr, nil
 }
 
-// checkUser rejects users that cannot be stored under their id and e-mail.
-func checkUser(u *wiki.User) error {
-	if u.ID == "" || emailKey(u.Email) == "" {
-		return wiki.Errorf(wiki.EINVALID, "Ein Benutzerkonto braucht eine Kennung und eine E-Mail-Adresse.")
-	}
-	return nil
-}
-
 // emailKey returns the key of an address in its guard: normalised, so that an address is
 // unique in any case.
 func emailKey(email string) string { return wiki.NormalizeEmail(email) }
@@ -251,9 +243,7 @@ func emailKey(email string) string { return wiki.NormalizeEmail(email) }
 // userItem returns the item of u, written by the write with token, whose e-mail guard was
 // claimed by the write with token claim.
 func userItem(u *wiki.User, token, claim string) (item, error) {
-	c := *u
-	c.LockedUntil, c.CreatedAt, c.UpdatedAt = c.LockedUntil.UTC(), c.CreatedAt.UTC(), c.UpdatedAt.UTC()
-	it, err := marshal(&c, pkUsers, userSK(u.ID), "user")
+	it, err := marshal(store.UserInUTC(u), pkUsers, userSK(u.ID), "user")
 	if err != nil {
 		return nil, err
 	}

@@ -30,8 +30,8 @@ func (s *Store) WordLists(ctx context.Context) (*wiki.WordLists, error) {
 // condition (attribute_not_exists for version 1). Returns ECONFLICT if someone saved in
 // between and EINVALID if w.Version is below 1.
 func (s *Store) PutWordLists(ctx context.Context, w *wiki.WordLists) error {
-	if w.Version < 1 {
-		return wiki.Errorf(wiki.EINVALID, "Die Versionsnummer der Suchwörter fehlt.")
+	if err := store.CheckWordLists(w); err != nil {
+		return err
 	}
 	it, err := marshal(w, pkSettings, skWordLists, "wordlists")
 	if err != nil {
