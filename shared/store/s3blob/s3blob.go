@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path"
 	"slices"
 	"strings"
 	"time"
@@ -80,7 +79,7 @@ type condition struct {
 // for a key that is not a clean relative path: empty, absolute, with empty, "." or ".."
 // segments, backslashes or NUL.
 func (s *Store) PutBlob(ctx context.Context, key string, r io.Reader, contentType string) error {
-	if err := checkKey(key); err != nil {
+	if err := store.CheckBlobKey(key); err != nil {
 		return err
 	}
 	_, err := s.put(ctx, key, r, contentType, condition{})
@@ -91,7 +90,7 @@ func (s *Store) PutBlob(ctx context.Context, key string, r io.Reader, contentTyp
 // conditional write (If-None-Match: *). Returns ECONFLICT if the key exists, also if
 // another writer creates it at the same moment, and EINVALID for a bad key.
 func (s *Store) PutBlobIfAbsent(ctx context.Context, key string, r io.Reader, contentType string) error {
-	if err := checkKey(key); err != nil {
+	if err := store.CheckBlobKey(key); err != nil {
 		return err
 	}
 	_, err := s.put(ctx, key, r, contentType, condition{ifNoneMatch: "*"})
@@ -106,7 +105,7 @@ func (s *Store) PutBlobIfAbsent(ctx context.Context, key string, r io.Reader, co
 // new ETag. Returns ECONFLICT if the object was changed in between, ENOTFOUND if it does
 // not exist, and EINVALID for a bad key.
 func (s *Store) PutBlobIfMatch(ctx context.Context, key string, r io.Reader, contentType, etag string) (string, error) {
-	if err := checkKey(key); err != nil {
+	if err := store.CheckBlobKey(key); err != nil {
 		return "", err
 	}
 	if etag == "" {
@@ -117,7 +116,7 @@ func (s *Store) PutBlobIfMatch(ctx context.Context, key string, r io.Reader, con
 	case isPreconditionFailed(err):
 		return "", wiki.Errorf(wiki.ECONFLICT, "Die Datei wurde inzwischen geändert.")
 	case isNotFound(err):
-		return "", errNotFound()
+		return "", store.ErrBlobNotFound()
 	}
 	return newTag, wrap("put blob if match "+key, err)
 }
@@ -226,12 +225,12 @@ func (s *Store) Blob(ctx context.Context, key string) (io.ReadCloser, error) {
 // BlobWithETag opens the content stored under key together with its ETag, for a later
 // PutBlobIfMatch. Returns ENOTFOUND, and EINVALID for a key that PutBlob would reject.
 func (s *Store) BlobWithETag(ctx context.Context, key string) (io.ReadCloser, string, error) {
-	if err := checkKey(key); err != nil {
+	if err := store.CheckBlobKey(key); err != nil {
 		return nil, "", err
 	}
 	out, err := s.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.prefix + key)})
 	if isNotFound(err) {
-		return nil, "", errNotFound()
+		return nil, "", store.ErrBlobNotFound()
 	}
 	if err != nil {
 		return nil, "", wrap("get blob "+key, err)
@@ -242,7 +241,7 @@ func (s *Store) BlobWithETag(ctx context.Context, key string) (io.ReadCloser, st
 // DeleteBlob removes key; removing a missing key is not an error. Returns EINVALID for a
 // key that PutBlob would reject.
 func (s *Store) DeleteBlob(ctx context.Context, key string) error {
-	if err := checkKey(key); err != nil {
+	if err := store.CheckBlobKey(key); err != nil {
 		return err
 	}
 	_, err := s.s3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.prefix + key)})
@@ -267,7 +266,7 @@ func (s *Store) ListBlobs(ctx context.Context, prefix string) ([]string, error) 
 		for _, o := range page.Contents {
 			key, ok := strings.CutPrefix(aws.ToString(o.Key), s.prefix)
 			// Folder markers ("a/") that other tools create are no blobs.
-			if ok && checkKey(key) == nil {
+			if ok && store.CheckBlobKey(key) == nil {
 				keys = append(keys, key)
 			}
 		}
@@ -276,21 +275,6 @@ func (s *Store) ListBlobs(ctx context.Context, prefix string) ([]string, error) 
 	slices.Sort(keys)
 	return keys, nil
 }
-
-// checkKey accepts slash-separated relative paths whose segments are neither empty nor
-// "." or "..", without backslashes and NUL, like the embedded store.
-func checkKey(key string) error {
-	bad := key == "" || strings.ContainsAny(key, "\\\x00") || path.IsAbs(key)
-	for seg := range strings.SplitSeq(key, "/") {
-		bad = bad || seg == "" || seg == "." || seg == ".."
-	}
-	if bad {
-		return wiki.Errorf(wiki.EINVALID, "Ungültiger Dateischlüssel %q.", key)
-	}
-	return nil
-}
-
-func errNotFound() error { return wiki.Errorf(wiki.ENOTFOUND, "Datei nicht gefunden.") }
 
 // isNotFound reports whether S3 answered that the object does not exist.
 func isNotFound(err error) bool {
@@ -319,14 +303,9 @@ func apiCode(err error) string {
 	return ""
 }
 
-// wrap adds the operation to internal errors and passes errors of the domain as they are.
-func wrap(op string, err error) error {
-	var we *wiki.Error
-	if err == nil || errors.As(err, &we) {
-		return err
-	}
-	return fmt.Errorf("s3blob: %s: %w", op, err)
-}
+// wrap adds the operation to internal errors and passes errors of the domain as they are
+// (store.Wrap).
+func wrap(op string, err error) error { return store.Wrap("s3blob", op, err) }
 
 func optional(s string) *string {
 	if s == "" {
