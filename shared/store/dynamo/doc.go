@@ -99,18 +99,52 @@
 // # Writes without transactions
 //
 // Writes use single-item conditional puts (no TransactWriteItems), in an order that never
-// shows a half-written entry, and take back what they wrote when a later step fails.
+// shows a half-written entry or account, and take back what they wrote when a later step
+// fails (undo.go): every item a write stores carries the write's random token (_writer),
+// and the undo deletes or puts back only items that still carry it. Guard items (SLUG#…,
+// EMAIL#…) make slugs and addresses unique; they would stay with transactions too, as
+// DynamoDB has no unique constraint but the key. What transactions would replace is the
+// order of the steps, the tokens, the undo and the guard timeout.
 //
-// Why: the DynamoDB stand-in the tests run against (dynalite) has no transactions, and
-// every write path must be tested against a real API server. What it costs on real
-// DynamoDB, for choosing knowingly later: a transaction of n items costs 2 write units
-// per item (twice a single write) and one round trip; the ordered puts cost 1 unit per
-// item and n round trips (a new entry: slug guard, revision, entry item, plus the change
-// log's counter and change), and a crash between them leaves what the rules below
-// describe (a guard that times out, a revision that is replaced). Transactions would also
-// fail when any two concurrent saves touch one item, where the ordered puts let the one
-// conditional write of the entry item decide. The change log's number and change could
-// not be in the same transaction as the entry anyway: the number must be known first.
+// Why: the DynamoDB stand-in that the tests run against (dynalite) has no transactions
+// (TransactWriteItems answers UnknownOperationException), and every write path must be
+// tested against a real API server. Should the stand-in change (or the tests move to one
+// with transactions), the cost below is what a switch would buy and pay.
+//
+// Cost on real DynamoDB. A standard write costs one write unit (WRU on demand, WCU
+// provisioned) per KB of the item, rounded up; a transactional write costs two per KB and
+// item (DynamoDB prepares and commits each), and the whole transaction is one request. A
+// write whose condition fails is charged as well. The change log's counter is an
+// UpdateItem before the write either way: the change's number must be known before the
+// change item is written. With E and R the sizes of the entry and revision items in KB rounded up (a
+// new entry of 100 KB: about 100 each; other items are under 1 KB), and n versions:
+//
+//	operation                  now: requests / write units    one transaction: requests / write units
+//	CreateEntry                5 / 3+R+E                      2 / 1+2·(2+R+E)
+//	RestoreEntry               4+n / 3+n·R+E                  2 / 1+2·(2+n·R+E), for n ≤ 97 only
+//	UpdateEntry                4 / 2+R+E                      2 / 1+2·(1+R+E)
+//	DeleteEntry                4+n, 1 Query / 3+n·R+E         2, 1 Query / 1+2·(2+n·R+E), n ≤ 97
+//	CreateUser                 2 / 2                          1 / 4
+//	UpdateUser, new address    3, 1 GetItem / 3               1, 1 GetItem / 6
+//	PutToken                   2 / 2                          1 / 4
+//
+// Writes of the entry item also update gsi1 to gsi3, in both cases. So the ordered puts
+// cost about half the write units and two to three more round trips (a few milliseconds
+// each within a region); a write that fails half-way pays one conditional delete per item
+// it takes back. A transaction holds at most 100 items and 4 MB, so RestoreEntry and
+// DeleteEntry of an entry with more than 97 versions would need the ordered puts anyway.
+// Transactions fail with TransactionConflict when another transaction touches one of
+// their items at the same moment; the ordered puts let the one conditional write of the
+// entry item decide between concurrent editors, and the loser gets ECONFLICT. An idempotent
+// retry is built in to both: ClientRequestToken for transactions, the _writer token here.
+//
+// Failure windows: a crash (or an undo that fails too; the error then says "taking back
+// the write failed") between the steps leaves what the rules below describe. In short: a
+// slug or e-mail guard without its entry or user, which blocks that slug or address for
+// GuardTimeout (20 minutes); a revision item newer than its entry, which is never listed
+// and is replaced by the next save; after UpdateEntry, the new version of an entry without
+// its revision item; a link of a session or token without the item, which readers skip
+// and the TTL removes. A transaction has none of these windows.
 //
 //   - CreateEntry and RestoreEntry put the slug guard first (attribute_not_exists), then
 //     every revision (attribute_not_exists), then the entry item last
