@@ -161,24 +161,6 @@ func (a *App) MarkChecked(ctx context.Context, v auth.Viewer, slug string, versi
 	return saved, err
 }
 
-// ReviewFilter narrows the review queue.
-type ReviewFilter struct {
-	Topic        string // slug
-	Municipality string // AGS
-	Page         int
-}
-
-// ReviewQueue returns the submitted entries, oldest first. Only coordinators.
-func (a *App) ReviewQueue(ctx context.Context, v auth.Viewer, f ReviewFilter) (*search.Result, error) {
-	if err := auth.Require(v, auth.Review, nil); err != nil {
-		return nil, err
-	}
-	if err := a.fresh(ctx); err != nil {
-		return nil, err
-	}
-	return a.index.Search(ctx, search.Query{States: []string{string(wiki.StateSubmitted)}, Topic: f.Topic, Municipality: f.Municipality, Sort: "oldest", Page: f.Page, PerPage: 20})
-}
-
 // Change is an entry edited since a coordinator last checked it, with what changed.
 type Change struct {
 	*Comparison
@@ -193,7 +175,7 @@ func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]Cha
 	if err := a.fresh(ctx); err != nil {
 		return nil, 0, err
 	}
-	res, err := a.index.Search(ctx, search.Query{NeedsCheck: true, Sort: "newest", Page: page, PerPage: 20})
+	res, err := a.index.Search(ctx, search.Query{NeedsCheck: true, Sort: "newest", Page: page, PerPage: reviewPerPage})
 	if err != nil {
 		return nil, 0, err
 	}

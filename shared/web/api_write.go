@@ -423,9 +423,10 @@ func (s *Server) apiReviewQueue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := apiPage[apiEntrySummary]{Total: res.Total, Page: max(f.Page, 1), PerPage: reviewQueuePerPage, Items: []apiEntrySummary{}}
-	for _, h := range res.Hits {
-		out.Items = append(out.Items, apiEntrySummary{Slug: h.Slug, Title: h.Title, Summary: h.Summary, Kind: h.Kind, ProjectStatus: h.ProjectStatus,
-			Municipality: h.Municipality, Topics: nonNil(h.Topics), UpdatedAt: h.Updated})
+	for _, it := range res.Items {
+		e := it.Entry
+		out.Items = append(out.Items, apiEntrySummary{Slug: e.Slug, Title: e.Title, Summary: e.Summary, Kind: string(e.Kind), ProjectStatus: string(e.ProjectStatus),
+			Municipality: e.Municipality, Topics: nonNil(e.Topics), UpdatedAt: e.UpdatedAt})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
