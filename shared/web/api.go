@@ -81,58 +81,18 @@ type apiPage[T any] struct {
 	Items   []T    `json:"items"`
 }
 
-// apiQuery reads the API's list and search parameters (English names, API identifiers).
-func (s *Server) apiQuery(r *http.Request) (search.Query, error) {
-	v := r.URL.Query()
-	q := search.Query{Text: v.Get("q"), Topic: v.Get("topic"), Kind: v.Get("kind"), ProjectStatus: v.Get("project_status"), Sort: v.Get("sort")}
-	var err error
-	for _, p := range []struct {
-		name string
-		dst  *int
-	}{{"page", &q.Page}, {"per_page", &q.PerPage}, {"year", &q.Year}} {
-		if s := v.Get(p.name); s != "" {
-			if *p.dst, err = strconv.Atoi(s); err != nil || *p.dst < 0 {
-				return q, wiki.Errorf(wiki.EINVALID, "Der Parameter %s muss eine nicht negative ganze Zahl sein.", p.name)
-			}
-		}
-	}
-	if q.Sort != "" && q.Sort != "relevance" && q.Sort != "newest" {
-		return q, wiki.Errorf(wiki.EINVALID, "Der Parameter sort ist relevance oder newest.")
-	}
-	if q.Topic != "" {
-		if _, err := s.app.Topic(q.Topic); err != nil {
-			return q, wiki.Errorf(wiki.EINVALID, "Unbekanntes Thema %q.", q.Topic)
-		}
-	}
-	if m := v.Get("municipality"); m != "" {
-		mu, err := s.app.Municipality(m)
-		if err != nil {
-			if mu, err = s.app.MunicipalityBySlug(m); err != nil {
-				return q, wiki.Errorf(wiki.EINVALID, "Unbekannte Kommune %q (AGS oder Kurzname).", m)
-			}
-		}
-		q.Municipality = mu.AGS
-	}
-	if q.Kind != "" && !wiki.Kind(q.Kind).Valid() {
-		return q, wiki.Errorf(wiki.EINVALID, "Unbekannte Art %q.", q.Kind)
-	}
-	if q.ProjectStatus != "" && !wiki.ProjectStatus(q.ProjectStatus).Valid() {
-		return q, wiki.Errorf(wiki.EINVALID, "Unbekannter Projektstatus %q.", q.ProjectStatus)
-	}
-	return q, nil
-}
-
 func (s *Server) apiEntryList(w http.ResponseWriter, r *http.Request) {
-	q, err := s.apiQuery(r)
-	if err == nil && q.Text != "" {
+	req, err := parseSearch(r.URL.Query(), apiSearchParams, s.app)
+	if err == nil && req.Text != "" {
 		err = wiki.Errorf(wiki.EINVALID, "Zum Suchen dient /api/v1/search.")
 	}
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}
+	q := req.Query
 	q.Sort = "newest"
-	res, err := s.app.Search(r.Context(), viewerOf(r), q, r.URL.Query().Get("archived") == "true")
+	res, err := s.app.Search(r.Context(), viewerOf(r), q, req.Archived)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
@@ -214,12 +174,13 @@ func apiFacet(values []search.FacetValue) []apiFacetValue {
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
-	q, err := s.apiQuery(r)
+	req, err := parseSearch(r.URL.Query(), apiSearchParams, s.app)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	res, err := s.app.Search(r.Context(), viewerOf(r), q, r.URL.Query().Get("archived") == "true")
+	q := req.Query
+	res, err := s.app.Search(r.Context(), viewerOf(r), q, req.Archived)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return

@@ -444,18 +444,16 @@ func (s *Server) reviewFilter(r *http.Request) (app.ReviewFilter, error) {
 		f.Page = n
 	}
 	if f.Topic != "" {
-		if _, err := s.app.Topic(f.Topic); err != nil {
-			return f, wiki.Errorf(wiki.EINVALID, "Unbekanntes Thema %q.", clipField(f.Topic))
+		if err := knownTopic(s.app, f.Topic); err != nil {
+			return f, err
 		}
 	}
 	if m := q.Get("municipality"); m != "" {
-		mu, err := s.app.Municipality(m)
+		ags, err := municipalityKey(s.app, m, true)
 		if err != nil {
-			if mu, err = s.app.MunicipalityBySlug(m); err != nil {
-				return f, wiki.Errorf(wiki.EINVALID, "Unbekannte Kommune %q (AGS oder Kurzname).", clipField(m))
-			}
+			return f, err
 		}
-		f.Municipality = mu.AGS
+		f.Municipality = ags
 	}
 	return f, nil
 }
