@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -185,11 +186,23 @@ func TestWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 	q, err := a.ReviewQueue(ctx, coord, ReviewFilter{})
-	if err != nil || q.Total != 1 || q.Hits[0].Slug != e.Slug {
+	if err != nil || q.Total != 1 || len(q.Items) != 1 || q.Items[0].Entry.Slug != e.Slug {
 		t.Fatalf("review queue = %+v, %v; want the submitted entry", q, err)
+	}
+	if got, want := q.Items[0], (ReviewItem{Entry: q.Items[0].Entry, MunicipalityName: a.Names().MunicipalityName("07312000"),
+		SubmittedBy: "Max Muster", Topics: []string{a.Names().TopicName("buergerbeteiligung")}}); !reflect.DeepEqual(got, want) {
+		t.Errorf("review item = %+v, want %+v", got, want)
 	}
 	if _, err := a.ReviewQueue(ctx, member, ReviewFilter{}); wiki.ErrorCode(err) != wiki.EFORBIDDEN {
 		t.Errorf("member opening review queue: %v, want EFORBIDDEN", err)
+	}
+	d, err := a.Dashboard(ctx, coord)
+	if err != nil || d.Review != 1 || d.Changes != 0 || d.People != 2 || !d.Outbox ||
+		d.Municipalities != len(a.Municipalities()) || d.Topics != len(a.Topics()) {
+		t.Errorf("dashboard = %+v, %v; want 1 to review, 2 people, the outbox and the catalog's sizes", d, err)
+	}
+	if _, err := a.Dashboard(ctx, member); wiki.ErrorCode(err) != wiki.EFORBIDDEN {
+		t.Errorf("member opening the dashboard: %v, want EFORBIDDEN", err)
 	}
 	if _, err := a.Move(ctx, member, e.Slug, 0, wiki.StatePublished, ""); wiki.ErrorCode(err) != wiki.EFORBIDDEN {
 		t.Errorf("member publishing: %v, want EFORBIDDEN", err)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -216,6 +217,20 @@ func (a *App) entry(ctx context.Context, slug string) (*wiki.Entry, error) {
 		return nil, notFound()
 	}
 	return e, err
+}
+
+// entriesByID reads the entries with the given ids that exist, in the order of ids, in as
+// few store calls as the store allows.
+func (a *App) entriesByID(ctx context.Context, ids []string) ([]*wiki.Entry, error) {
+	var out []*wiki.Entry
+	for start := 0; start < len(ids); start += store.MaxEntriesByID {
+		found, err := a.stores.Entries.EntriesByID(ctx, ids[start:min(start+store.MaxEntriesByID, len(ids))])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, found...)
+	}
+	return out, nil
 }
 
 func notFound() error { return wiki.Errorf(wiki.ENOTFOUND, "Diesen Eintrag gibt es nicht.") }

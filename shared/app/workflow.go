@@ -161,24 +161,6 @@ func (a *App) MarkChecked(ctx context.Context, v auth.Viewer, slug string, versi
 	return saved, err
 }
 
-// ReviewFilter narrows the review queue.
-type ReviewFilter struct {
-	Topic        string // slug
-	Municipality string // AGS
-	Page         int
-}
-
-// ReviewQueue returns the submitted entries, oldest first. Only coordinators.
-func (a *App) ReviewQueue(ctx context.Context, v auth.Viewer, f ReviewFilter) (*search.Result, error) {
-	if err := auth.Require(v, auth.Review, nil); err != nil {
-		return nil, err
-	}
-	if err := a.fresh(ctx); err != nil {
-		return nil, err
-	}
-	return a.index.Search(ctx, search.Query{States: []string{string(wiki.StateSubmitted)}, Topic: f.Topic, Municipality: f.Municipality, Sort: "oldest", Page: f.Page, PerPage: 20})
-}
-
 // Change is an entry edited since a coordinator last checked it, with what changed.
 type Change struct {
 	*Comparison
@@ -193,7 +175,7 @@ func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]Cha
 	if err := a.fresh(ctx); err != nil {
 		return nil, 0, err
 	}
-	res, err := a.index.Search(ctx, search.Query{NeedsCheck: true, Sort: "newest", Page: page, PerPage: 20})
+	res, err := a.index.Search(ctx, search.Query{NeedsCheck: true, Sort: "newest", Page: page, PerPage: reviewPerPage})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -226,15 +208,47 @@ func (a *App) Search(ctx context.Context, v auth.Viewer, q search.Query, withArc
 	return a.index.Search(ctx, q)
 }
 
+// MunicipalityEntries is a page of a municipality's entries.
+type MunicipalityEntries struct {
+	*search.Result
+	// States holds the workflow state of the hits that are not published, by slug, for the
+	// municipality's own members and coordinators, whose list holds drafts and entries in
+	// review too (the index does not return states); nil for everyone else.
+	States map[string]wiki.State
+}
+
 // MunicipalityEntries lists a municipality's entries, newest first: what v may see in
 // lists, and for its own members and coordinators also drafts and entries in review.
-func (a *App) MunicipalityEntries(ctx context.Context, v auth.Viewer, ags string, page, perPage int) (*search.Result, error) {
+func (a *App) MunicipalityEntries(ctx context.Context, v auth.Viewer, ags string, page, perPage int) (*MunicipalityEntries, error) {
 	q := search.Query{Municipality: ags, Sort: "newest", Page: page, PerPage: perPage}
-	if v.IsCoordinator() || (v.IsMember() && v.Municipality() == ags) {
-		if err := a.fresh(ctx); err != nil {
+	if !v.IsCoordinator() && !(v.IsMember() && v.Municipality() == ags) {
+		res, err := a.Search(ctx, v, q, false)
+		if err != nil {
 			return nil, err
 		}
-		return a.index.Search(ctx, q) // every state: Can(ReadEntry) holds for all of them
+		return &MunicipalityEntries{Result: res}, nil
 	}
-	return a.Search(ctx, v, q, false)
+	if err := a.fresh(ctx); err != nil {
+		return nil, err
+	}
+	res, err := a.index.Search(ctx, q) // every state: Can(ReadEntry) holds for all of them
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	// The states as the table holds them; a failure costs the badges, not the page.
+	entries, err := a.entriesByID(ctx, ids)
+	if err != nil {
+		a.log.ErrorContext(ctx, "read entry states", "err", err)
+	}
+	out := &MunicipalityEntries{Result: res, States: map[string]wiki.State{}}
+	for _, e := range entries {
+		if e.State != wiki.StatePublished && auth.Can(v, auth.ReadEntry, e) {
+			out.States[e.Slug] = e.State
+		}
+	}
+	return out, nil
 }

@@ -75,8 +75,13 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	p := &loginPage{Email: r.PostFormValue("email"), Next: safeNext(r.PostFormValue("weiter")), Demo: s.app.DemoLogins()}
-	secret, _, err := s.app.Login(r.Context(), p.Email, r.PostFormValue("password"), clientAddr(r))
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := &loginPage{Email: form.Get("email"), Next: safeNext(form.Get("weiter")), Demo: s.app.DemoLogins()}
+	secret, _, err := s.app.Login(r.Context(), p.Email, form.Get("password"), clientAddr(r))
 	if err != nil {
 		if code := wiki.ErrorCode(err); code != wiki.EUNAUTHORIZED && code != wiki.ETOOMANY {
 			s.renderError(w, r, err)
@@ -117,7 +122,12 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
-	p := &passwordPage{Email: r.PostFormValue("email")}
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := &passwordPage{Email: form.Get("email")}
 	if err := s.app.RequestPasswordReset(r.Context(), p.Email, clientAddr(r)); err != nil {
 		if wiki.ErrorCode(err) != wiki.ETOOMANY {
 			s.renderError(w, r, err)
@@ -143,7 +153,12 @@ func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) passwordSet(w http.ResponseWriter, r *http.Request) {
-	pw, again := r.PostFormValue("password"), r.PostFormValue("password2")
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	pw, again := form.Get("password"), form.Get("password2")
 	token := r.PathValue("token")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	if pw != again {

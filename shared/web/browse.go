@@ -91,29 +91,13 @@ func (s *Server) municipalityShow(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	v := viewerOf(r)
-	res, err := s.app.MunicipalityEntries(r.Context(), v, m.AGS, 1, maxGroupEntries)
+	res, err := s.app.MunicipalityEntries(r.Context(), viewerOf(r), m.AGS, 1, maxGroupEntries)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	p := &groupPage{Municipality: &m, Hits: res.Hits, Total: res.Total, AllLink: "/eintraege?kommune=" + m.Slug}
-	if v.IsCoordinator() || (v.IsMember() && v.Municipality() == m.AGS) {
-		p.States = s.unpublishedStates(r, res.Hits) // the list holds drafts and entries in review
-	}
+	p := &groupPage{Municipality: &m, Hits: res.Hits, States: res.States, Total: res.Total, AllLink: "/eintraege?kommune=" + m.Slug}
 	s.render(w, r, http.StatusOK, "group", view{Title: m.Name, Nav: "municipalities", Data: p})
-}
-
-// unpublishedStates looks up the workflow state of each hit, which the index does not
-// return, and keeps those that are not published.
-func (s *Server) unpublishedStates(r *http.Request, hits []search.Hit) map[string]wiki.State {
-	states := map[string]wiki.State{}
-	for _, h := range hits {
-		if e, err := s.app.Entry(r.Context(), viewerOf(r), h.Slug); err == nil && e.State != wiki.StatePublished {
-			states[h.Slug] = e.State
-		}
-	}
-	return states
 }
 
 func (s *Server) topicList(w http.ResponseWriter, r *http.Request) {

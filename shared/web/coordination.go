@@ -42,42 +42,21 @@ func pageCount(total uint64, perPage int) int {
 // app's).
 const coordinationPerPage = 20
 
-// dashboardPage is the data of the coordination start page.
-type dashboardPage struct {
-	Review, Changes                uint64
-	Municipalities, Topics, People int
-	Outbox                         bool // mail goes into the local outbox
-}
-
 func (s *Server) coordination(w http.ResponseWriter, r *http.Request) {
 	if !s.coordinatorOnly(w, r, auth.Review) {
 		return
 	}
-	ctx, v := r.Context(), viewerOf(r)
-	queue, err := s.app.ReviewQueue(ctx, v, app.ReviewFilter{})
+	d, err := s.app.Dashboard(r.Context(), viewerOf(r))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	_, changes, err := s.app.RecentChanges(ctx, v, 1)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	users, err := s.app.Users(ctx, v)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	_, outboxErr := s.app.Outbox(v, 1)
-	p := &dashboardPage{Review: queue.Total, Changes: changes, Municipalities: len(s.app.Municipalities()),
-		Topics: len(s.app.Topics()), People: len(users), Outbox: outboxErr == nil}
-	s.render(w, r, http.StatusOK, "coordination", view{Title: T("coord.title"), Nav: "coordination", Data: p})
+	s.render(w, r, http.StatusOK, "coordination", view{Title: T("coord.title"), Nav: "coordination", Data: d})
 }
 
 // reviewPage is the data of the review queue.
 type reviewPage struct {
-	Items          []reviewItem
+	Items          []app.ReviewItem
 	Total          uint64
 	Page, Pages    int
 	Topic          string // selected topic slug
@@ -88,14 +67,6 @@ type reviewPage struct {
 	Back           string // this page, to return to after a decision
 	PrevLink       string
 	NextLink       string
-}
-
-// reviewItem is one submitted entry in the queue.
-type reviewItem struct {
-	Entry            *wiki.Entry
-	MunicipalityName string
-	SubmittedBy      string // the submitter's name
-	Topics           []string
 }
 
 // reviewFilter is the filter form of the review queue, by slugs as in addresses.
@@ -135,7 +106,6 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request) {
 	if !s.coordinatorOnly(w, r, auth.Review) {
 		return
 	}
-	ctx, v := r.Context(), viewerOf(r)
 	f := parseReviewFilter(r)
 	filter := app.ReviewFilter{Page: f.Page}
 	if f.Topic != "" {
@@ -154,12 +124,12 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request) {
 		}
 		filter.Municipality = m.AGS
 	}
-	res, err := s.app.ReviewQueue(ctx, v, filter)
+	res, err := s.app.ReviewQueue(r.Context(), viewerOf(r), filter)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	p := &reviewPage{Total: res.Total, Page: f.Page, Pages: pageCount(res.Total, coordinationPerPage),
+	p := &reviewPage{Items: res.Items, Total: res.Total, Page: f.Page, Pages: pageCount(res.Total, coordinationPerPage),
 		Topic: f.Topic, Municipality: f.Municipality, Topics: s.app.Topics(), Municipalities: s.app.Municipalities(),
 		Decided: r.URL.Query().Get("entschieden") == "1", Back: f.link(f.Page, "entschieden", "1")}
 	if f.Page > 1 {
@@ -167,34 +137,6 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.Page < p.Pages {
 		p.NextLink = f.link(f.Page + 1)
-	}
-	names := map[string]string{} // user id → name
-	for _, h := range res.Hits {
-		e, err := s.app.Entry(ctx, v, h.Slug)
-		if wiki.ErrorCode(err) == wiki.ENOTFOUND {
-			continue // deleted since it was indexed
-		} else if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		if e.State != wiki.StateSubmitted {
-			continue // decided since it was indexed
-		}
-		item := reviewItem{Entry: e, MunicipalityName: s.app.Names().MunicipalityName(e.Municipality), SubmittedBy: e.UpdatedBy}
-		if id := e.SubmittedBy; id != "" {
-			if _, ok := names[id]; !ok {
-				if u, err := s.app.User(ctx, v, id); err == nil {
-					names[id] = u.Name
-				}
-			}
-			if n := names[id]; n != "" {
-				item.SubmittedBy = n
-			}
-		}
-		for _, t := range e.Topics {
-			item.Topics = append(item.Topics, s.app.Names().TopicName(t))
-		}
-		p.Items = append(p.Items, item)
 	}
 	s.render(w, r, http.StatusOK, "review_queue", view{Title: T("review.title"), Nav: "coordination", Data: p})
 }

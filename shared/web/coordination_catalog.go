@@ -43,18 +43,18 @@ func catalogNotice(r *http.Request) string {
 
 // parseMunicipalityForm reads the municipality form; the AGS of an existing one comes
 // from the address.
-func parseMunicipalityForm(r *http.Request) wiki.Municipality {
-	return wiki.Municipality{AGS: r.PostFormValue("ags"), Name: r.PostFormValue("name"), Type: r.PostFormValue("type")}
+func parseMunicipalityForm(f url.Values) wiki.Municipality {
+	return wiki.Municipality{AGS: f.Get("ags"), Name: f.Get("name"), Type: f.Get("type")}
 }
 
 // parseTopicForm reads the topic form; the slug of an existing one comes from the address.
-func parseTopicForm(r *http.Request) wiki.Topic {
-	return wiki.Topic{Name: r.PostFormValue("name"), Description: r.PostFormValue("description")}
+func parseTopicForm(f url.Values) wiki.Topic {
+	return wiki.Topic{Name: f.Get("name"), Description: f.Get("description")}
 }
 
 // parseTopicMerge reads the merge form.
-func parseTopicMerge(r *http.Request) topicMerge {
-	return topicMerge{From: r.PostFormValue("from"), Into: r.PostFormValue("into"), Confirmed: r.PostFormValue("bestaetigt") == "1"}
+func parseTopicMerge(f url.Values) topicMerge {
+	return topicMerge{From: f.Get("from"), Into: f.Get("into"), Confirmed: f.Get("bestaetigt") == "1"}
 }
 
 // renderCatalogError shows the form again with the input and the messages at the fields,
@@ -95,7 +95,12 @@ func (s *Server) municipalitiesManage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) municipalityCreate(w http.ResponseWriter, r *http.Request) {
-	m := parseMunicipalityForm(r)
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	m := parseMunicipalityForm(form)
 	if _, err := s.app.SaveMunicipality(r.Context(), viewerOf(r), m, true); err != nil {
 		s.renderCatalogError(w, r, "coord_municipalities", &catalogPage{Municipality: m}, err)
 		return
@@ -116,7 +121,12 @@ func (s *Server) municipalityEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) municipalityUpdate(w http.ResponseWriter, r *http.Request) {
-	m := parseMunicipalityForm(r)
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	m := parseMunicipalityForm(form)
 	m.AGS = r.PathValue("ags")
 	if _, err := s.app.SaveMunicipality(r.Context(), viewerOf(r), m, false); err != nil {
 		s.renderCatalogError(w, r, "coord_municipality", &catalogPage{Municipality: m, Edit: true}, err)
@@ -139,7 +149,12 @@ func (s *Server) topicsManage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) topicCreate(w http.ResponseWriter, r *http.Request) {
-	t := parseTopicForm(r)
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	t := parseTopicForm(form)
 	if _, err := s.app.SaveTopic(r.Context(), viewerOf(r), t, true); err != nil {
 		s.renderCatalogError(w, r, "coord_topics", &catalogPage{Topic: t}, err)
 		return
@@ -160,7 +175,12 @@ func (s *Server) topicEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) topicUpdate(w http.ResponseWriter, r *http.Request) {
-	t := parseTopicForm(r)
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	t := parseTopicForm(form)
 	t.Slug = r.PathValue("slug")
 	if _, err := s.app.SaveTopic(r.Context(), viewerOf(r), t, false); err != nil {
 		s.renderCatalogError(w, r, "coord_topic", &catalogPage{Topic: t, Edit: true}, err)
@@ -171,12 +191,17 @@ func (s *Server) topicUpdate(w http.ResponseWriter, r *http.Request) {
 
 // topicMerge asks for confirmation first; the confirmed form merges.
 func (s *Server) topicMerge(w http.ResponseWriter, r *http.Request) {
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	v := viewerOf(r)
 	if err := auth.Require(v, auth.ManageCatalog, nil); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	f := parseTopicMerge(r)
+	f := parseTopicMerge(form)
 	from, errFrom := s.app.Topic(f.From)
 	into, errInto := s.app.Topic(f.Into)
 	errs := map[string]string{}

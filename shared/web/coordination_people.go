@@ -31,15 +31,15 @@ type person struct {
 }
 
 // parseInviteForm reads the invitation form.
-func parseInviteForm(r *http.Request) app.NewUser {
-	return app.NewUser{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
-		Role: wiki.Role(r.PostFormValue("role")), Municipality: r.PostFormValue("municipality")}
+func parseInviteForm(f url.Values) app.NewUser {
+	return app.NewUser{Name: f.Get("name"), Email: f.Get("email"),
+		Role: wiki.Role(f.Get("role")), Municipality: f.Get("municipality")}
 }
 
 // parseUserChangeForm reads the form that changes an account.
-func parseUserChangeForm(r *http.Request) app.UserChange {
-	return app.UserChange{Name: r.PostFormValue("name"), Role: wiki.Role(r.PostFormValue("role")),
-		Municipality: r.PostFormValue("municipality"), Disabled: r.PostFormValue("disabled") == "1"}
+func parseUserChangeForm(f url.Values) app.UserChange {
+	return app.UserChange{Name: f.Get("name"), Role: wiki.Role(f.Get("role")),
+		Municipality: f.Get("municipality"), Disabled: f.Get("disabled") == "1"}
 }
 
 func (s *Server) people(w http.ResponseWriter, r *http.Request) {
@@ -81,7 +81,12 @@ func (s *Server) renderPeople(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Server) personInvite(w http.ResponseWriter, r *http.Request) {
-	in := parseInviteForm(r)
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	in := parseInviteForm(form)
 	u, err := s.app.Invite(r.Context(), viewerOf(r), in)
 	if code := wiki.ErrorCode(err); code == wiki.EINVALID || code == wiki.ECONFLICT {
 		s.renderPeople(w, r, errorStatus(err), &peoplePage{Invite: in, Errors: wiki.FieldErrors(err), Message: wiki.ErrorMessage(err)})
@@ -116,9 +121,14 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) {
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	ctx, v := r.Context(), viewerOf(r)
-	c := parseUserChangeForm(r)
-	_, err := s.app.UpdateUser(ctx, v, r.PathValue("id"), c)
+	c := parseUserChangeForm(form)
+	_, err = s.app.UpdateUser(ctx, v, r.PathValue("id"), c)
 	if code := wiki.ErrorCode(err); code == wiki.EINVALID || code == wiki.ECONFLICT {
 		u, uerr := s.app.User(ctx, v, r.PathValue("id"))
 		if uerr != nil {

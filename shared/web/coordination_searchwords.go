@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
@@ -21,12 +22,12 @@ type searchWordsPage struct {
 
 // parseSearchWordsForm reads the form: both lists and the version they were edited from
 // (-1 if it is missing or no number, which the app answers with a conflict).
-func parseSearchWordsForm(r *http.Request) (wiki.WordLists, int) {
-	base, err := strconv.Atoi(r.PostFormValue("version"))
+func parseSearchWordsForm(f url.Values) (wiki.WordLists, int) {
+	base, err := strconv.Atoi(f.Get("version"))
 	if err != nil || base < 0 {
 		base = -1
 	}
-	return wiki.WordLists{Synonyms: r.PostFormValue("synonyms"), Protected: r.PostFormValue("protected"), Version: max(base, 0)}, base
+	return wiki.WordLists{Synonyms: f.Get("synonyms"), Protected: f.Get("protected"), Version: max(base, 0)}, base
 }
 
 func (s *Server) renderSearchWords(w http.ResponseWriter, r *http.Request, status int, p *searchWordsPage) {
@@ -58,9 +59,14 @@ func (s *Server) searchWords(w http.ResponseWriter, r *http.Request) {
 // show the form again with the input kept; after a conflict the form carries the stored
 // version, so that saving again replaces it deliberately.
 func (s *Server) searchWordsSave(w http.ResponseWriter, r *http.Request) {
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	ctx, v := r.Context(), viewerOf(r)
-	f, base := parseSearchWordsForm(r)
-	_, err := s.app.SaveWordLists(ctx, v, f, base)
+	f, base := parseSearchWordsForm(form)
+	_, err = s.app.SaveWordLists(ctx, v, f, base)
 	if err == nil {
 		http.Redirect(w, r, "/koordination/suchwoerter?gespeichert=1", http.StatusSeeOther)
 		return

@@ -65,7 +65,11 @@ func (s *Server) entryNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request) {
-	form := parseEntryForm(r)
+	form, err := parseEntryForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	v := viewerOf(r)
 	if v.IsMember() {
 		form.Entry.Municipality = v.Municipality()
@@ -96,7 +100,11 @@ func (s *Server) entryEdit(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) entryUpdate(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
-	form := parseEntryForm(r)
+	form, err := parseEntryForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	e, err := s.app.UpdateEntry(r.Context(), viewerOf(r), slug, form.Entry, form.Comment)
 	switch {
 	case wiki.ErrorCode(err) == wiki.ECONFLICT:

@@ -102,13 +102,18 @@ func (s *Server) entryCompare(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) entryMove(w http.ResponseWriter, r *http.Request) {
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	e, err := s.app.Move(r.Context(), viewerOf(r), r.PathValue("slug"), version, wiki.State(r.PostFormValue("to")), r.PostFormValue("comment"))
+	form, err := readForm(w, r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	if next := r.PostFormValue("weiter"); next != "" { // a decision from the review queue
+	version, _ := strconv.Atoi(form.Get("version"))
+	e, err := s.app.Move(r.Context(), viewerOf(r), r.PathValue("slug"), version, wiki.State(form.Get("to")), form.Get("comment"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if next := form.Get("weiter"); next != "" { // a decision from the review queue
 		http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 		return
 	}
@@ -116,8 +121,13 @@ func (s *Server) entryMove(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) entryFeature(w http.ResponseWriter, r *http.Request) {
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	e, err := s.app.SetFeatured(r.Context(), viewerOf(r), r.PathValue("slug"), version, r.PostFormValue("featured") == "1")
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	version, _ := strconv.Atoi(form.Get("version"))
+	e, err := s.app.SetFeatured(r.Context(), viewerOf(r), r.PathValue("slug"), version, form.Get("featured") == "1")
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -126,13 +136,18 @@ func (s *Server) entryFeature(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) entryChecked(w http.ResponseWriter, r *http.Request) {
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	version, _ := strconv.Atoi(form.Get("version"))
 	if _, err := s.app.MarkChecked(r.Context(), viewerOf(r), r.PathValue("slug"), version); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	next := "/koordination/aenderungen"
-	if n := r.PostFormValue("weiter"); n != "" {
+	if n := form.Get("weiter"); n != "" {
 		next = safeNext(n)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -21,11 +22,30 @@ type entryForm struct {
 	Related  string // comma separated slugs
 }
 
+// readForm reads the form posted with r, at most maxFormBytes of it, and returns its
+// fields. A body too large gives a 413, an unreadable one EINVALID. Reading again costs
+// nothing: the fields read first are kept (the form-token check reads them before any
+// handler does).
+func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	if r.PostForm == nil {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	}
+	if err := r.ParseForm(); err != nil {
+		if errorStatus(err) != http.StatusRequestEntityTooLarge {
+			err = wiki.Errorf(wiki.EINVALID, "Das Formular konnte nicht gelesen werden.")
+		}
+		return nil, err
+	}
+	return r.PostForm, nil
+}
+
 // parseEntryForm reads the entry form from a POST. It fails only if the request itself is
 // unreadable (too large, malformed); field problems are left to validation.
-// The body was parsed and bounded by the guard.
-func parseEntryForm(r *http.Request) *entryForm {
-	f := r.PostForm
+func parseEntryForm(w http.ResponseWriter, r *http.Request) (*entryForm, error) {
+	f, err := readForm(w, r)
+	if err != nil {
+		return nil, err
+	}
 	version, _ := strconv.Atoi(f.Get("version"))
 	form := &entryForm{
 		External: f.Get("external_partners"),
@@ -59,7 +79,7 @@ func parseEntryForm(r *http.Request) *entryForm {
 		Visibility:       wiki.Visibility(f.Get("visibility")),
 		Version:          version,
 	}
-	return form
+	return form, nil
 }
 
 // formFromEntry fills the form with a stored entry, for editing.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/store"
@@ -30,9 +31,9 @@ type passwordChange struct {
 	Current, New, Repeat string
 }
 
-// parsePasswordChange reads the password form (the guard has parsed the body).
-func parsePasswordChange(r *http.Request) passwordChange {
-	return passwordChange{Current: r.PostFormValue("current"), New: r.PostFormValue("password"), Repeat: r.PostFormValue("password2")}
+// parsePasswordChange reads the password form.
+func parsePasswordChange(f url.Values) passwordChange {
+	return passwordChange{Current: f.Get("current"), New: f.Get("password"), Repeat: f.Get("password2")}
 }
 
 // errSignInNeeded is the answer to posts that only signed-in people may make.
@@ -76,12 +77,17 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	v := viewerOf(r)
 	if !v.SignedIn() {
 		s.renderError(w, r, errSignInNeeded)
 		return
 	}
-	f := parsePasswordChange(r)
+	f := parsePasswordChange(form)
 	if f.New != f.Repeat {
 		msg := T("setpw.mismatch")
 		s.renderProfile(w, r, http.StatusBadRequest, &profilePage{Message: msg, Errors: map[string]string{"password2": msg}})
@@ -102,7 +108,12 @@ func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) profileTokenCreate(w http.ResponseWriter, r *http.Request) {
-	name := r.PostFormValue("name")
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	name := form.Get("name")
 	secret, err := s.app.CreateAPIToken(r.Context(), viewerOf(r), name)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -117,7 +128,12 @@ func (s *Server) profileTokenCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) profileTokenRevoke(w http.ResponseWriter, r *http.Request) {
-	if err := s.app.RevokeAPIToken(r.Context(), viewerOf(r), r.PostFormValue("token")); err != nil {
+	form, err := readForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := s.app.RevokeAPIToken(r.Context(), viewerOf(r), form.Get("token")); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

@@ -75,43 +75,11 @@ type facetLink struct {
 	Selected bool
 }
 
-func parseListParams(q url.Values) listParams {
-	p := listParams{Q: q.Get("q"), Topic: q.Get("thema"), Municipality: q.Get("kommune"), Kind: q.Get("art"), Status: q.Get("status"), Sort: q.Get("sortierung")}
-	p.Year, _ = strconv.Atoi(q.Get("jahr"))
-	p.Archived = q.Get("archiv") == "1"
-	p.Page, _ = strconv.Atoi(q.Get("seite"))
-	if p.Page < 1 {
-		p.Page = 1
-	}
-	return p
-}
-
-// query turns the page's parameters into a search query. Unknown filter values are the
-// user's mistake (an edited address) and give EINVALID.
-func (s *Server) query(p listParams) (search.Query, error) {
-	q := search.Query{Text: p.Q, Topic: p.Topic, Kind: p.Kind, ProjectStatus: p.Status, Year: p.Year, Page: p.Page, PerPage: 10}
-	if p.Sort == "neueste" {
-		q.Sort = "newest"
-	}
-	if p.Topic != "" {
-		if _, err := s.app.Topic(p.Topic); err != nil {
-			return q, wiki.Errorf(wiki.EINVALID, "Das Thema „%s“ gibt es nicht.", p.Topic)
-		}
-	}
-	if p.Municipality != "" {
-		m, err := s.app.MunicipalityBySlug(p.Municipality)
-		if err != nil {
-			return q, wiki.Errorf(wiki.EINVALID, "Die Kommune „%s“ ist im Netzwerk nicht bekannt.", p.Municipality)
-		}
-		q.Municipality = m.AGS
-	}
-	if p.Kind != "" && !wiki.Kind(p.Kind).Valid() {
-		return q, wiki.Errorf(wiki.EINVALID, "Unbekannte Art „%s“.", p.Kind)
-	}
-	if p.Status != "" && !wiki.ProjectStatus(p.Status).Valid() {
-		return q, wiki.Errorf(wiki.EINVALID, "Unbekannter Projektstatus „%s“.", p.Status)
-	}
-	return q, nil
+// listParamsOf returns the parameters of a page as read into req, with the municipality's
+// slug and the sort order as the address gave them, for links.
+func listParamsOf(v url.Values, req searchRequest) listParams {
+	return listParams{Q: req.Text, Topic: req.Topic, Municipality: v.Get(pageSearchParams.municipality), Kind: req.Kind,
+		Status: req.ProjectStatus, Year: req.Year, Sort: v.Get(pageSearchParams.sort), Page: req.Page, Archived: req.Archived}
 }
 
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
@@ -123,19 +91,19 @@ func (s *Server) entryList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) results(w http.ResponseWriter, r *http.Request, path, heading string) {
-	p := parseListParams(r.URL.Query())
-	q, err := s.query(p)
+	req, err := parseSearch(r.URL.Query(), pageSearchParams, s.app)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	res, err := s.app.Search(r.Context(), viewerOf(r), q, p.Archived)
+	p := listParamsOf(r.URL.Query(), req)
+	res, err := s.app.Search(r.Context(), viewerOf(r), req.Query, req.Archived)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	page := &resultsPage{Path: path, Heading: heading, Params: p, Result: res, Page: p.Page,
-		Pages: int((res.Total + 9) / 10), HasFilter: p.Topic != "" || p.Municipality != "" || p.Kind != "" || p.Status != "" || p.Year != 0}
+		Pages: int((res.Total + pagePerPage - 1) / pagePerPage), HasFilter: p.Topic != "" || p.Municipality != "" || p.Kind != "" || p.Status != "" || p.Year != 0}
 	page.Facets = s.facetGroups(page)
 	title := heading
 	if p.Q != "" {

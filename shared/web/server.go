@@ -174,8 +174,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(rec, r.WithContext(ctx))
 }
 
-// guard identifies the viewer and, for form posts, bounds the body and checks the form
-// token, before the route runs.
+// guard identifies the viewer and, for form posts, checks the form token before the route
+// runs. Handlers read their forms themselves (readForm).
 func (s *Server) guard(w http.ResponseWriter, r *http.Request) {
 	if !strings.HasPrefix(r.URL.Path, "/static/") && r.URL.Path != "/healthz" {
 		// On AWS: catalog, word lists and index as the table holds them now (one read).
@@ -190,15 +190,7 @@ func (s *Server) guard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodPost && !isAPI(r) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			if errorStatus(err) != http.StatusRequestEntityTooLarge {
-				err = wiki.Errorf(wiki.EINVALID, "Das Formular konnte nicht gelesen werden.")
-			}
-			s.fail(w, r, err)
-			return
-		}
-		if err := checkFormToken(r); err != nil {
+		if err := checkFormToken(w, r); err != nil {
 			s.fail(w, r, err)
 			return
 		}

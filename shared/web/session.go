@@ -117,9 +117,14 @@ func formToken(w http.ResponseWriter, r *http.Request) string {
 }
 
 // checkFormToken refuses a form post whose token does not match the session's (or, for
-// visitors, the form cookie's).
-func checkFormToken(r *http.Request) error {
-	got := r.PostFormValue("csrf")
+// visitors, the form cookie's). The token is a field of the form, so this reads the form
+// (readForm: bounded, and refused when unreadable).
+func checkFormToken(w http.ResponseWriter, r *http.Request) error {
+	form, err := readForm(w, r)
+	if err != nil {
+		return err
+	}
+	got := form.Get("csrf")
 	want := ""
 	if rv := requestViewerOf(r); rv.session != nil {
 		want = rv.session.CSRF

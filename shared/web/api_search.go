@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/ikone-ds/wissensnetz/shared/search"
+)
+
+// apiSearchResult is the body of /api/v1/search.
+type apiSearchResult struct {
+	Total  uint64         `json:"total"`
+	Page   int            `json:"page"`
+	Hits   []apiSearchHit `json:"hits"`
+	Facets apiFacets      `json:"facets"`
+	// Suggestion, AnyTerm, Typos and PhrasesApart: see search.Result.
+	Suggestion   string `json:"suggestion,omitempty"`
+	AnyTerm      bool   `json:"any_term"`
+	Typos        bool   `json:"typos"`
+	PhrasesApart bool   `json:"phrases_apart"`
+}
+
+// apiSearchHit is one hit of /api/v1/search, in relevance order. The relevance score
+// itself is not sent: it depends on statistics of the whole index (how many entries there
+// are and which words they hold), internal and unpublished entries included, so it would
+// tell about entries that the caller may not see.
+type apiSearchHit struct {
+	Slug         string   `json:"slug"`
+	Title        string   `json:"title"`
+	Summary      string   `json:"summary"`
+	Municipality string   `json:"municipality"`
+	Topics       []string `json:"topics"`
+	Highlights   []string `json:"highlights"`
+}
+
+type apiFacets struct {
+	Topic         []apiFacetValue `json:"topic"`
+	Municipality  []apiFacetValue `json:"municipality"`
+	Kind          []apiFacetValue `json:"kind"`
+	ProjectStatus []apiFacetValue `json:"project_status"`
+	Year          []apiFacetValue `json:"year"`
+}
+
+// apiFacetValue is one value of a facet and how many entries found have it.
+type apiFacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+func apiFacet(values []search.FacetValue) []apiFacetValue {
+	out := make([]apiFacetValue, 0, len(values))
+	for _, v := range values {
+		out = append(out, apiFacetValue{Value: v.Value, Count: v.Count})
+	}
+	return out
+}
+
+func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
+	req, err := parseSearch(r.URL.Query(), apiSearchParams, s.app)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	q := req.Query
+	res, err := s.app.Search(r.Context(), viewerOf(r), q, req.Archived)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	out := apiSearchResult{Total: res.Total, Page: max(q.Page, 1), Hits: []apiSearchHit{}, Facets: apiFacets{
+		Topic: apiFacet(res.Facets.Topic), Municipality: apiFacet(res.Facets.Municipality), Kind: apiFacet(res.Facets.Kind),
+		ProjectStatus: apiFacet(res.Facets.ProjectStatus), Year: apiFacet(res.Facets.Year)},
+		Suggestion: res.Suggestion, AnyTerm: res.AnyTerm, Typos: res.Typos, PhrasesApart: res.PhrasesApart}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, apiSearchHit{Slug: h.Slug, Title: h.Title, Summary: h.Summary, Municipality: h.Municipality,
+			Topics: nonNil(h.Topics), Highlights: nonNil(h.Highlights)})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
