@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -35,9 +36,10 @@ type localConfig struct {
 	adminPass  string // WISSENSNETZ_BOOTSTRAP_ADMIN_PASSWORD … created when no account exists
 	adminName  string // WISSENSNETZ_BOOTSTRAP_ADMIN_NAME
 	trustProxy bool   // WISSENSNETZ_TRUST_PROXY == "on": X-Forwarded-Proto comes from our proxy
+	minFree    uint64 // WISSENSNETZ_MIN_FREE_MB, in bytes; 0: app.DefaultMinFree
 }
 
-func readConfig() localConfig {
+func readConfig() (localConfig, error) {
 	c := localConfig{
 		addr:       env("WISSENSNETZ_ADDR", "localhost:8080"),
 		dataDir:    env("WISSENSNETZ_DATA_DIR", "./data"),
@@ -48,7 +50,14 @@ func readConfig() localConfig {
 		trustProxy: os.Getenv("WISSENSNETZ_TRUST_PROXY") == "on",
 	}
 	c.baseURL = env("WISSENSNETZ_BASE_URL", "http://"+c.addr)
-	return c
+	if v := os.Getenv("WISSENSNETZ_MIN_FREE_MB"); v != "" {
+		mb, err := strconv.ParseUint(v, 10, 32)
+		if err != nil {
+			return c, fmt.Errorf("WISSENSNETZ_MIN_FREE_MB=%q: erwartet wird eine ganze Zahl (Megabyte)", v)
+		}
+		c.minFree = mb << 20
+	}
+	return c, nil
 }
 
 func env(key, def string) string {
@@ -62,12 +71,15 @@ func run() error {
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 		return runLambda()
 	}
-	cfg := readConfig()
+	cfg, err := readConfig()
+	if err != nil {
+		return err
+	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	lc := app.LocalConfig{DataDir: cfg.dataDir, Logger: logger, DemoAuthor: demo.Author, BaseURL: cfg.baseURL,
+	lc := app.LocalConfig{DataDir: cfg.dataDir, Logger: logger, DemoAuthor: demo.Author, BaseURL: cfg.baseURL, MinFree: cfg.minFree,
 		Progress: func(done, total int) {
 			if done == total || done%1000 == 0 {
 				logger.Info("building search index", "done", done, "total", total)

@@ -86,7 +86,7 @@ func (a *App) Login(ctx context.Context, email, password, clientAddr string) (st
 	u, err := a.stores.Users.UserByEmail(ctx, wiki.NormalizeEmail(email))
 	if wiki.ErrorCode(err) == wiki.ENOTFOUND {
 		auth.WasteTime(password)
-		a.throttle.fail(clientAddr, now)
+		a.throttle.add(clientAddr, now)
 		return "", nil, errBadLogin
 	} else if err != nil {
 		return "", nil, err
@@ -95,7 +95,7 @@ func (a *App) Login(ctx context.Context, email, password, clientAddr string) (st
 		if u.PasswordHash == "" || u.Disabled {
 			auth.WasteTime(password)
 		}
-		a.throttle.fail(clientAddr, now)
+		a.throttle.add(clientAddr, now)
 		if n == maxFailures {
 			a.audit(ctx, auth.Visitor, "user.locked", u.Email, "zu viele fehlgeschlagene Anmeldungen von einem Anschluss")
 		}
@@ -260,7 +260,7 @@ func (a *App) RequestPasswordReset(ctx context.Context, email, clientAddr string
 	if !a.throttle.allow(clientAddr, now) {
 		return &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: addrWindow, Message: "Zu viele Anfragen von Ihrem Anschluss. Bitte warten Sie 15 Minuten."}
 	}
-	a.throttle.fail(clientAddr, now) // each request counts: this is a mail-sending endpoint
+	a.throttle.add(clientAddr, now) // each request counts: this is a mail-sending endpoint
 	wait := a.resetAnswer
 	if wait == 0 {
 		wait = resetAnswerTime
@@ -413,7 +413,7 @@ func (a *App) ChangePassword(ctx context.Context, v auth.Viewer, current, next, 
 	}
 	defer release()
 	if !auth.VerifyPassword(v.User.PasswordHash, current) {
-		a.throttle.fail(clientAddr, now)
+		a.throttle.add(clientAddr, now)
 		return "", &wiki.Error{Code: wiki.EINVALID, Message: "Das bisherige Passwort stimmt nicht.", Fields: map[string]string{"current": "Das bisherige Passwort stimmt nicht."}}
 	}
 	if err := auth.CheckPassword(next); err != nil {

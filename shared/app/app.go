@@ -4,6 +4,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,6 +37,8 @@ type App struct {
 	outbox   *mail.Outbox // the local mailer, readable by coordinators; nil on AWS
 	baseURL  string       // site address for links in mails, without trailing slash
 	throttle throttle     // failed logins per client address
+	creates  throttle     // new entries per account
+	edits    throttle     // saved edits of entries per account
 	hashes   hashGate     // bounds the password hashes running at once
 
 	resetAnswer time.Duration // how long RequestPasswordReset takes; 0: resetAnswerTime
@@ -51,6 +54,7 @@ type App struct {
 	pendingSeq uint64          // the newest change among them
 	words      wordLists       // the coordinators' search word lists; see wordlists.go
 	cloud      *cloudState     // on AWS: the change log followed and the snapshots; nil locally
+	space      *diskSpace      // in local mode: the free space of the data folder; nil on AWS
 	closers    []func() error
 }
 
@@ -65,6 +69,13 @@ type LocalConfig struct {
 	Logger     *slog.Logger          // nil: discard
 	Progress   func(done, total int) // reports index rebuild progress; nil: none
 	Now        func() time.Time      // clock; nil: time.Now
+
+	// MinFree is the free space in bytes below which content writes are refused (see
+	// space.go); 0: DefaultMinFree.
+	MinFree uint64
+	// FreeSpace returns the bytes free on dir's file system; nil: the system's answer. For
+	// tests.
+	FreeSpace func(dir string) (uint64, error)
 }
 
 // OpenLocal opens (or creates) a local installation in cfg.DataDir: the embedded store, the
@@ -75,7 +86,15 @@ func OpenLocal(ctx context.Context, cfg LocalConfig) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	space := &diskSpace{dir: cfg.DataDir, minFree: cmp.Or(cfg.MinFree, DefaultMinFree), free: cfg.FreeSpace}
+	if space.free == nil {
+		space.free = freeSpace
+	}
 	ix, err := search.Open(filepath.Join(cfg.DataDir, "index"))
+	if err != nil && space.status().Full {
+		// No room to create the index on disk: startLocal builds it in memory.
+		ix, err = search.OpenMemoryFor(filepath.Join(cfg.DataDir, "index"), search.Options{})
+	}
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -88,11 +107,14 @@ func OpenLocal(ctx context.Context, cfg LocalConfig) (*App, error) {
 	}
 	a := New(st.Stores(), ix, Options{Logger: cfg.Logger, Mailer: outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
 	a.outbox = outbox
-	a.closers = append(a.closers, ix.Close, st.Close)
+	a.space = space
+	watch, stopWatching := context.WithCancel(context.WithoutCancel(ctx))
+	a.closers = append(a.closers, func() error { stopWatching(); return nil }, ix.Close, st.Close)
 	if err := a.startLocal(ctx, st, cfg); err != nil {
 		a.Close()
 		return nil, err
 	}
+	go a.watchSpace(watch)
 	return a, nil
 }
 
@@ -112,7 +134,15 @@ func (a *App) startLocal(ctx context.Context, feed store.Feed, cfg LocalConfig) 
 	if err != nil {
 		return err
 	}
-	if a.index.NeedsRebuild() || seq != feed.Seq() {
+	full := a.space.status().Full
+	switch {
+	case (a.index.NeedsRebuild() || seq != feed.Seq()) && full:
+		// A full disk has no room for a new index: build it in memory and serve reads.
+		a.log.Warn("disk full at start: the search index is built in memory; content writes are refused until space is free", "dir", cfg.DataDir)
+		if err := a.index.RebuildInMemory(ctx, feed.Seq(), a.scanDocuments(ctx)); err != nil {
+			return err
+		}
+	case a.index.NeedsRebuild() || seq != feed.Seq():
 		a.log.Info("rebuilding search index", "index_seq", seq, "store_seq", feed.Seq())
 		if err := a.Reindex(ctx, cfg.Progress); err != nil {
 			return err
@@ -123,7 +153,9 @@ func (a *App) startLocal(ctx context.Context, feed store.Feed, cfg LocalConfig) 
 	if err := a.Bootstrap(ctx, cfg.Bootstrap); err != nil {
 		return err
 	}
-	if cfg.Demo != nil && len(a.cat.municipalities()) == 0 && feed.Seq() == 0 {
+	if cfg.Demo != nil && full {
+		a.log.Warn("disk full at start: no demo content loaded", "dir", cfg.DataDir)
+	} else if cfg.Demo != nil && len(a.cat.municipalities()) == 0 && feed.Seq() == 0 {
 		res, err := a.Import(ctx, cfg.Demo(), cfg.DemoAuthor)
 		if err != nil {
 			return fmt.Errorf("load demo content: %w", err)
@@ -176,7 +208,11 @@ type Options struct {
 // New builds an App on the given stores and index. The caller keeps the index current
 // (in local mode through OpenLocal, on AWS through the indexer function).
 func New(stores store.Stores, index *search.Index, o Options) *App {
-	a := &App{stores: stores, index: index, log: o.Logger, now: o.Now, mail: o.Mailer, baseURL: strings.TrimRight(o.BaseURL, "/"), indexOnWrite: o.IndexOnWrite}
+	a := &App{stores: stores, index: index, log: o.Logger, now: o.Now, mail: o.Mailer, baseURL: strings.TrimRight(o.BaseURL, "/"), indexOnWrite: o.IndexOnWrite,
+		throttle: throttle{limit: addrFailures, window: addrWindow},
+		creates:  throttle{limit: createsPerHour, window: time.Hour},
+		edits:    throttle{limit: editsPerHour, window: time.Hour},
+	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}

@@ -16,6 +16,9 @@ func (a *App) SaveMunicipality(ctx context.Context, v auth.Viewer, m wiki.Munici
 	if err := auth.Require(v, auth.ManageCatalog, nil); err != nil {
 		return nil, err
 	}
+	if err := a.writable(); err != nil {
+		return nil, err
+	}
 	old, exists := a.cat.municipality(m.AGS)
 	if isNew && exists {
 		msg := "Eine Kommune mit diesem Gemeindeschlüssel gibt es schon."
@@ -67,6 +70,9 @@ func (a *App) SaveTopic(ctx context.Context, v auth.Viewer, t wiki.Topic, isNew 
 	if err := auth.Require(v, auth.ManageCatalog, nil); err != nil {
 		return nil, err
 	}
+	if err := a.writable(); err != nil {
+		return nil, err
+	}
 	if isNew {
 		t.Slug = ""
 	}
@@ -100,6 +106,9 @@ func (a *App) SaveTopic(ctx context.Context, v auth.Viewer, t wiki.Topic, isNew 
 // deletes from. Only coordinators.
 func (a *App) MergeTopics(ctx context.Context, v auth.Viewer, from, into string) (int, error) {
 	if err := auth.Require(v, auth.ManageCatalog, nil); err != nil {
+		return 0, err
+	}
+	if err := a.writable(); err != nil {
 		return 0, err
 	}
 	src, ok1 := a.cat.topic(from)

@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/store"
@@ -67,6 +69,9 @@ func (a *App) CreateEntry(ctx context.Context, v auth.Viewer, in *wiki.Entry, co
 		}
 		return nil, err
 	}
+	if err := a.limit(&a.creates, v, "Sie haben in der letzten Stunde %d Einträge angelegt"); err != nil {
+		return nil, err
+	}
 	e := in.Clone()
 	e.Slug = "" // made from the title
 	e.State, e.StateComment, e.SubmittedBy, e.Featured, e.PatrolledVersion = wiki.StateDraft, "", "", false, 0
@@ -77,6 +82,7 @@ func (a *App) CreateEntry(ctx context.Context, v auth.Viewer, in *wiki.Entry, co
 	if err != nil {
 		return nil, err
 	}
+	a.creates.add(v.User.ID, a.now())
 	a.audit(ctx, v, "entry.created", created.Slug, created.State.Label())
 	if submit {
 		a.notifyCoordinators(ctx, created)
@@ -94,6 +100,9 @@ func (a *App) createEntry(ctx context.Context, in *wiki.Entry, note Note) (*wiki
 		e.State = wiki.StateDraft
 	}
 	if err := validate(e, &a.cat, note); err != nil {
+		return nil, err
+	}
+	if err := a.writable(); err != nil {
 		return nil, err
 	}
 	now := a.clock()
@@ -140,6 +149,9 @@ func (a *App) UpdateEntry(ctx context.Context, v auth.Viewer, slug string, in *w
 	if in.Version != cur.Version {
 		return nil, conflict()
 	}
+	if err := a.limit(&a.edits, v, "Sie haben in der letzten Stunde %d Änderungen gespeichert"); err != nil {
+		return nil, err
+	}
 	e := in.Clone()
 	e.Normalize()
 	if !v.IsCoordinator() {
@@ -149,7 +161,31 @@ func (a *App) UpdateEntry(ctx context.Context, v auth.Viewer, slug string, in *w
 	if err := validate(e, &a.cat, Note{Author: v.User.Name, Comment: comment}); err != nil {
 		return nil, err
 	}
-	return a.saveVersion(ctx, v, cur, e, comment)
+	saved, err := a.saveVersion(ctx, v, cur, e, comment)
+	if err != nil {
+		return nil, err
+	}
+	a.edits.add(v.User.ID, a.now())
+	return saved, nil
+}
+
+// What one account may write per hour: enough for any person's work, too little for a
+// script (or a leaked token) to fill the disk. Each Lambda instance counts for itself.
+const (
+	createsPerHour = 30
+	editsPerHour   = 300
+)
+
+// limit returns ETOOMANY if the viewer's account has used up t; did is the start of the
+// message, with the limit as its argument.
+func (a *App) limit(t *throttle, v auth.Viewer, did string) error {
+	now := a.now()
+	wait := t.wait(v.User.ID, now)
+	if wait <= 0 {
+		return nil
+	}
+	return &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: wait, Message: fmt.Sprintf(did+"; mehr nimmt Wissensnetz von einem Konto nicht an, damit niemand den Speicher füllen kann. Bitte versuchen Sie es ab %s Uhr wieder.",
+		t.limit, now.Add(wait+time.Minute-time.Nanosecond).In(berlin).Format("15:04"))} // rounded up to the minute
 }
 
 // keepControl copies what the entry form does not edit from the stored entry.
@@ -162,6 +198,9 @@ func keepControl(e, cur *wiki.Entry) {
 
 // saveVersion stores e as the version after cur. A coordinator's save counts as checked.
 func (a *App) saveVersion(ctx context.Context, v auth.Viewer, cur, e *wiki.Entry, comment string) (*wiki.Entry, error) {
+	if err := a.writable(); err != nil {
+		return nil, err
+	}
 	e.Version = cur.Version + 1
 	e.UpdatedAt, e.UpdatedBy = a.clock(), v.User.Name
 	if v.IsCoordinator() || e.State != wiki.StatePublished {

@@ -72,8 +72,20 @@ func (a *App) indexEntries(ctx context.Context, seq uint64, ids ...string) {
 				b.Put = append(b.Put, search.NewDocument(e, &a.cat))
 			}
 		}
+		if a.space.lowForIndex() && !a.index.InMemory() {
+			// The store holds the change already: the index built in memory has it.
+			if err := a.indexToMemory(ctx); err != nil {
+				a.log.Error("index change", "err", err)
+			}
+			return
+		}
 		if err := a.index.Apply(ctx, b); err != nil {
 			a.log.Error("index change: apply", "entries", end-start, "err", err)
+			if a.feed != nil && a.space.status().Full {
+				if err := a.indexToMemory(ctx); err != nil {
+					a.log.Error("index change", "err", err)
+				}
+			}
 			return
 		}
 	}
@@ -115,14 +127,9 @@ func (a *App) Reindex(ctx context.Context, progress func(done, total int)) error
 			return err
 		}
 	}
-	scan := func(put func(search.Document) error) error {
-		return a.stores.Entries.ScanEntries(ctx, func(e *wiki.Entry) error {
-			return put(search.NewDocument(e, &a.cat))
-		})
-	}
 	var report func(int)
 	if progress != nil {
 		report = func(done int) { progress(done, total) }
 	}
-	return a.index.Rebuild(ctx, seq, scan, report)
+	return a.index.Rebuild(ctx, seq, a.scanDocuments(ctx), report)
 }

@@ -104,6 +104,9 @@ func (p LineProblem) String() string { return fmt.Sprintf("Zeile %d: %s", p.Line
 // The result's Undone says whether that succeeded and Left what is still stored if not;
 // the error is ECONFLICT for a conflict that was taken back and EINTERNAL otherwise.
 func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportResult, error) {
+	if err := a.writable(); err != nil {
+		return &ImportResult{}, err
+	}
 	recs, res := a.readImport(ctx, r)
 	if len(res.Problems) > 0 {
 		return res, &wiki.Error{Code: wiki.EINVALID, Message: fmt.Sprintf("Import abgebrochen: %d fehlerhafte Zeilen, nichts wurde übernommen.", len(res.Problems))}

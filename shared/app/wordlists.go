@@ -124,6 +124,9 @@ func (a *App) SaveWordLists(ctx context.Context, v auth.Viewer, w wiki.WordLists
 	if err := auth.Require(v, auth.ManageSearchWords, nil); err != nil {
 		return nil, err
 	}
+	if err := a.writable(); err != nil {
+		return nil, err
+	}
 	if err := w.Validate(); err != nil {
 		return nil, err
 	}

@@ -22,7 +22,8 @@ import (
 // Index is the search index of the entries. It is safe for concurrent use by many searches
 // and one writer: Apply and Rebuild wait for each other.
 type Index struct {
-	dir string // "" for an index in memory
+	dir  string // "" for an index in memory
+	home string // the directory the index was opened with; "" for OpenMemory (see RebuildInMemory)
 
 	write sync.Mutex // held by Apply and Rebuild: one writer at a time
 
@@ -151,6 +152,18 @@ func OpenMemoryWith(opts Options) (*Index, error) {
 	return newIndex("", idx, true, opts)
 }
 
+// OpenMemoryFor returns a new empty index held in memory that a Rebuild writes to dir: for
+// a start on a full disk, where the index cannot be created in dir. It reports NeedsRebuild
+// and InMemory.
+func OpenMemoryFor(dir string, opts Options) (*Index, error) {
+	ix, err := OpenMemoryWith(opts)
+	if err != nil {
+		return nil, err
+	}
+	ix.home = dir
+	return ix, nil
+}
+
 // createIndex creates an empty scorch index in dir, or in memory if dir is "".
 func createIndex(dir string, opts Options) (bleve.Index, error) {
 	var (
@@ -182,7 +195,7 @@ func newIndex(dir string, idx bleve.Index, needsRebuild bool, opts Options) (*In
 		return nil, err
 	}
 	return &Index{
-		dir: dir, idx: idx, analyzer: whole, words: words, needsRebuild: needsRebuild,
+		dir: dir, home: dir, idx: idx, analyzer: whole, words: words, needsRebuild: needsRebuild,
 		opts: opts, version: opts.version(), qa: qa, syn: parseSynonyms(synonymsText, qa),
 	}, nil
 }

@@ -34,19 +34,47 @@ const (
 // On disk the new index is built in the directory dir+".new" while searches keep using the
 // current one; then, within a moment in which new searches wait, the directories are swapped
 // and the old one is removed. If ctx ends or scan fails, the current index stays as it was.
-func (ix *Index) Rebuild(ctx context.Context, seq uint64, scan func(put func(Document) error) error, progress func(done int)) (err error) {
+func (ix *Index) Rebuild(ctx context.Context, seq uint64, scan func(put func(Document) error) error, progress func(done int)) error {
+	return ix.rebuild(ctx, seq, scan, progress, true)
+}
+
+// RebuildInMemory is Rebuild into an index held in memory, which the index then searches
+// instead of its directory on disk; that directory is removed. It is for a full disk: a
+// write that fails for want of space can leave bleve's segments closed under the searches
+// still using them, so an index on a full disk must not be written to. The next Rebuild
+// builds on disk again, in the directory the index was opened with.
+func (ix *Index) RebuildInMemory(ctx context.Context, seq uint64, scan func(put func(Document) error) error) error {
+	return ix.rebuild(ctx, seq, scan, nil, false)
+}
+
+// InMemory reports whether an index opened on disk searches an index in memory since
+// RebuildInMemory. It is false for indexes made with OpenMemory.
+func (ix *Index) InMemory() bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.dir == "" && ix.home != ""
+}
+
+func (ix *Index) rebuild(ctx context.Context, seq uint64, scan func(put func(Document) error) error, progress func(done int), onDisk bool) (err error) {
 	ix.write.Lock()
 	defer ix.write.Unlock()
 	ix.mu.RLock()
 	closed := ix.idx == nil
+	dir := ix.dir
 	ix.mu.RUnlock()
 	if closed {
 		return errClosed
 	}
+	if dir == "" && onDisk {
+		dir = ix.home // back from memory to the directory the index was opened with
+	}
+	if !onDisk {
+		dir = ""
+	}
 
 	var tmp string
-	if ix.dir != "" {
-		tmp = ix.dir + newSuffix
+	if dir != "" {
+		tmp = dir + newSuffix
 		if err := os.RemoveAll(tmp); err != nil {
 			return fmt.Errorf("search: rebuild: %w", err)
 		}
@@ -68,15 +96,20 @@ func (ix *Index) Rebuild(ctx context.Context, seq uint64, scan func(put func(Doc
 		return err
 	}
 
-	if ix.dir == "" {
+	if dir == "" {
 		ix.mu.Lock()
-		old := ix.idx
-		ix.idx, fresh = fresh, nil
+		old, oldDir := ix.idx, ix.dir
+		ix.idx, ix.dir, fresh = fresh, "", nil
 		ix.needsRebuild = false
 		ix.stored = ix.version
 		ix.mu.Unlock()
 		if err := old.Close(); err != nil {
 			return fmt.Errorf("search: rebuild: close replaced index: %w", err)
+		}
+		if oldDir != "" {
+			if err := os.RemoveAll(oldDir); err != nil {
+				return fmt.Errorf("search: rebuild: remove index on disk: %w", err)
+			}
 		}
 		return nil
 	}
@@ -88,6 +121,9 @@ func (ix *Index) Rebuild(ctx context.Context, seq uint64, scan func(put func(Doc
 	if closeErr != nil {
 		_ = os.RemoveAll(tmp)
 		return fmt.Errorf("search: rebuild: close new index: %w", closeErr)
+	}
+	if ix.dir == "" {
+		return ix.place(tmp, dir)
 	}
 	return ix.swap(tmp)
 }
@@ -219,6 +255,34 @@ func compact(ctx context.Context, idx bleve.Index) error {
 	}
 	if err := s.ForceMerge(ctx, nil); err != nil {
 		return fmt.Errorf("search: rebuild: merge segments: %w", err)
+	}
+	return nil
+}
+
+// place moves the closed, complete index in tmp to dir and searches it instead of the index
+// in memory that ix searches now.
+func (ix *Index) place(tmp, dir string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		_ = os.RemoveAll(tmp)
+		return fmt.Errorf("search: rebuild: %w", err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		_ = os.RemoveAll(tmp)
+		return fmt.Errorf("search: rebuild: %w", err)
+	}
+	idx, err := bleve.Open(dir)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return fmt.Errorf("search: rebuild: open new index: %w", err)
+	}
+	ix.mu.Lock()
+	old := ix.idx
+	ix.idx, ix.dir = idx, dir
+	ix.needsRebuild = false
+	ix.stored = ix.version
+	ix.mu.Unlock()
+	if err := old.Close(); err != nil {
+		return fmt.Errorf("search: rebuild: close index in memory: %w", err)
 	}
 	return nil
 }

@@ -215,3 +215,72 @@ func TestRebuildFailureKeepsIndex(t *testing.T) {
 		}
 	}
 }
+
+// An index on disk that moves to memory (for a full disk) removes its directory, keeps
+// answering and taking writes, and goes back to its directory with the next Rebuild.
+func TestRebuildInMemoryAndBack(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	scan := func(put func(Document) error) error {
+		for _, d := range testDocs() {
+			if err := put(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := ix.Rebuild(ctx, 7, scan, nil); err != nil {
+		t.Fatal(err)
+	}
+	if ix.InMemory() {
+		t.Fatal("InMemory() = true for an index on disk")
+	}
+
+	if err := ix.RebuildInMemory(ctx, 8, scan); err != nil {
+		t.Fatal(err)
+	}
+	if !ix.InMemory() {
+		t.Error("InMemory() = false after RebuildInMemory")
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the directory on disk is still there (%v)", err)
+	}
+	if got := sortedIDs(search(t, ix, Query{Text: "Sensornetzwerke", Visibilities: public})); !slices.Equal(got, []string{"01-sensor", "04-draft"}) {
+		t.Errorf("in memory: hits = %v", got)
+	}
+	if err := ix.Apply(ctx, Batch{Delete: []string{"01-sensor"}, Seq: 9}); err != nil {
+		t.Fatal(err)
+	}
+	if got := sortedIDs(search(t, ix, Query{Text: "Sensornetzwerke", Visibilities: public})); !slices.Equal(got, []string{"04-draft"}) {
+		t.Errorf("in memory after a delete: hits = %v", got)
+	}
+
+	if err := ix.Rebuild(ctx, 10, scan, nil); err != nil {
+		t.Fatal(err)
+	}
+	if ix.InMemory() {
+		t.Error("InMemory() = true after Rebuild")
+	}
+	for _, d := range []string{dir + newSuffix, dir + oldSuffix} {
+		if _, err := os.Stat(d); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s is left behind (%v)", filepath.Base(d), err)
+		}
+	}
+	ix.Close()
+	reopened, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reopened.Close()
+	if n, _ := reopened.Count(); n != uint64(len(testDocs())) {
+		t.Errorf("reopened: Count() = %d, want %d", n, len(testDocs()))
+	}
+	if seq, _ := reopened.Seq(); seq != 10 || reopened.NeedsRebuild() {
+		t.Errorf("reopened: Seq() = %d, NeedsRebuild() = %v; want 10, false", seq, reopened.NeedsRebuild())
+	}
+}

@@ -33,6 +33,7 @@ type apiErrorBody struct {
 }
 
 func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error) {
+	err = diskFull(err)
 	logIfInternal(r, err)
 	code := wiki.ErrorCode(err)
 	if errorStatus(err) == http.StatusRequestEntityTooLarge {

@@ -135,10 +135,16 @@ func (s *Server) entryConflict(w http.ResponseWriter, r *http.Request, slug stri
 
 // formError shows the form again with the user's input and the messages at the fields.
 func (s *Server) formError(w http.ResponseWriter, r *http.Request, p *formPage, err error) {
-	if wiki.ErrorCode(err) != wiki.EINVALID && wiki.ErrorCode(err) != wiki.ECONFLICT {
+	err = diskFull(err)
+	switch wiki.ErrorCode(err) {
+	case wiki.EINVALID, wiki.ECONFLICT, wiki.EFULL, wiki.ETOOMANY:
+		// The form again, with what was typed: nothing of it is lost.
+	default:
 		s.renderError(w, r, err)
 		return
 	}
+	logIfInternal(r, err)
+	setRetryAfter(w, err)
 	p.Errors = wiki.FieldErrors(err)
 	p.Message = wiki.ErrorMessage(err)
 	title := T("form.new.title")

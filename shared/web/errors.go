@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
@@ -19,6 +20,7 @@ var statusOf = map[wiki.Code]int{
 	wiki.EFORBIDDEN:    http.StatusForbidden,
 	wiki.EUNAUTHORIZED: http.StatusUnauthorized,
 	wiki.ETOOMANY:      http.StatusTooManyRequests,
+	wiki.EFULL:         http.StatusInsufficientStorage,
 	wiki.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -90,7 +92,19 @@ func logFor(r *http.Request) *slog.Logger {
 
 // logIfInternal logs errors that are not the user's doing.
 func logIfInternal(r *http.Request, err error) {
-	if errorStatus(err) >= 500 {
+	switch st := errorStatus(err); {
+	case st == http.StatusInsufficientStorage:
+		logFor(r).Warn("disk full", "err", err)
+	case st >= 500:
 		logFor(r).Error("internal error", "err", err)
 	}
+}
+
+// diskFull returns err as EFULL if it is a write that failed for want of disk space (or
+// quota): a full disk is said as such, not as an internal error.
+func diskFull(err error) error {
+	if wiki.ErrorCode(err) == wiki.EINTERNAL && (errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)) {
+		return wiki.StorageFull(err)
+	}
+	return err
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
@@ -39,6 +40,9 @@ type view struct {
 	Viewer auth.Viewer // who is looking
 	// MyMunicipality is the signed-in person's municipality ("Meine Kommune"), or nil.
 	MyMunicipality *wiki.Municipality
+	// Storage is the state of the disk in local mode, for the banner signed-in people see
+	// while content writes are refused.
+	Storage app.Storage
 
 	w http.ResponseWriter
 	r *http.Request
@@ -77,6 +81,7 @@ func templateFuncs() template.FuncMap {
 		"state":      func(s wiki.State) string { return s.Label() },
 		"safe":       func(s string) template.HTML { return template.HTML(s) }, // only for HTML made by the search highlighter, which escapes
 		"add":        func(a, b int) int { return a + b },
+		"mib":        func(n uint64) string { return strconv.FormatUint(n>>20, 10) + " MiB" },
 		"has": func(list []string, v string) bool {
 			for _, x := range list {
 				if x == v {
@@ -176,6 +181,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	if m, err := s.app.Municipality(v.Viewer.Municipality()); err == nil {
 		v.MyMunicipality = &m
 	}
+	if v.Viewer.SignedIn() {
+		v.Storage = s.app.Storage()
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 		logFor(r).Error("render page", "page", page, "err", err)
@@ -189,6 +197,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 
 // renderError shows the German error page with the status that belongs to err.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	err = diskFull(err)
 	logIfInternal(r, err)
 	setRetryAfter(w, err)
 	status := errorStatus(err)

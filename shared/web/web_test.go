@@ -26,8 +26,9 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata")
 // fixedNow lies in the future: stores check session expiry against the wall clock.
 var fixedNow = time.Date(2030, 11, 4, 9, 30, 0, 0, time.UTC)
 
-// newTestServer serves a fresh local app with the fixture imported (3 entries).
-func newTestServer(t testing.TB) (*httptest.Server, *app.App) {
+// newTestServer serves a fresh local app with the fixture imported (3 entries); configure,
+// if given, changes the configuration first.
+func newTestServer(t testing.TB, configure ...func(*app.LocalConfig)) (*httptest.Server, *app.App) {
 	t.Helper()
 	var tick sync.Mutex
 	now := fixedNow
@@ -37,7 +38,7 @@ func newTestServer(t testing.TB) (*httptest.Server, *app.App) {
 		now = now.Add(time.Minute)
 		return now
 	}
-	a, err := app.OpenLocal(t.Context(), app.LocalConfig{
+	cfg := app.LocalConfig{
 		DataDir: t.TempDir(), DemoAuthor: wiki.DemoAuthor, Now: clock,
 		Demo: func() io.Reader {
 			f, err := os.Open("testdata/fixture.jsonl")
@@ -47,7 +48,11 @@ func newTestServer(t testing.TB) (*httptest.Server, *app.App) {
 			t.Cleanup(func() { f.Close() })
 			return f
 		},
-	})
+	}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	a, err := app.OpenLocal(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ const (
 	EFORBIDDEN    Code = "forbidden"
 	EUNAUTHORIZED Code = "unauthorized"
 	ETOOMANY      Code = "too_many_requests"
+	EFULL         Code = "insufficient_storage" // the disk of a local installation is full
 	EINTERNAL     Code = "internal"
 )
 
@@ -79,6 +80,13 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "Interner Fehler. Bitte versuchen Sie es später noch einmal."
+}
+
+// StorageFull returns the EFULL error for a write refused or failed for want of disk space;
+// cause, if not nil, is the failure.
+func StorageFull(cause error) *Error {
+	return &Error{Code: EFULL, Err: cause, Message: "Der Speicher ist voll: Wissensnetz kann im Moment nichts Neues speichern. " +
+		"Lesen und Suchen gehen weiter. Bitte versuchen Sie es später noch einmal; die Koordination sieht einen Hinweis."}
 }
 
 // FieldErrors returns the per-field messages of an EINVALID error, or nil.
