@@ -88,6 +88,10 @@ func (e *pdfEngine) getPool() (pdfium.Pool, error) {
 		FSConfig:      wazero.NewFSConfig(), // no file system: documents come through a reader
 		Stdout:        io.Discard,
 		Stderr:        io.Discard,
+		// A worker serves document after document: a new WebAssembly instance per
+		// document costs about 100 ms. A worker whose document ran past the
+		// deadline is killed and replaced.
+		ReuseWorkers: true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("pdf engine: %w", err)

@@ -46,15 +46,15 @@ func extractPlain(ctx context.Context, r io.ReaderAt, size int64, s sniffed, c *
 		}
 		c.start("") // start over as text
 	}
-	br := bufio.NewReaderSize(s.text.reader(io.NewSectionReader(r, 0, size)), 64<<10)
-	buf := make([]byte, 64<<10)
+	tr := s.text.reader(io.NewSectionReader(r, 0, size))
+	buf := make([]byte, min(size, 64<<10)+16)
 	for !c.full() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n, err := br.Read(buf)
+		n, err := io.ReadFull(tr, buf)
 		c.write(string(buf[:n]))
-		if err == io.EOF {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			return nil
 		}
 		if err != nil {
@@ -66,7 +66,7 @@ func extractPlain(ctx context.Context, r io.ReaderAt, size int64, s sniffed, c *
 }
 
 func readCSV(ctx context.Context, r io.Reader, c *collector) error {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReaderSize(r, 16<<10)
 	head, _ := br.Peek(sniffLen)
 	cr := csv.NewReader(br)
 	cr.Comma = csvDelimiter(string(head))
