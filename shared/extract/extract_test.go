@@ -28,13 +28,18 @@ var (
 func testExtractor(t testing.TB) *Extractor {
 	t.Helper()
 	sharedOnce.Do(func() {
-		dir := filepath.Join(os.TempDir(), "wissensnetz-extract-pdfium")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			dir = ""
-		}
-		shared = New(Options{PDFCacheDir: dir, PDFWorkers: 2})
+		shared = New(Options{PDFCacheDir: pdfCacheDir(), PDFWorkers: 2})
 	})
 	return shared
+}
+
+// pdfCacheDir is where tests keep the compiled PDF engine, or "" if it cannot be made.
+func pdfCacheDir() string {
+	dir := filepath.Join(os.TempDir(), "wissensnetz-extract-pdfium")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return ""
+	}
+	return dir
 }
 
 func readTestdata(t testing.TB, name string) []byte {
