@@ -32,10 +32,10 @@ type auditRow struct {
 	Link        string // the entry's page, for entry actions
 }
 
-// auditActionLabel returns the German name of an audit action, or the action itself.
+// auditActionLabel returns the name of an audit action, or the action itself.
 func auditActionLabel(action string) string {
-	if s, ok := messagesDE["audit.action."+action]; ok {
-		return s
+	if key := "audit.action." + action; catalogue.Has(key) {
+		return catalogue.Text(key)
 	}
 	return action
 }

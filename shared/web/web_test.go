@@ -480,7 +480,7 @@ func TestCatalogComplete(t *testing.T) {
 		}
 		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
 			key := m[1] + m[2]
-			if _, ok := messagesDE[key]; !ok {
+			if !catalogue.Has(key) {
 				t.Errorf("%s uses text %q, which the catalogue lacks", f, key)
 			}
 		}
