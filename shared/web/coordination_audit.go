@@ -54,7 +54,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 		s.auditExport(w, r, writeAuditJSONL, "jsonl", "application/x-ndjson; charset=utf-8")
 		return
 	default:
-		s.renderError(w, r, &wiki.Error{Code: wiki.EINVALID, Message: T("audit.format.unknown")})
+		s.renderError(w, r, wiki.E(wiki.EINVALID, "audit.format.unknown"))
 		return
 	}
 	before := q.Get("vor")
