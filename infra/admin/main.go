@@ -31,6 +31,7 @@ import (
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -91,9 +92,9 @@ func describe(err error) string {
 	if !errors.As(err, &e) {
 		return err.Error()
 	}
-	msg := wiki.ErrorMessage(err)
+	msg := wiki.ErrorText(text.German, err)
 	var lines []string
-	for field, m := range e.Fields {
+	for field, m := range wiki.FieldTexts(text.German, err) {
 		if m == msg {
 			continue
 		}
@@ -240,7 +241,7 @@ func importFile(ctx context.Context, a importer, args []string, stdout io.Writer
 	var b strings.Builder
 	var we *wiki.Error
 	if errors.As(err, &we) {
-		b.WriteString(we.Message)
+		b.WriteString(text.German.Render(we.Message))
 	} else {
 		b.WriteString(err.Error())
 	}

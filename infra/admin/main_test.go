@@ -13,6 +13,7 @@ import (
 	"github.com/ikone-ds/wissensnetz/infra/demo"
 	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -219,10 +220,10 @@ func TestImportFileSaysWhatHappened(t *testing.T) {
 		{"imported", fakeImporter{res: &app.ImportResult{Municipalities: 3, Topics: 2, Entries: 5}},
 			"Importiert: 3 Kommunen, 2 Themen, 5 Einträge.\n", nil, 0},
 		{"taken back", fakeImporter{res: &app.ImportResult{Undone: true}, err: &wiki.Error{Code: wiki.EINTERNAL,
-			Message: "Import abgebrochen, nichts übernommen: Eintrag „Pegel“ ließ sich nicht speichern.", Err: cause}},
+			Message: text.M("import.aborted", text.M("import.failed.entry", "Pegel")), Err: cause}},
 			"", []string{"Import abgebrochen, nichts übernommen: Eintrag „Pegel“", "Ursache: write /data/wissensnetz.db: no space left on device"}, 1},
 		{"left behind", fakeImporter{res: &app.ImportResult{Left: []string{"Eintrag „Pegel“ (Kennung 01J)"}}, err: &wiki.Error{Code: wiki.EINTERNAL,
-			Message: "Import abgebrochen: Eintrag „Bodenfeuchte“ ließ sich nicht speichern, und das bereits Geschriebene ließ sich nicht vollständig zurücknehmen. Noch gespeichert sind 1 Datensätze aus der Datei:\n  Eintrag „Pegel“ (Kennung 01J)", Err: cause}},
+			Message: text.M("import.aborted_left", text.M("import.failed.entry", "Bodenfeuchte"), 1, "Eintrag „Pegel“ (Kennung 01J)"), Err: cause}},
 			"", []string{"Noch gespeichert sind 1 Datensätze", "\n  Eintrag „Pegel“ (Kennung 01J)", "Ursache: write"}, exitPartial},
 	}
 	for _, tt := range tests {

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net"
 	"runtime/debug"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/mail"
 	"github.com/ikone-ds/wissensnetz/shared/store"
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -36,7 +36,7 @@ const (
 	addrWindow   = 15 * time.Minute
 )
 
-var errBadLogin = wiki.Errorf(wiki.EUNAUTHORIZED, "E-Mail-Adresse oder Passwort ist falsch.")
+var errBadLogin = wiki.E(wiki.EUNAUTHORIZED, "login.failed")
 
 func newID(now time.Time) string { return ulid.MustNew(ulid.Timestamp(now), rand.Reader).String() }
 
@@ -65,18 +65,18 @@ func loginKey(email, clientAddr string) string {
 func (a *App) Login(ctx context.Context, email, password, clientAddr string) (string, *wiki.User, error) {
 	now := a.clock()
 	if !a.throttle.allow(clientAddr, now) {
-		return "", nil, &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: addrWindow, Message: "Zu viele fehlgeschlagene Anmeldungen von Ihrem Anschluss. Bitte warten Sie 15 Minuten."}
+		return "", nil, &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: addrWindow, Message: text.M("login.too_many_from_address")}
 	}
 	key := loginKey(email, clientAddr)
 	n, until, err := a.stores.Users.CountLoginAttempt(ctx, key, now, lockFor)
 	if wiki.ErrorCode(err) == wiki.ECONFLICT {
-		return "", nil, &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: hashBusyRetry, Message: "Gerade laufen zu viele Anmeldeversuche. Bitte versuchen Sie es in ein paar Sekunden noch einmal."}
+		return "", nil, &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: hashBusyRetry, Message: text.M("login.busy")}
 	} else if err != nil {
 		return "", nil, err
 	}
 	if n > maxFailures {
 		return "", nil, &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: until.Sub(now),
-			Message: fmt.Sprintf("Zu viele fehlgeschlagene Anmeldungen mit dieser E-Mail-Adresse von Ihrem Anschluss. Bitte versuchen Sie es nach %s Uhr wieder oder setzen Sie Ihr Passwort zurück.", until.In(berlin).Format("15:04"))}
+			Message: text.M("login.locked", until.In(berlin).Format("15:04"))}
 	}
 	release, err := a.hashes.enter(ctx)
 	if err != nil {
@@ -97,7 +97,7 @@ func (a *App) Login(ctx context.Context, email, password, clientAddr string) (st
 		}
 		a.throttle.add(clientAddr, now)
 		if n == maxFailures {
-			a.audit(ctx, auth.Visitor, "user.locked", u.Email, "zu viele fehlgeschlagene Anmeldungen von einem Anschluss")
+			a.audit(ctx, auth.Visitor, "user.locked", u.Email, written.Text("audit.detail.locked"))
 		}
 		return "", nil, errBadLogin
 	}
@@ -140,7 +140,7 @@ func (a *App) LogoutEverywhere(ctx context.Context, v auth.Viewer) error {
 // Session returns the user and session of a session cookie's secret. Returns
 // EUNAUTHORIZED for a malformed, unknown, idle, expired or disabled session.
 func (a *App) Session(ctx context.Context, secret string) (*wiki.User, *store.Session, error) {
-	noSession := wiki.Errorf(wiki.EUNAUTHORIZED, "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.")
+	noSession := wiki.E(wiki.EUNAUTHORIZED, "login.session_expired")
 	hash, ok := auth.ParseSecret(secret)
 	if !ok {
 		return nil, nil, noSession
@@ -175,7 +175,7 @@ func (a *App) Session(ctx context.Context, secret string) (*wiki.User, *store.Se
 // APIUser returns the owner of an API token (sent as "Authorization: Bearer …").
 // Returns EUNAUTHORIZED for anything but a valid token of an active user.
 func (a *App) APIUser(ctx context.Context, secret string) (*wiki.User, error) {
-	bad := wiki.Errorf(wiki.EUNAUTHORIZED, "Ungültiges oder widerrufenes API-Token.")
+	bad := wiki.E(wiki.EUNAUTHORIZED, "login.bad_token")
 	hash, ok := auth.ParseSecret(secret)
 	if !ok {
 		return nil, bad
@@ -217,7 +217,7 @@ func (a *App) CreateUser(ctx context.Context, actor auth.Viewer, in NewUser) (*w
 	}
 	if err := a.stores.Users.CreateUser(ctx, u); err != nil {
 		if wiki.ErrorCode(err) == wiki.ECONFLICT {
-			return nil, &wiki.Error{Code: wiki.ECONFLICT, Message: "Für diese E-Mail-Adresse gibt es schon ein Konto.", Fields: map[string]string{"email": "Für diese E-Mail-Adresse gibt es schon ein Konto."}}
+			return nil, wiki.FieldError(wiki.ECONFLICT, "email", "account.email_taken")
 		}
 		return nil, err
 	}
@@ -241,9 +241,9 @@ func (a *App) Invite(ctx context.Context, actor auth.Viewer, in NewUser) (*wiki.
 		return nil, err
 	}
 	a.audit(ctx, actor, "user.invited", u.Email, u.Role.Label())
-	a.send(ctx, mail.Message{To: u.Email, Subject: "Einladung ins Wissensnetz des IKONE DS",
-		Body: fmt.Sprintf("Guten Tag %s,\n\n%s hat Sie ins Wissensnetz des Interkommunalen Netzwerks Digitale Stadt Rheinland-Pfalz eingeladen.\n\nBitte legen Sie über diesen Link Ihr Passwort fest (gültig bis %s):\n%s\n\nGemeinsam in eine digitale Zukunft\nIhre Koordinierungsstelle",
-			u.Name, actor.User.Name, a.clock().Add(InviteValid).In(berlin).Format("02.01.2006, 15:04 Uhr"), link)})
+	a.send(ctx, mail.Message{To: u.Email, Subject: written.Text("mail.invite.subject"),
+		Body: written.Text("mail.invite.body",
+			u.Name, actor.User.Name, a.clock().Add(InviteValid).In(berlin).Format(written.Text("format.datetime")), link)})
 	return u, nil
 }
 
@@ -258,7 +258,7 @@ const resetAnswerTime = 500 * time.Millisecond
 func (a *App) RequestPasswordReset(ctx context.Context, email, clientAddr string) error {
 	now := a.clock()
 	if !a.throttle.allow(clientAddr, now) {
-		return &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: addrWindow, Message: "Zu viele Anfragen von Ihrem Anschluss. Bitte warten Sie 15 Minuten."}
+		return &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: addrWindow, Message: text.M("account.too_many_requests")}
 	}
 	a.throttle.add(clientAddr, now) // each request counts: this is a mail-sending endpoint
 	wait := a.resetAnswer
@@ -292,8 +292,8 @@ func (a *App) sendResetLink(ctx context.Context, email string) error {
 		return err
 	}
 	a.audit(ctx, auth.Visitor, "user.reset_requested", u.Email, "")
-	a.send(ctx, mail.Message{To: u.Email, Subject: "Neues Passwort für das Wissensnetz",
-		Body: fmt.Sprintf("Guten Tag %s,\n\nüber diesen Link legen Sie ein neues Passwort fest (gültig 24 Stunden, nur einmal):\n%s\n\nWenn Sie das nicht angefordert haben, können Sie diese Nachricht ignorieren.\n\nIhre Koordinierungsstelle", u.Name, link)})
+	a.send(ctx, mail.Message{To: u.Email, Subject: written.Text("mail.reset.subject"),
+		Body: written.Text("mail.reset.body", u.Name, link)})
 	return nil
 }
 
@@ -316,7 +316,7 @@ func (a *App) newLink(ctx context.Context, u *wiki.User, kind store.TokenKind, v
 	return a.baseURL + "/passwort/" + secret, nil
 }
 
-var errBadLink = wiki.Errorf(wiki.ENOTFOUND, "Dieser Link ist abgelaufen oder wurde schon benutzt. Bitte fordern Sie einen neuen an.")
+var errBadLink = wiki.E(wiki.ENOTFOUND, "account.link_expired")
 
 // PasswordLink returns the account a one-time link is for. Returns ENOTFOUND for an
 // unknown, expired or used link.
@@ -405,7 +405,7 @@ func (a *App) ChangePassword(ctx context.Context, v auth.Viewer, current, next, 
 	}
 	now := a.clock()
 	if !a.throttle.allow(clientAddr, now) {
-		return "", &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: addrWindow, Message: "Zu viele fehlgeschlagene Versuche. Bitte warten Sie 15 Minuten."}
+		return "", &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: addrWindow, Message: text.M("account.too_many_attempts")}
 	}
 	release, err := a.hashes.enter(ctx)
 	if err != nil {
@@ -414,7 +414,7 @@ func (a *App) ChangePassword(ctx context.Context, v auth.Viewer, current, next, 
 	defer release()
 	if !auth.VerifyPassword(v.User.PasswordHash, current) {
 		a.throttle.add(clientAddr, now)
-		return "", &wiki.Error{Code: wiki.EINVALID, Message: "Das bisherige Passwort stimmt nicht.", Fields: map[string]string{"current": "Das bisherige Passwort stimmt nicht."}}
+		return "", wiki.FieldError(wiki.EINVALID, "current", "account.wrong_password")
 	}
 	if err := auth.CheckPassword(next); err != nil {
 		return "", err
@@ -453,7 +453,7 @@ func (a *App) UpdateUser(ctx context.Context, actor auth.Viewer, id string, c Us
 		return nil, err
 	}
 	if u.ID == actor.User.ID && (c.Disabled || c.Role != wiki.RoleCoordinator) {
-		return nil, wiki.Errorf(wiki.EINVALID, "Sie können sich nicht selbst sperren oder Ihre eigene Koordinationsrolle entziehen.")
+		return nil, wiki.E(wiki.EINVALID, "account.self_lockout")
 	}
 	before := *u
 	u.Name, u.Role, u.Municipality, u.Disabled, u.UpdatedAt = c.Name, c.Role, c.Municipality, c.Disabled, a.clock()
@@ -475,7 +475,7 @@ func (a *App) UpdateUser(ctx context.Context, actor auth.Viewer, id string, c Us
 		a.audit(ctx, actor, "user.enabled", u.Email, "")
 	}
 	if u.Role != before.Role || u.Municipality != before.Municipality {
-		a.audit(ctx, actor, "user.role_changed", u.Email, fmt.Sprintf("%s, %s → %s, %s", before.Role.Label(), a.cat.MunicipalityName(before.Municipality), u.Role.Label(), a.cat.MunicipalityName(u.Municipality)))
+		a.audit(ctx, actor, "user.role_changed", u.Email, written.Text("audit.detail.role_changed", text.M(before.Role.LabelKey()), a.cat.MunicipalityName(before.Municipality), text.M(u.Role.LabelKey()), a.cat.MunicipalityName(u.Municipality)))
 	}
 	return u, nil
 }
@@ -543,7 +543,7 @@ func (a *App) RevokeAPIToken(ctx context.Context, v auth.Viewer, hash string) er
 	}
 	t, err := a.stores.Tokens.Token(ctx, hash)
 	if err != nil || t.UserID != v.User.ID || t.Kind != store.TokenAPI {
-		return wiki.Errorf(wiki.ENOTFOUND, "Dieses Token gibt es nicht.")
+		return wiki.E(wiki.ENOTFOUND, "account.token_not_found")
 	}
 	if err := a.stores.Tokens.DeleteToken(ctx, hash); err != nil {
 		return err

@@ -257,7 +257,7 @@ func (a *App) Outbox(v auth.Viewer, limit int) ([]mail.Message, error) {
 		return nil, err
 	}
 	if a.outbox == nil {
-		return nil, wiki.Errorf(wiki.ENOTFOUND, "Im Betrieb auf AWS gehen Nachrichten über Amazon SES; einen Postausgang gibt es nur lokal.")
+		return nil, wiki.E(wiki.ENOTFOUND, "outbox.aws")
 	}
 	return a.outbox.Messages(limit)
 }

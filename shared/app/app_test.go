@@ -16,6 +16,7 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/store/embedded"
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -296,7 +297,7 @@ func TestCreateEntryInvalid(t *testing.T) {
 	if wiki.ErrorCode(err) != wiki.EINVALID {
 		t.Fatalf("err = %v, want EINVALID", err)
 	}
-	fields := wiki.FieldErrors(err)
+	fields := wiki.FieldTexts(text.German, err)
 	for _, f := range []string{"title", "topics", "municipality"} {
 		if fields[f] == "" {
 			t.Errorf("no message for field %q in %v", f, fields)
@@ -576,7 +577,7 @@ func TestCreateEntryAnyScript(t *testing.T) {
 		t.Errorf("Entry(%q) = %v, %v", e.Slug, got, err)
 	}
 	in.Title = "Mängel\u202emelder"
-	if _, err := a.CreateEntry(ctx, member, in, "", false); !strings.Contains(wiki.FieldErrors(err)["title"], "unsichtbare Steuerzeichen") {
+	if _, err := a.CreateEntry(ctx, member, in, "", false); !strings.Contains(wiki.FieldTexts(text.German, err)["title"], "unsichtbare Steuerzeichen") {
 		t.Errorf("title with U+202E: err = %v, want a message at the title", err)
 	}
 }

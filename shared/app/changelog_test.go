@@ -86,7 +86,7 @@ func (l *memLog) PublishSnapshot(ctx context.Context, p store.SnapshotPointer, p
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if (prev == nil) != (l.snapshot == nil) || (prev != nil && prev.ID != l.snapshot.ID) {
-		return wiki.Errorf(wiki.ECONFLICT, "snapshot published in between")
+		return wiki.E(wiki.ECONFLICT, "dynamo.snapshot_taken")
 	}
 	p.Published = time.Now()
 	l.snapshot = &p

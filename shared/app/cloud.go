@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -452,7 +453,7 @@ type IndexReport struct {
 func (a *App) IndexChanges(ctx context.Context) (*IndexReport, error) {
 	c := a.cloud
 	if c == nil || !c.Writer {
-		return nil, wiki.Errorf(wiki.EINTERNAL, "IndexChanges needs an index writer")
+		return nil, errors.New("app: IndexChanges needs an index writer")
 	}
 	f := c.follow
 	f.mu.Lock()

@@ -21,11 +21,10 @@ func (a *App) SaveMunicipality(ctx context.Context, v auth.Viewer, m wiki.Munici
 	}
 	old, exists := a.cat.municipality(m.AGS)
 	if isNew && exists {
-		msg := "Eine Kommune mit diesem Gemeindeschlüssel gibt es schon."
-		return nil, &wiki.Error{Code: wiki.ECONFLICT, Message: msg, Fields: map[string]string{"ags": msg}}
+		return nil, wiki.FieldError(wiki.ECONFLICT, "ags", "municipality.ags_taken")
 	}
 	if !isNew && !exists {
-		return nil, wiki.Errorf(wiki.ENOTFOUND, "Diese Kommune ist im Netzwerk nicht bekannt.")
+		return nil, wiki.E(wiki.ENOTFOUND, "municipality.not_found")
 	}
 	if !isNew {
 		m.Slug = old.Slug // addresses stay stable
@@ -36,8 +35,7 @@ func (a *App) SaveMunicipality(ctx context.Context, v auth.Viewer, m wiki.Munici
 		return nil, err
 	}
 	if other, taken := a.cat.municipalityBySlug(m.Slug); taken && other.AGS != m.AGS {
-		msg := "Eine Kommune mit diesem Namen gibt es schon."
-		return nil, &wiki.Error{Code: wiki.ECONFLICT, Message: msg, Fields: map[string]string{"name": msg}}
+		return nil, wiki.FieldError(wiki.ECONFLICT, "name", "municipality.name_taken")
 	}
 	if err := a.stores.Municipalities.PutMunicipality(ctx, &m); err != nil {
 		return nil, err
@@ -81,11 +79,10 @@ func (a *App) SaveTopic(ctx context.Context, v auth.Viewer, t wiki.Topic, isNew 
 	}
 	old, exists := a.cat.topic(t.Slug)
 	if isNew && exists {
-		msg := "Ein Thema mit diesem Namen gibt es schon."
-		return nil, &wiki.Error{Code: wiki.ECONFLICT, Message: msg, Fields: map[string]string{"name": msg}}
+		return nil, wiki.FieldError(wiki.ECONFLICT, "name", "topic.name_taken")
 	}
 	if !isNew && !exists {
-		return nil, wiki.Errorf(wiki.ENOTFOUND, "Dieses Thema gibt es nicht.")
+		return nil, wiki.E(wiki.ENOTFOUND, "topic.not_found")
 	}
 	if err := a.stores.Topics.PutTopic(ctx, &t); err != nil {
 		return nil, err
@@ -114,10 +111,10 @@ func (a *App) MergeTopics(ctx context.Context, v auth.Viewer, from, into string)
 	src, ok1 := a.cat.topic(from)
 	dst, ok2 := a.cat.topic(into)
 	if !ok1 || !ok2 {
-		return 0, wiki.Errorf(wiki.ENOTFOUND, "Dieses Thema gibt es nicht.")
+		return 0, wiki.E(wiki.ENOTFOUND, "topic.not_found")
 	}
 	if from == into {
-		return 0, wiki.Errorf(wiki.EINVALID, "Ein Thema lässt sich nicht mit sich selbst zusammenführen.")
+		return 0, wiki.E(wiki.EINVALID, "topic.merge_itself")
 	}
 	var affected []*wiki.Entry
 	err := a.stores.Entries.ScanEntries(ctx, func(e *wiki.Entry) error {
@@ -129,7 +126,7 @@ func (a *App) MergeTopics(ctx context.Context, v auth.Viewer, from, into string)
 	if err != nil {
 		return 0, err
 	}
-	comment := fmt.Sprintf("Thema „%s“ in „%s“ zusammengeführt", src.Name, dst.Name)
+	comment := written.Text("note.topics_merged", src.Name, dst.Name)
 	for _, cur := range affected {
 		e := cur.Clone()
 		var topics []string

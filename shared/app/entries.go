@@ -3,12 +3,12 @@ package app
 import (
 	"context"
 	"crypto/rand"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/store"
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -64,12 +64,11 @@ func (a *App) slugCandidate(base string, try int) string {
 func (a *App) CreateEntry(ctx context.Context, v auth.Viewer, in *wiki.Entry, comment string, submit bool) (*wiki.Entry, error) {
 	if err := auth.Require(v, auth.CreateEntry, in); err != nil {
 		if v.SignedIn() && wiki.ErrorCode(err) != wiki.EUNAUTHORIZED {
-			msg := "Sie können Einträge nur für Ihre eigene Kommune anlegen."
-			return nil, &wiki.Error{Code: wiki.EFORBIDDEN, Message: msg, Fields: map[string]string{"municipality": msg}}
+			return nil, wiki.FieldError(wiki.EFORBIDDEN, "municipality", "entry.own_municipality_only")
 		}
 		return nil, err
 	}
-	if err := a.limit(&a.creates, v, "Sie haben in der letzten Stunde %d Einträge angelegt"); err != nil {
+	if err := a.limit(&a.creates, v, "limit.creates"); err != nil {
 		return nil, err
 	}
 	e := in.Clone()
@@ -129,8 +128,7 @@ func (a *App) createEntry(ctx context.Context, in *wiki.Entry, note Note) (*wiki
 		a.written(ctx, e)
 		return e, nil
 	}
-	return nil, &wiki.Error{Code: wiki.ECONFLICT, Message: "Für diesen Titel wurde keine freie Kurzadresse gefunden. Bitte versuchen Sie es noch einmal.",
-		Fields: map[string]string{"title": "Für diesen Titel wurde keine freie Kurzadresse gefunden. Bitte versuchen Sie es noch einmal."}}
+	return nil, wiki.FieldError(wiki.ECONFLICT, "title", "entry.slug_exhausted")
 }
 
 // UpdateEntry saves a new version of the entry with the given slug. in.Version is the
@@ -149,7 +147,7 @@ func (a *App) UpdateEntry(ctx context.Context, v auth.Viewer, slug string, in *w
 	if in.Version != cur.Version {
 		return nil, conflict()
 	}
-	if err := a.limit(&a.edits, v, "Sie haben in der letzten Stunde %d Änderungen gespeichert"); err != nil {
+	if err := a.limit(&a.edits, v, "limit.edits"); err != nil {
 		return nil, err
 	}
 	e := in.Clone()
@@ -176,16 +174,16 @@ const (
 	editsPerHour   = 300
 )
 
-// limit returns ETOOMANY if the viewer's account has used up t; did is the start of the
-// message, with the limit as its argument.
+// limit returns ETOOMANY if the viewer's account has used up t; did is the text key of what
+// the account did, with the limit as its argument.
 func (a *App) limit(t *throttle, v auth.Viewer, did string) error {
 	now := a.now()
 	wait := t.wait(v.User.ID, now)
 	if wait <= 0 {
 		return nil
 	}
-	return &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: wait, Message: fmt.Sprintf(did+"; mehr nimmt Wissensnetz von einem Konto nicht an, damit niemand den Speicher füllen kann. Bitte versuchen Sie es ab %s Uhr wieder.",
-		t.limit, now.Add(wait+time.Minute-time.Nanosecond).In(berlin).Format("15:04"))} // rounded up to the minute
+	return &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: wait, Message: text.M("limit.account", text.M(did, t.limit),
+		now.Add(wait+time.Minute-time.Nanosecond).In(berlin).Format("15:04"))} // rounded up to the minute
 }
 
 // keepControl copies what the entry form does not edit from the stored entry.
@@ -214,7 +212,7 @@ func (a *App) saveVersion(ctx context.Context, v auth.Viewer, cur, e *wiki.Entry
 }
 
 func conflict() error {
-	return wiki.Errorf(wiki.ECONFLICT, "Der Eintrag wurde inzwischen von jemand anderem geändert.")
+	return wiki.E(wiki.ECONFLICT, "entry.changed")
 }
 
 func validate(e *wiki.Entry, c wiki.Catalog, note Note) error {
@@ -223,8 +221,8 @@ func validate(e *wiki.Entry, c wiki.Catalog, note Note) error {
 		if err == nil {
 			return noteErr
 		}
-		for k, v := range wiki.FieldErrors(noteErr) {
-			wiki.FieldErrors(err)[k] = v
+		for k, v := range wiki.FieldMessages(noteErr) {
+			wiki.FieldMessages(err)[k] = v
 		}
 	}
 	return err
@@ -272,7 +270,7 @@ func (a *App) entriesByID(ctx context.Context, ids []string) ([]*wiki.Entry, err
 	return out, nil
 }
 
-func notFound() error { return wiki.Errorf(wiki.ENOTFOUND, "Diesen Eintrag gibt es nicht.") }
+func notFound() error { return wiki.E(wiki.ENOTFOUND, "entry.not_found") }
 
 // History returns an entry and its revisions, newest first, if v may read its history.
 func (a *App) History(ctx context.Context, v auth.Viewer, slug string) (*wiki.Entry, []wiki.Revision, error) {
@@ -317,7 +315,7 @@ func (a *App) compare(ctx context.Context, e *wiki.Entry, from, to int) (*Compar
 	revs := make([]*wiki.Revision, 2)
 	for i, n := range []int{from, to} {
 		if n < 1 || n > e.Version {
-			return nil, wiki.Errorf(wiki.ENOTFOUND, "Version %d dieses Eintrags gibt es nicht.", n)
+			return nil, wiki.E(wiki.ENOTFOUND, "entry.version_not_found", n)
 		}
 		var err error
 		if revs[i], err = a.stores.Entries.Revision(ctx, e.ID, n); err != nil {
@@ -335,7 +333,7 @@ func (a *App) MunicipalityBySlug(slug string) (wiki.Municipality, error) {
 	if m, ok := a.cat.municipalityBySlug(slug); ok {
 		return m, nil
 	}
-	return wiki.Municipality{}, wiki.Errorf(wiki.ENOTFOUND, "Diese Kommune ist im Netzwerk nicht bekannt.")
+	return wiki.Municipality{}, wiki.E(wiki.ENOTFOUND, "municipality.not_found")
 }
 
 // Municipality returns a municipality by its AGS. Returns ENOTFOUND.
@@ -343,7 +341,7 @@ func (a *App) Municipality(ags string) (wiki.Municipality, error) {
 	if m, ok := a.cat.municipality(ags); ok {
 		return m, nil
 	}
-	return wiki.Municipality{}, wiki.Errorf(wiki.ENOTFOUND, "Diese Kommune ist im Netzwerk nicht bekannt.")
+	return wiki.Municipality{}, wiki.E(wiki.ENOTFOUND, "municipality.not_found")
 }
 
 // Topics returns the topics ordered by name.
@@ -354,5 +352,5 @@ func (a *App) Topic(slug string) (wiki.Topic, error) {
 	if t, ok := a.cat.topic(slug); ok {
 		return t, nil
 	}
-	return wiki.Topic{}, wiki.Errorf(wiki.ENOTFOUND, "Dieses Thema gibt es nicht.")
+	return wiki.Topic{}, wiki.E(wiki.ENOTFOUND, "topic.not_found")
 }

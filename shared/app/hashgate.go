@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -43,5 +44,5 @@ func (g *hashGate) enter(ctx context.Context) (func(), error) {
 	case <-ctx.Done():
 	}
 	return nil, &wiki.Error{Code: wiki.ETOOMANY, RetryAfter: hashBusyRetry,
-		Message: "Gerade melden sich sehr viele Personen an. Bitte versuchen Sie es in ein paar Sekunden noch einmal."}
+		Message: text.M("login.busy_hashing")}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -26,23 +27,23 @@ type importStep struct {
 	title    string
 }
 
-// describe names what the step wrote, in German.
+// describe names what the step wrote, in the language of written.
 func (s importStep) describe() string {
 	switch {
 	case s.muni != nil && s.prevMuni != nil:
-		return fmt.Sprintf("Kommune „%s“ (%s) in der Fassung der Datei statt der vorigen", s.muni.Name, s.muni.AGS)
+		return written.Text("import.left.municipality_replaced", s.muni.Name, s.muni.AGS)
 	case s.muni != nil:
-		return fmt.Sprintf("Kommune „%s“ (%s), neu angelegt", s.muni.Name, s.muni.AGS)
+		return written.Text("import.left.municipality_new", s.muni.Name, s.muni.AGS)
 	case s.topic != nil && s.prevTop != nil:
-		return fmt.Sprintf("Thema „%s“ (%s) in der Fassung der Datei statt der vorigen", s.topic.Name, s.topic.Slug)
+		return written.Text("import.left.topic_replaced", s.topic.Name, s.topic.Slug)
 	case s.topic != nil:
-		return fmt.Sprintf("Thema „%s“ (%s), neu angelegt", s.topic.Name, s.topic.Slug)
+		return written.Text("import.left.topic_new", s.topic.Name, s.topic.Slug)
 	}
-	return fmt.Sprintf("Eintrag „%s“ (Kennung %s)", s.title, s.entryID)
+	return written.Text("import.left.entry", s.title, s.entryID)
 }
 
 // undo takes back the journal's writes in reverse order and returns what it could not take
-// back, described in German, and the first error. The entries go first; if one of them
+// back, described in the language of written, and the first error. The entries go first; if one of them
 // stays, the municipalities and topics stay too, so that it keeps what it refers to. An
 // entry changed by someone since the import stays (ECONFLICT from DeleteEntry); one that
 // is gone already counts as taken back.
@@ -93,10 +94,10 @@ func (a *App) undo(ctx context.Context, j *importJournal) (left []string, first 
 
 // importFailed takes back what the import wrote after cause stopped it, brings the
 // catalog and the index back in line with the store and returns the error to report;
-// failure says in German what failed („Eintrag „…“ ließ sich nicht speichern“). The result
+// failure says what failed ("import.failed.entry"). The result
 // records whether everything was taken back, and otherwise what is left. The undo runs
 // also when ctx is done.
-func (a *App) importFailed(ctx context.Context, j *importJournal, res *ImportResult, failure string, cause error) error {
+func (a *App) importFailed(ctx context.Context, j *importJournal, res *ImportResult, failure text.Message, cause error) error {
 	ctx = context.WithoutCancel(ctx)
 	left, uerr := a.undo(ctx, j)
 	res.Left = left
@@ -111,22 +112,21 @@ func (a *App) importFailed(ctx context.Context, j *importJournal, res *ImportRes
 		}
 	}
 	if wiki.ErrorCode(cause) != wiki.EINTERNAL {
-		failure += " (" + wiki.ErrorMessage(cause) + ")"
+		failure = text.M("import.failure_cause", failure, wiki.UserMessage(cause))
 	}
 	if res.Undone {
 		res.Municipalities, res.Topics, res.Entries = 0, 0, 0
 		return &wiki.Error{
 			Code:    importCode(cause),
-			Message: fmt.Sprintf("Import abgebrochen, nichts übernommen: %s.", failure),
+			Message: text.M("import.aborted", failure),
 			Err:     cause,
 		}
 	}
 	a.log.Error("import: undo failed", "err", uerr, "left", len(left))
 	return &wiki.Error{
-		Code: wiki.EINTERNAL,
-		Message: fmt.Sprintf("Import abgebrochen: %s, und das bereits Geschriebene ließ sich nicht vollständig zurücknehmen. Noch gespeichert sind %d Datensätze aus der Datei:\n  %s",
-			failure, len(left), strings.Join(left, "\n  ")),
-		Err: fmt.Errorf("%w; undo: %w", cause, uerr),
+		Code:    wiki.EINTERNAL,
+		Message: text.M("import.aborted_left", failure, len(left), strings.Join(left, "\n  ")),
+		Err:     fmt.Errorf("%w; undo: %w", cause, uerr),
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/store/dynamo"
 	"github.com/ikone-ds/wissensnetz/shared/store/storetest"
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -293,8 +294,8 @@ func TestImportAllOrNothing(t *testing.T) {
 						t.Errorf("result counts %d entries after a taken-back import, want 0", res.Entries)
 					}
 					var we *wiki.Error
-					if !errors.As(err, &we) || !strings.HasPrefix(we.Message, "Import abgebrochen, nichts übernommen") {
-						t.Errorf("message %q, want one that says nothing was kept", we.Message)
+					if !errors.As(err, &we) || !strings.HasPrefix(text.German.Render(we.Message), "Import abgebrochen, nichts übernommen") {
+						t.Errorf("message %q, want one that says nothing was kept", text.German.Render(we.Message))
 					}
 					if after := export(t, a); after != before {
 						t.Errorf("store after the taken-back import differs:\nbefore: %s\nafter:  %s", before, after)
@@ -347,8 +348,8 @@ func TestImportUndoFails(t *testing.T) {
 				t.Errorf("Left = %d items %q, want 9", len(res.Left), res.Left)
 			}
 			var we *wiki.Error
-			if !errors.As(err, &we) || strings.Contains(we.Message, "nichts übernommen") || !strings.Contains(we.Message, "Noch gespeichert sind 9 Datensätze") {
-				t.Errorf("message %q, want one that lists what is left", we.Message)
+			if !errors.As(err, &we) || strings.Contains(text.German.Render(we.Message), "nichts übernommen") || !strings.Contains(text.German.Render(we.Message), "Noch gespeichert sind 9 Datensätze") {
+				t.Errorf("message %q, want one that lists what is left", text.German.Render(we.Message))
 			}
 			if n := indexed(t, a); n != 4 {
 				t.Errorf("index holds %d entries, want 4: the base entry and the 3 that stayed", n)
@@ -397,7 +398,7 @@ func TestImportConflictInBetween(t *testing.T) {
 			if wiki.ErrorCode(err) != wiki.ECONFLICT {
 				t.Fatalf("Import: %v, want ECONFLICT", err)
 			}
-			if msg := wiki.ErrorMessage(err); !strings.HasPrefix(msg, "Import abgebrochen, nichts übernommen") || !strings.Contains(msg, "Kurzadresse") {
+			if msg := wiki.ErrorText(text.German, err); !strings.HasPrefix(msg, "Import abgebrochen, nichts übernommen") || !strings.Contains(msg, "Kurzadresse") {
 				t.Errorf("message %q, want nothing kept and the taken slug", msg)
 			}
 			if !res.Undone {

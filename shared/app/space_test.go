@@ -15,6 +15,7 @@ import (
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/search"
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -125,7 +126,7 @@ func TestFullDiskRefusesWritesAndRecovers(t *testing.T) {
 	if _, err := a.Import(ctx, strings.NewReader(""), "Import"); !isFull(err) {
 		t.Errorf("Import on a full disk: %v, want EFULL", err)
 	}
-	if !strings.Contains(wiki.ErrorMessage(wiki.StorageFull(nil)), "Der Speicher ist voll") {
+	if !strings.Contains(wiki.ErrorText(text.German, wiki.StorageFull(nil)), "Der Speicher ist voll") {
 		t.Error("the message does not say the disk is full")
 	}
 	after, err := a.Search(ctx, auth.Visitor, search.Query{Text: "Sensornetz"}, false)
@@ -303,7 +304,7 @@ func TestCreatesPerAccountAreLimited(t *testing.T) {
 		}
 	}
 	_, err := a.CreateEntry(t.Context(), member, newEntry(), "", false)
-	if wiki.ErrorCode(err) != wiki.ETOOMANY || wiki.RetryAfter(err) <= 0 || !strings.Contains(wiki.ErrorMessage(err), "ab 11:30 Uhr") {
+	if wiki.ErrorCode(err) != wiki.ETOOMANY || wiki.RetryAfter(err) <= 0 || !strings.Contains(wiki.ErrorText(text.German, err), "ab 11:30 Uhr") {
 		t.Errorf("entry %d: %v (retry after %v), want ETOOMANY until 11:30", createsPerHour+1, err, wiki.RetryAfter(err))
 	}
 	other, _ := a.CreateUser(t.Context(), auth.Visitor, NewUser{Email: "eva@beispiel-kommune.de", Name: "Eva", Role: wiki.RoleMember, Municipality: "07312000", Password: "Pegelstand-2024!"})

@@ -3,7 +3,6 @@ package app
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"maps"
 	"math"
 	"slices"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/search"
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -68,12 +68,12 @@ func (a *App) Suggest(ctx context.Context, v auth.Viewer, text string, n int) (S
 func (a *App) LookAlikes(ctx context.Context, v auth.Viewer, title, summary, exclude string, n int) ([]search.Hit, error) {
 	n = min(max(n, 1), MaxLookAlikes)
 	if utf8.RuneCountInString(title) > MaxDraftTitle {
-		return nil, &wiki.Error{Code: wiki.EINVALID, Message: "Der Titel ist zu lang für die Suche nach ähnlichen Einträgen.",
-			Fields: map[string]string{"title": fmt.Sprintf("Höchstens %d Zeichen.", MaxDraftTitle)}}
+		return nil, &wiki.Error{Code: wiki.EINVALID, Message: text.M("lookalikes.title_too_long"),
+			Fields: map[string]text.Message{"title": text.M("lookalikes.at_most", MaxDraftTitle)}}
 	}
 	if utf8.RuneCountInString(summary) > MaxDraftSummary {
-		return nil, &wiki.Error{Code: wiki.EINVALID, Message: "Die Kurzbeschreibung ist zu lang für die Suche nach ähnlichen Einträgen.",
-			Fields: map[string]string{"summary": fmt.Sprintf("Höchstens %d Zeichen.", MaxDraftSummary)}}
+		return nil, &wiki.Error{Code: wiki.EINVALID, Message: text.M("lookalikes.summary_too_long"),
+			Fields: map[string]text.Message{"summary": text.M("lookalikes.at_most", MaxDraftSummary)}}
 	}
 	hits, err := a.Related(ctx, v, &wiki.Entry{Title: title, Summary: summary}, search.MaxSimilar)
 	if err != nil {

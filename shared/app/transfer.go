@@ -12,6 +12,7 @@ import (
 
 	"github.com/oklog/ulid/v2"
 
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -90,7 +91,7 @@ type LineProblem struct {
 	Message string
 }
 
-func (p LineProblem) String() string { return fmt.Sprintf("Zeile %d: %s", p.Line, p.Message) }
+func (p LineProblem) String() string { return written.Text("import.line", p.Line, p.Message) }
 
 // Import reads JSON Lines as written by Export. Entries with revisions are restored as they
 // are; entries without (hand-written files, demo content) are created as new entries with
@@ -109,17 +110,17 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 	}
 	recs, res := a.readImport(ctx, r)
 	if len(res.Problems) > 0 {
-		return res, &wiki.Error{Code: wiki.EINVALID, Message: fmt.Sprintf("Import abgebrochen: %d fehlerhafte Zeilen, nichts wurde übernommen.", len(res.Problems))}
+		return res, wiki.E(wiki.EINVALID, "import.problems", len(res.Problems))
 	}
 	// The versions that the file's municipalities and topics replace, to put them back.
 	j := &importJournal{}
 	munis, err := a.stores.Municipalities.Municipalities(ctx)
 	if err != nil {
-		return res, a.importFailed(ctx, j, res, "die gespeicherten Kommunen ließen sich nicht lesen", err)
+		return res, a.importFailed(ctx, j, res, text.M("import.failed.read_municipalities"), err)
 	}
 	topics, err := a.stores.Topics.Topics(ctx)
 	if err != nil {
-		return res, a.importFailed(ctx, j, res, "die gespeicherten Themen ließen sich nicht lesen", err)
+		return res, a.importFailed(ctx, j, res, text.M("import.failed.read_topics"), err)
 	}
 	prevMunis := make(map[string]*wiki.Municipality, len(munis))
 	for i := range munis {
@@ -138,24 +139,24 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 			j.steps = append(j.steps, importStep{muni: m, prevMuni: prevMunis[m.AGS]})
 			prevMunis[m.AGS] = m // a second line of the same AGS replaces the first
 			if err := a.stores.Municipalities.PutMunicipality(ctx, m); err != nil {
-				return res, a.importFailed(ctx, j, res, fmt.Sprintf("Kommune „%s“ ließ sich nicht speichern", m.Name), err)
+				return res, a.importFailed(ctx, j, res, text.M("import.failed.municipality", m.Name), err)
 			}
 		case rec.Topic != nil:
 			t := rec.Topic
 			j.steps = append(j.steps, importStep{topic: t, prevTop: prevTopics[t.Slug]})
 			prevTopics[t.Slug] = t
 			if err := a.stores.Topics.PutTopic(ctx, t); err != nil {
-				return res, a.importFailed(ctx, j, res, fmt.Sprintf("Thema „%s“ ließ sich nicht speichern", t.Name), err)
+				return res, a.importFailed(ctx, j, res, text.M("import.failed.topic", t.Name), err)
 			}
 		}
 	}
 	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
-		return res, a.importFailed(ctx, j, res, "die Liste der Kommunen und Themen ließ sich nicht neu laden", err)
+		return res, a.importFailed(ctx, j, res, text.M("import.failed.reload_catalog"), err)
 	}
 	// New municipality names are never split into parts: the index learns them by a
 	// rebuild, before the entries come, which are then indexed with them.
 	if err := a.applyProtected(ctx); err != nil {
-		return res, a.importFailed(ctx, j, res, "der Suchindex ließ sich nicht auf die neuen Kommunen einstellen", err)
+		return res, a.importFailed(ctx, j, res, text.M("import.failed.index"), err)
 	}
 	// The flush runs after a failure too, after the undo, and also when ctx is done: the
 	// index then drops what was taken back.
@@ -178,7 +179,7 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 			}
 		}
 		if err != nil {
-			return res, a.importFailed(ctx, j, res, fmt.Sprintf("Eintrag „%s“ ließ sich nicht speichern", rec.Entry.Title), fmt.Errorf("import entry %q: %w", rec.Entry.Title, err))
+			return res, a.importFailed(ctx, j, res, text.M("import.failed.entry", rec.Entry.Title), fmt.Errorf("import entry %q: %w", rec.Entry.Title, err))
 		}
 		res.Entries++
 	}
@@ -188,8 +189,8 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 // readImport parses and checks every line against the store and the file itself.
 func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportResult) {
 	res := &ImportResult{}
-	problem := func(line int, format string, args ...any) {
-		res.Problems = append(res.Problems, LineProblem{line, fmt.Sprintf(format, args...)})
+	problem := func(line int, key string, args ...any) {
+		res.Problems = append(res.Problems, LineProblem{line, written.Text(key, args...)})
 	}
 	var recs []Record
 	var entryLines []int
@@ -202,43 +203,43 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 		}
 		var rec Record
 		if err := json.Unmarshal(text, &struct{ Type *string }{&rec.Type}); err != nil {
-			problem(line, "kein gültiges JSON (%v)", err)
+			problem(line, "import.bad_json", err)
 			continue
 		}
 		if rec.Type != RecordMunicipality && rec.Type != RecordTopic && rec.Type != RecordEntry {
-			problem(line, "unbekannter Datensatztyp %q", rec.Type)
+			problem(line, "import.unknown_type", rec.Type)
 			continue
 		}
 		dec := json.NewDecoder(bytes.NewReader(text))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&rec); err != nil {
-			problem(line, "Datensatz passt nicht zum Format (%v)", err)
+			problem(line, "import.bad_record", err)
 			continue
 		}
 		switch rec.Type {
 		case RecordMunicipality:
 			if rec.Municipality == nil {
-				problem(line, "Datensatz ohne Kommune")
+				problem(line, "import.no_municipality")
 				continue
 			}
 			if err := rec.Municipality.Validate(); err != nil {
-				problem(line, "Kommune %q: %s", rec.Municipality.Name, fieldText(err))
+				problem(line, "import.municipality", rec.Municipality.Name, fieldText(err))
 				continue
 			}
 			res.Municipalities++
 		case RecordTopic:
 			if rec.Topic == nil {
-				problem(line, "Datensatz ohne Thema")
+				problem(line, "import.no_topic")
 				continue
 			}
 			if err := rec.Topic.Validate(); err != nil {
-				problem(line, "Thema %q: %s", rec.Topic.Name, fieldText(err))
+				problem(line, "import.topic", rec.Topic.Name, fieldText(err))
 				continue
 			}
 			res.Topics++
 		case RecordEntry:
 			if rec.Entry == nil {
-				problem(line, "Datensatz ohne Eintrag")
+				problem(line, "import.no_entry")
 				continue
 			}
 			entryLines = append(entryLines, line)
@@ -246,7 +247,7 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 		recs = append(recs, rec)
 	}
 	if err := sc.Err(); err != nil {
-		problem(0, "Datei nicht lesbar (%v)", err)
+		problem(0, "import.unreadable", err)
 		return nil, res
 	}
 
@@ -282,7 +283,7 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 		e := rec.Entry
 		if len(rec.Revisions) == 0 {
 			if e.ID != "" || e.Version != 0 {
-				problem(line, "Eintrag %q: Einträge mit Kennung oder Version brauchen ihre Versionen", e.Title)
+				problem(line, "import.entry.needs_revisions", e.Title)
 				continue
 			}
 			if e.State == "" {
@@ -290,36 +291,36 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 			}
 			e.Normalize()
 			if err := e.Validate(cat); err != nil {
-				problem(line, "Eintrag %q: %s", e.Title, fieldText(err))
+				problem(line, "import.entry", e.Title, fieldText(err))
 				continue
 			}
 			news = append(news, newEntry{line, e})
 			continue
 		}
 		if _, err := ulid.ParseStrict(e.ID); err != nil {
-			problem(line, "Eintrag %q: ungültige Kennung %q", e.Title, e.ID)
+			problem(line, "import.entry.bad_id", e.Title, e.ID)
 			continue
 		}
 		if err := e.Validate(cat); err != nil {
-			problem(line, "Eintrag %q: %s", e.Title, fieldText(err))
+			problem(line, "import.entry", e.Title, fieldText(err))
 			continue
 		}
 		if !wiki.ValidSlug(e.Slug) {
-			problem(line, "Eintrag %q: ungültige Kurzadresse %q", e.Title, e.Slug)
+			problem(line, "import.entry.bad_slug", e.Title, e.Slug)
 			continue
 		}
-		if err := checkHistory(e, rec.Revisions); err != nil {
-			problem(line, "Eintrag %q: %s", e.Title, err)
+		if msg := checkHistory(e, rec.Revisions); !msg.IsZero() {
+			problem(line, "import.entry", e.Title, msg)
 			continue
 		}
 		if prev, dup := ids[e.ID]; dup {
-			problem(line, "Eintrag %q: Kennung steht schon in Zeile %d", e.Title, prev)
+			problem(line, "import.entry.id_twice", e.Title, prev)
 		} else if prev, dup := slugs[e.Slug]; dup {
-			problem(line, "Eintrag %q: Kurzadresse %q steht schon in Zeile %d", e.Title, e.Slug, prev)
+			problem(line, "import.entry.slug_twice", e.Title, e.Slug, prev)
 		} else if _, err := a.stores.Entries.Entry(ctx, e.ID); err == nil {
-			problem(line, "Eintrag %q: ist schon vorhanden", e.Title)
+			problem(line, "import.entry.exists", e.Title)
 		} else if _, err := a.stores.Entries.EntryBySlug(ctx, e.Slug); err == nil {
-			problem(line, "Eintrag %q: Kurzadresse %q ist schon vergeben", e.Title, e.Slug)
+			problem(line, "import.entry.slug_taken", e.Title, e.Slug)
 		}
 		ids[e.ID], slugs[e.Slug] = line, line
 	}
@@ -343,30 +344,31 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 			n.entry.Slug, slugs[slug] = slug, n.line
 		}
 		if n.entry.Slug == "" {
-			problem(n.line, "Eintrag %q: keine freie Kurzadresse für diesen Titel gefunden; bitte einen genaueren Titel wählen", n.entry.Title)
+			problem(n.line, "import.entry.no_slug", n.entry.Title)
 		}
 	}
 	slices.SortStableFunc(res.Problems, func(a, b LineProblem) int { return a.Line - b.Line })
 	return recs, res
 }
 
-func checkHistory(e *wiki.Entry, revs []wiki.Revision) error {
+// checkHistory returns what is wrong with the versions of e, or the zero Message.
+func checkHistory(e *wiki.Entry, revs []wiki.Revision) text.Message {
 	if e.Version != len(revs) {
-		return fmt.Errorf("Version %d, aber %d Versionen", e.Version, len(revs))
+		return text.M("import.history.count", e.Version, len(revs))
 	}
 	for i, r := range revs {
 		if r.Version != i+1 || r.EntryID != e.ID {
-			return fmt.Errorf("Version %d fehlt oder gehört zu einem anderen Eintrag", i+1)
+			return text.M("import.history.gap", i+1)
 		}
 	}
-	return nil
+	return text.Message{}
 }
 
 // fieldText joins the field messages of a validation error in a stable order.
 func fieldText(err error) string {
-	fields := wiki.FieldErrors(err)
+	fields := wiki.FieldTexts(written, err)
 	if len(fields) == 0 {
-		return wiki.ErrorMessage(err)
+		return wiki.ErrorText(written, err)
 	}
 	msgs := make([]string, 0, len(fields))
 	for _, m := range fields {

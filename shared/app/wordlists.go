@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -152,7 +153,7 @@ func (a *App) SaveWordLists(ctx context.Context, v auth.Viewer, w wiki.WordLists
 		}
 		return nil, err
 	}
-	a.audit(ctx, v, "searchwords.changed", fmt.Sprintf("Version %d", w.Version), wordListsChange(stored, &w))
+	a.audit(ctx, v, "searchwords.changed", written.Text("audit.detail.version", w.Version), wordListsChange(stored, &w))
 	if err := a.applyWordLists(ctx, &w); err != nil {
 		return nil, err
 	}
@@ -162,29 +163,27 @@ func (a *App) SaveWordLists(ctx context.Context, v auth.Viewer, w wiki.WordLists
 // errWordListsStale is the conflict of a save on an old version; stored is what is stored
 // now.
 func errWordListsStale(stored *wiki.WordLists) error {
-	msg := "Die Suchwörter wurden inzwischen von jemand anderem geändert"
 	if stored.UpdatedBy != "" {
-		msg += " (von " + stored.UpdatedBy + ")"
+		return wiki.E(wiki.ECONFLICT, "searchwords.stale_by", stored.UpdatedBy)
 	}
-	msg += ". Darunter sehen Sie die gespeicherte Fassung, im Formular Ihre Eingabe. Übernehmen Sie, was Sie von der gespeicherten Fassung behalten wollen, und speichern Sie erneut: Ihre Fassung ersetzt dann die gespeicherte."
-	return wiki.Errorf(wiki.ECONFLICT, "%s", msg)
+	return wiki.E(wiki.ECONFLICT, "searchwords.stale")
 }
 
 // checkSynonyms refuses groups with members that search would leave out (stop words only),
 // naming the first such line.
-func (a *App) checkSynonyms(text string) error {
-	bad := a.index.UnusableSynonyms(text)
+func (a *App) checkSynonyms(synonyms string) error {
+	bad := a.index.UnusableSynonyms(synonyms)
 	if len(bad) == 0 {
 		return nil
 	}
-	msg := fmt.Sprintf("Zeile %d: „%s“ besteht nur aus Füllwörtern wie „der“ oder „und“, die die Suche übergeht. Bitte lassen Sie den Begriff weg oder ergänzen Sie ihn.", bad[0].Line, bad[0].Member)
-	return &wiki.Error{Code: wiki.EINVALID, Message: "Bitte prüfen Sie die markierten Felder.", Fields: map[string]string{"synonyms": msg}}
+	return &wiki.Error{Code: wiki.EINVALID, Message: text.M("validate.check_fields"),
+		Fields: map[string]text.Message{"synonyms": text.M("searchwords.stop_words_only", bad[0].Line, bad[0].Member)}}
 }
 
 // wordListsChange describes for the audit log what changed from old to w: lines added and
 // removed per list.
 func wordListsChange(old, w *wiki.WordLists) string {
-	diff := func(label, before, after string) string {
+	diff := func(label, before, after string) text.Message {
 		b, c := contentLines(before), contentLines(after)
 		added, removed := 0, 0
 		for l := range c {
@@ -197,9 +196,9 @@ func wordListsChange(old, w *wiki.WordLists) string {
 				removed++
 			}
 		}
-		return fmt.Sprintf("%s: %d neu, %d entfernt", label, added, removed)
+		return text.M("audit.detail.wordlist_changed", text.M(label), added, removed)
 	}
-	return diff("Synonyme", old.Synonyms, w.Synonyms) + "; " + diff("geschützte Wörter", old.Protected, w.Protected)
+	return written.Text("audit.detail.wordlists", diff("audit.detail.synonyms", old.Synonyms, w.Synonyms), diff("audit.detail.protected", old.Protected, w.Protected))
 }
 
 // contentLines returns the set of lines of text that are not blank or comments.

@@ -12,6 +12,7 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/store/embedded"
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -200,7 +201,7 @@ func TestSaveWordListsInvalid(t *testing.T) {
 			if wiki.ErrorCode(err) != wiki.EINVALID {
 				t.Fatalf("SaveWordLists: got %v, want EINVALID", err)
 			}
-			msg := wiki.FieldErrors(err)[tt.field]
+			msg := wiki.FieldTexts(text.German, err)[tt.field]
 			for _, want := range tt.wantInMsgs {
 				if !strings.Contains(msg, want) {
 					t.Errorf("message at %s = %q, want it to contain %q", tt.field, msg, want)
@@ -220,7 +221,7 @@ func TestSaveWordListsConflict(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := a.SaveWordLists(t.Context(), coord, wiki.WordLists{Synonyms: "Messnetz = Sensornetz"}, 0)
-	if wiki.ErrorCode(err) != wiki.ECONFLICT || !strings.Contains(wiki.ErrorMessage(err), "Karla Koordination") {
+	if wiki.ErrorCode(err) != wiki.ECONFLICT || !strings.Contains(wiki.ErrorText(text.German, err), "Karla Koordination") {
 		t.Fatalf("save on version 0 after version 1: got %v, want ECONFLICT naming who saved", err)
 	}
 	w, err := a.WordLists(t.Context(), coord)

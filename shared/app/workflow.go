@@ -2,12 +2,12 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/mail"
 	"github.com/ikone-ds/wissensnetz/shared/search"
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -21,21 +21,20 @@ func (a *App) Move(ctx context.Context, v auth.Viewer, slug string, version int,
 		return nil, err
 	}
 	if version != 0 && version != cur.Version {
-		return nil, wiki.Errorf(wiki.ECONFLICT, "Der Eintrag wurde inzwischen geändert. Bitte sehen Sie sich die neue Fassung an und entscheiden Sie dann.")
+		return nil, wiki.E(wiki.ECONFLICT, "workflow.changed_since_decision")
 	}
 	if !to.Valid() {
-		return nil, wiki.Errorf(wiki.EINVALID, "Unbekannter Bearbeitungsstand %q.", to)
+		return nil, wiki.E(wiki.EINVALID, "workflow.unknown_state", to)
 	}
 	if !wiki.CanMove(cur.State, to) {
-		return nil, wiki.Errorf(wiki.ECONFLICT, "Ein Eintrag im Stand „%s“ kann nicht nach „%s“ wechseln.", cur.State.Label(), to.Label())
+		return nil, wiki.E(wiki.ECONFLICT, "workflow.move_refused", text.M(cur.State.LabelKey()), text.M(to.LabelKey()))
 	}
 	if !auth.CanMove(v, cur, to) {
 		return nil, auth.Require(v, auth.Review, nil)
 	}
 	comment = strings.TrimSpace(comment)
 	if to == wiki.StateChangesRequested && comment == "" {
-		msg := "Bitte schreiben Sie dazu, was überarbeitet werden soll."
-		return nil, &wiki.Error{Code: wiki.EINVALID, Message: msg, Fields: map[string]string{"comment": msg}}
+		return nil, wiki.FieldError(wiki.EINVALID, "comment", "workflow.comment_missing")
 	}
 	if err := wiki.ValidateRevisionNote(v.User.Name, comment); err != nil {
 		return nil, err
@@ -83,8 +82,8 @@ func (a *App) notifyCoordinators(ctx context.Context, e *wiki.Entry) {
 	}
 	for _, u := range users {
 		if u.Role == wiki.RoleCoordinator && !u.Disabled {
-			a.send(ctx, mail.Message{To: u.Email, Subject: "Zur Prüfung: " + e.Title,
-				Body: fmt.Sprintf("Guten Tag %s,\n\n%s (%s) hat einen Eintrag zur Prüfung eingereicht:\n\n%s\n%s/eintraege/%s\n\nAlle offenen Einträge: %s/koordination/pruefung\n", u.Name, e.UpdatedBy, a.cat.MunicipalityName(e.Municipality), e.Title, a.baseURL, e.Slug, a.baseURL)})
+			a.send(ctx, mail.Message{To: u.Email, Subject: written.Text("mail.submitted.subject", e.Title),
+				Body: written.Text("mail.submitted.body", u.Name, e.UpdatedBy, a.cat.MunicipalityName(e.Municipality), e.Title, a.baseURL, e.Slug, a.baseURL)})
 		}
 	}
 }
@@ -98,12 +97,12 @@ func (a *App) notifySubmitter(ctx context.Context, v auth.Viewer, e *wiki.Entry)
 	if err != nil || u.Disabled {
 		return
 	}
-	body := fmt.Sprintf("Guten Tag %s,\n\nIhr Eintrag „%s“ ist jetzt: %s.\n", u.Name, e.Title, e.State.Label())
+	body := written.Text("mail.decided.body", u.Name, e.Title, text.M(e.State.LabelKey()))
 	if e.StateComment != "" {
-		body += "\nAnmerkung der Koordination (" + v.User.Name + "):\n" + e.StateComment + "\n"
+		body += written.Text("mail.decided.comment", v.User.Name, e.StateComment)
 	}
-	body += fmt.Sprintf("\n%s/eintraege/%s\n\nIhre Koordinierungsstelle\n", a.baseURL, e.Slug)
-	a.send(ctx, mail.Message{To: u.Email, Subject: e.State.Label() + ": " + e.Title, Body: body})
+	body += written.Text("mail.decided.link", a.baseURL, e.Slug)
+	a.send(ctx, mail.Message{To: u.Email, Subject: written.Text("mail.decided.subject", text.M(e.State.LabelKey()), e.Title), Body: body})
 }
 
 // SetFeatured shows a published entry on the start page, or stops doing so.
@@ -119,16 +118,16 @@ func (a *App) SetFeatured(ctx context.Context, v auth.Viewer, slug string, versi
 		return nil, conflict()
 	}
 	if featured && cur.State != wiki.StatePublished {
-		return nil, wiki.Errorf(wiki.EINVALID, "Nur veröffentlichte Einträge können hervorgehoben werden.")
+		return nil, wiki.E(wiki.EINVALID, "workflow.feature_unpublished")
 	}
 	if cur.Featured == featured {
 		return cur, nil
 	}
 	e := cur.Clone()
 	e.Featured = featured
-	comment := "Auf der Startseite hervorgehoben"
+	comment := written.Text("note.featured")
 	if !featured {
-		comment = "Nicht mehr auf der Startseite hervorgehoben"
+		comment = written.Text("note.unfeatured")
 	}
 	saved, err := a.saveVersion(ctx, v, cur, e, comment)
 	if err == nil {
@@ -148,15 +147,15 @@ func (a *App) MarkChecked(ctx context.Context, v auth.Viewer, slug string, versi
 		return nil, err
 	}
 	if version != cur.Version {
-		return nil, wiki.Errorf(wiki.ECONFLICT, "Der Eintrag wurde seit Ihrer Prüfung noch einmal geändert. Bitte prüfen Sie die neue Fassung.")
+		return nil, wiki.E(wiki.ECONFLICT, "workflow.changed_since_check")
 	}
 	if cur.PatrolledVersion >= cur.Version {
 		return cur, nil
 	}
 	e := cur.Clone()
-	saved, err := a.saveVersion(ctx, v, cur, e, fmt.Sprintf("Geprüft (Änderungen seit Version %d)", max(cur.PatrolledVersion, 1)))
+	saved, err := a.saveVersion(ctx, v, cur, e, written.Text("note.checked", max(cur.PatrolledVersion, 1)))
 	if err == nil {
-		a.audit(ctx, v, "entry.checked", saved.Slug, fmt.Sprintf("Version %d", version))
+		a.audit(ctx, v, "entry.checked", saved.Slug, written.Text("audit.detail.version", version))
 	}
 	return saved, err
 }

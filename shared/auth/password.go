@@ -33,22 +33,18 @@ const (
 	MaxPasswordLen = 256
 )
 
-// CheckPassword returns an EINVALID error with a German message if pw is not acceptable.
+// CheckPassword returns an EINVALID error at the field "password" if pw is not acceptable.
 func CheckPassword(pw string) error {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case n < MinPasswordLen:
-		return fieldErr("password", fmt.Sprintf("Das Passwort muss mindestens %d Zeichen lang sein.", MinPasswordLen))
+		return wiki.FieldError(wiki.EINVALID, "password", "password.too_short", MinPasswordLen)
 	case n > MaxPasswordLen:
-		return fieldErr("password", fmt.Sprintf("Das Passwort darf höchstens %d Zeichen lang sein.", MaxPasswordLen))
+		return wiki.FieldError(wiki.EINVALID, "password", "password.too_long", MaxPasswordLen)
 	case !utf8.ValidString(pw):
-		return fieldErr("password", "Das Passwort enthält ungültige Zeichen.")
+		return wiki.FieldError(wiki.EINVALID, "password", "password.invalid_chars")
 	}
 	return nil
-}
-
-func fieldErr(field, msg string) error {
-	return &wiki.Error{Code: wiki.EINVALID, Message: msg, Fields: map[string]string{field: msg}}
 }
 
 // HashPassword returns the argon2id hash of pw in the PHC string format

@@ -152,10 +152,10 @@ func Require(v Viewer, a Action, e *wiki.Entry) error {
 		return nil
 	}
 	if e != nil && a != CreateEntry && !Can(v, ReadEntry, e) {
-		return wiki.Errorf(wiki.ENOTFOUND, "Diesen Eintrag gibt es nicht.")
+		return wiki.E(wiki.ENOTFOUND, "policy.entry_not_found")
 	}
 	if !v.SignedIn() {
-		return wiki.Errorf(wiki.EUNAUTHORIZED, "Bitte melden Sie sich an.")
+		return wiki.E(wiki.EUNAUTHORIZED, "policy.signin")
 	}
-	return wiki.Errorf(wiki.EFORBIDDEN, "Dazu fehlt Ihnen die Berechtigung.")
+	return wiki.E(wiki.EFORBIDDEN, "policy.forbidden")
 }

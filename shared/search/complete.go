@@ -48,7 +48,7 @@ const (
 // and Title only.
 func (ix *Index) Complete(ctx context.Context, prefix string, q Query, n int) ([]Hit, error) {
 	if utf8.RuneCountInString(prefix) > MaxCompleteLength {
-		return nil, wiki.Errorf(wiki.EINVALID, "Die Eingabe ist zu lang (höchstens %d Zeichen).", MaxCompleteLength)
+		return nil, wiki.E(wiki.EINVALID, "search.complete.too_long", MaxCompleteLength)
 	}
 	n = min(max(n, 1), MaxCompletions)
 	q.Text, q.Sort, q.Page, q.PerPage = "", "", 1, 1

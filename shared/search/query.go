@@ -63,12 +63,12 @@ type Query struct {
 // unknown Sort.
 func (q *Query) normalize() error {
 	if utf8.RuneCountInString(q.Text) > MaxTextLength {
-		return wiki.Errorf(wiki.EINVALID, "Die Suchanfrage ist zu lang (höchstens %d Zeichen).", MaxTextLength)
+		return wiki.E(wiki.EINVALID, "search.query.too_long", MaxTextLength)
 	}
 	switch q.Sort {
 	case "", SortRelevance, SortNewest, SortOldest:
 	default:
-		return wiki.Errorf(wiki.EINVALID, "Unbekannte Sortierung „%s“.", clip(q.Sort, 40))
+		return wiki.E(wiki.EINVALID, "search.query.unknown_sort", clip(q.Sort, 40))
 	}
 	if q.Page < 1 {
 		q.Page = 1

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -321,8 +322,8 @@ func TestSearchInvalid(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("err = %v, want a *wiki.Error", err)
 			}
-			if e.Code != wiki.EINVALID || e.Message != tt.wantMsg {
-				t.Errorf("err = %s %q, want %s %q", e.Code, e.Message, wiki.EINVALID, tt.wantMsg)
+			if msg := wiki.ErrorText(text.German, e); e.Code != wiki.EINVALID || msg != tt.wantMsg {
+				t.Errorf("err = %s %q, want %s %q", e.Code, msg, wiki.EINVALID, tt.wantMsg)
 			}
 		})
 	}

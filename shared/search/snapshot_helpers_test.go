@@ -21,7 +21,6 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/store/embedded"
 	"github.com/ikone-ds/wissensnetz/shared/store/s3blob"
-	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
 // The blob stores of the project are snapshot stores.
@@ -107,7 +106,7 @@ func (m *memBlobs) Blob(ctx context.Context, key string) (io.ReadCloser, error) 
 	defer m.mu.Unlock()
 	body, ok := m.data[key]
 	if !ok {
-		return nil, wiki.Errorf(wiki.ENOTFOUND, "Datei nicht gefunden.")
+		return nil, store.ErrBlobNotFound()
 	}
 	return io.NopCloser(bytes.NewReader(body)), nil
 }

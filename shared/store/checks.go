@@ -7,19 +7,19 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
-// The checks of what every backend refuses to store, with the same German message whichever
-// store is behind the site. A backend calls them before it writes; each returns EINVALID.
+// The checks of what every backend refuses to store, with the same message whichever store
+// is behind the site. A backend calls them before it writes; each returns EINVALID.
 
 // CheckKeys rejects entries that cannot be stored under their id and slug (EINVALID).
 func CheckKeys(e *wiki.Entry) error {
-	return invalidUnless(e.ID != "" && e.Slug != "", "Ein Eintrag braucht eine Kennung und eine Kurzadresse.")
+	return invalidUnless(e.ID != "" && e.Slug != "", "store.check.keys")
 }
 
 // CheckCreateEntry checks the arguments of Entries.CreateEntry and returns rev completed
 // from e (see CompleteRevision). Returns EINVALID if e.Version is not 1, for an empty id or
 // slug, and for a revision that belongs to another entry or version.
 func CheckCreateEntry(e *wiki.Entry, rev *wiki.Revision) (*wiki.Revision, error) {
-	if err := invalidUnless(e.Version == 1, "Ein neuer Eintrag beginnt mit Version 1, nicht mit Version %d.", e.Version); err != nil {
+	if err := invalidUnless(e.Version == 1, "store.check.first_version", e.Version); err != nil {
 		return nil, err
 	}
 	if err := CheckKeys(e); err != nil {
@@ -40,41 +40,41 @@ func CheckRestoreEntry(e *wiki.Entry, revs []wiki.Revision) ([]wiki.Revision, er
 
 // CheckMunicipality rejects a municipality without an AGS.
 func CheckMunicipality(m *wiki.Municipality) error {
-	return invalidUnless(m.AGS != "", "Der Amtliche Gemeindeschlüssel fehlt.")
+	return invalidUnless(m.AGS != "", "store.check.ags")
 }
 
 // CheckTopic rejects a topic without a slug.
 func CheckTopic(t *wiki.Topic) error {
-	return invalidUnless(t.Slug != "", "Das Thema braucht eine Kurzadresse.")
+	return invalidUnless(t.Slug != "", "store.check.topic_slug")
 }
 
 // CheckWordLists rejects word lists whose version is below 1.
 func CheckWordLists(w *wiki.WordLists) error {
-	return invalidUnless(w.Version >= 1, "Die Versionsnummer der Suchwörter fehlt.")
+	return invalidUnless(w.Version >= 1, "store.check.wordlists_version")
 }
 
 // CheckUser rejects a user that cannot be stored under its id and e-mail: an empty id, or
 // an address that is empty once normalised (wiki.NormalizeEmail).
 func CheckUser(u *wiki.User) error {
 	return invalidUnless(u.ID != "" && wiki.NormalizeEmail(u.Email) != "",
-		"Ein Benutzerkonto braucht eine Kennung und eine E-Mail-Adresse.")
+		"store.check.user")
 }
 
 // CheckSession rejects a session without a token hash or user.
 func CheckSession(s *Session) error {
 	return invalidUnless(s.TokenHash != "" && s.UserID != "",
-		"Eine Sitzung braucht einen Token-Hash und ein Benutzerkonto.")
+		"store.check.session")
 }
 
 // CheckToken rejects a token without a hash, kind or user.
 func CheckToken(t *Token) error {
 	return invalidUnless(t.Hash != "" && t.Kind != "" && t.UserID != "",
-		"Ein Schlüssel braucht einen Hash, eine Art und ein Benutzerkonto.")
+		"store.check.token")
 }
 
 // CheckLoginKey rejects an empty key of sign-in attempts.
 func CheckLoginKey(key string) error {
-	return invalidUnless(key != "", "Anmeldeversuche brauchen einen Schlüssel.")
+	return invalidUnless(key != "", "store.check.login_key")
 }
 
 // CheckLoginAttempt checks the arguments of Users.CountLoginAttempt: a key (CheckLoginKey)
@@ -83,13 +83,13 @@ func CheckLoginAttempt(key string, window time.Duration) error {
 	if err := CheckLoginKey(key); err != nil {
 		return err
 	}
-	return invalidUnless(window >= time.Second, "Das Zeitfenster für Anmeldeversuche fehlt.")
+	return invalidUnless(window >= time.Second, "store.check.login_window")
 }
 
 // CheckAuditEvent rejects an audit event without an id. (A backend may ask more of the id:
 // the DynamoDB one needs a ULID, whose time picks the month partition.)
 func CheckAuditEvent(ev *wiki.AuditEvent) error {
-	return invalidUnless(ev.ID != "", "Ein Protokolleintrag braucht eine Kennung.")
+	return invalidUnless(ev.ID != "", "store.check.audit_id")
 }
 
 // CheckBlobKey accepts the keys of Blobs: slash-separated relative paths whose segments
@@ -106,10 +106,10 @@ func CheckBlobKey(key string) error {
 	return nil
 }
 
-// invalidUnless returns nil if ok holds, else EINVALID with the message.
-func invalidUnless(ok bool, format string, args ...any) error {
+// invalidUnless returns nil if ok holds, else EINVALID with the text key and its args.
+func invalidUnless(ok bool, key string, args ...any) error {
 	if ok {
 		return nil
 	}
-	return wiki.Errorf(wiki.EINVALID, format, args...)
+	return wiki.E(wiki.EINVALID, key, args...)
 }

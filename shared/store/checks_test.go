@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -43,7 +44,7 @@ func TestChecksOfEmptyValues(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var we *wiki.Error
-			if !errors.As(tt.err, &we) || we.Code != wiki.EINVALID || we.Message != tt.want {
+			if !errors.As(tt.err, &we) || we.Code != wiki.EINVALID || wiki.ErrorText(text.German, we) != tt.want {
 				t.Errorf("got %v, want EINVALID %q", tt.err, tt.want)
 			}
 		})

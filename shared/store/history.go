@@ -10,10 +10,10 @@ import (
 // Returns EINVALID for a missing revision or one that belongs to another entry or version.
 func CompleteRevision(e *wiki.Entry, rev *wiki.Revision) (*wiki.Revision, error) {
 	if rev == nil {
-		return nil, wiki.Errorf(wiki.EINVALID, "Zu jeder Version gehört eine Angabe, wer sie wann gespeichert hat.")
+		return nil, wiki.E(wiki.EINVALID, "store.check.revision_missing")
 	}
 	if (rev.EntryID != "" && rev.EntryID != e.ID) || (rev.Version != 0 && rev.Version != e.Version) {
-		return nil, wiki.Errorf(wiki.EINVALID, "Die Version %d von %s passt nicht zum Eintrag %s in Version %d.", rev.Version, rev.EntryID, e.ID, e.Version)
+		return nil, wiki.E(wiki.EINVALID, "store.check.revision_mismatch", rev.Version, rev.EntryID, e.ID, e.Version)
 	}
 	r := *rev
 	r.EntryID, r.Version, r.Entry = e.ID, e.Version, *e
@@ -24,7 +24,7 @@ func CompleteRevision(e *wiki.Entry, rev *wiki.Revision) (*wiki.Revision, error)
 // (EINVALID otherwise).
 func CompleteHistory(e *wiki.Entry, revs []wiki.Revision) ([]wiki.Revision, error) {
 	incomplete := func() error {
-		return wiki.Errorf(wiki.EINVALID, "Die Versionsgeschichte von %s ist unvollständig: erwartet sind die Versionen 1 bis %d.", e.ID, e.Version)
+		return wiki.E(wiki.EINVALID, "store.check.history_incomplete", e.ID, e.Version)
 	}
 	if e.Version < 1 || len(revs) != e.Version {
 		return nil, incomplete()
@@ -36,7 +36,7 @@ func CompleteHistory(e *wiki.Entry, revs []wiki.Revision) ([]wiki.Revision, erro
 			return nil, incomplete()
 		}
 		if sorted[i].EntryID != "" && sorted[i].EntryID != e.ID {
-			return nil, wiki.Errorf(wiki.EINVALID, "Die Version %d gehört zu %s, nicht zu %s.", i+1, sorted[i].EntryID, e.ID)
+			return nil, wiki.E(wiki.EINVALID, "store.check.history_foreign", i+1, sorted[i].EntryID, e.ID)
 		}
 		sorted[i].EntryID = e.ID
 	}

@@ -87,9 +87,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		p.Message = wiki.ErrorMessage(err)
+		p.Message = wiki.ErrorText(catalogue, err)
 		setRetryAfter(w, err)
-		s.render(w, r, errorStatus(err), "login", view{Title: "Fehler: " + T("login.title"), Nav: "login", Data: p})
+		s.render(w, r, errorStatus(err), "login", view{Title: catalogue.Text("error.page_title", T("login.title")), Nav: "login", Data: p})
 		return
 	}
 	setCookie(w, r, sessionCookie, secret, int(app.SessionAbsolute.Seconds()))
@@ -133,7 +133,7 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		p.Message = wiki.ErrorMessage(err)
+		p.Message = wiki.ErrorText(catalogue, err)
 		setRetryAfter(w, err)
 		s.render(w, r, errorStatus(err), "password_forgot", view{Title: T("forgot.title"), Data: p})
 		return
@@ -168,7 +168,7 @@ func (s *Server) passwordSet(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		msg := T("setpw.mismatch")
-		s.render(w, r, http.StatusBadRequest, "password_set", view{Title: "Fehler: " + T("setpw.title"), Data: &passwordPage{User: u, Message: msg, Errors: map[string]string{"password2": msg}}})
+		s.render(w, r, http.StatusBadRequest, "password_set", view{Title: catalogue.Text("error.page_title", T("setpw.title")), Data: &passwordPage{User: u, Message: msg, Errors: map[string]string{"password2": msg}}})
 		return
 	}
 	secret, _, err := s.app.SetPassword(r.Context(), token, pw)
@@ -178,7 +178,7 @@ func (s *Server) passwordSet(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, lerr)
 			return
 		}
-		s.render(w, r, http.StatusBadRequest, "password_set", view{Title: "Fehler: " + T("setpw.title"), Data: &passwordPage{User: u, Message: wiki.ErrorMessage(err), Errors: wiki.FieldErrors(err)}})
+		s.render(w, r, http.StatusBadRequest, "password_set", view{Title: catalogue.Text("error.page_title", T("setpw.title")), Data: &passwordPage{User: u, Message: wiki.ErrorText(catalogue, err), Errors: fieldMessages(err)}})
 		return
 	}
 	if err != nil {

@@ -43,11 +43,11 @@ func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error
 		w.Header().Set("WWW-Authenticate", `Bearer realm="Wissensnetz"`)
 	}
 	setRetryAfter(w, err)
-	writeJSON(w, errorStatus(err), apiError{apiErrorBody{Code: code, Message: userMessage(err), Fields: wiki.FieldErrors(err)}})
+	writeJSON(w, errorStatus(err), apiError{apiErrorBody{Code: code, Message: userMessage(err), Fields: fieldMessages(err)}})
 }
 
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
-	s.writeAPIError(w, r, wiki.Errorf(wiki.ENOTFOUND, "Diese Schnittstelle gibt es nicht."))
+	s.writeAPIError(w, r, wiki.E(wiki.ENOTFOUND, "api.not_found"))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -40,8 +40,7 @@ func (s *Server) saveMunicipality(w http.ResponseWriter, r *http.Request, ags st
 	}
 	if err == nil && ags != "" {
 		if m.AGS != "" && m.AGS != ags {
-			msg := "Der Gemeindeschlüssel im Inhalt passt nicht zur Adresse; er lässt sich nicht ändern."
-			err = &wiki.Error{Code: wiki.EINVALID, Message: msg, Fields: map[string]string{"ags": msg}}
+			err = wiki.FieldError(wiki.EINVALID, "ags", "api.ags_mismatch")
 		}
 		m.AGS = ags
 	}
@@ -88,8 +87,7 @@ func (s *Server) saveTopic(w http.ResponseWriter, r *http.Request, slug string) 
 	}
 	if err == nil && slug != "" {
 		if t.Slug != "" && t.Slug != slug {
-			msg := "Die Kurzadresse im Inhalt passt nicht zur Adresse; sie lässt sich nicht ändern."
-			err = &wiki.Error{Code: wiki.EINVALID, Message: msg, Fields: map[string]string{"slug": msg}}
+			err = wiki.FieldError(wiki.EINVALID, "slug", "api.slug_mismatch")
 		}
 		t.Slug = slug
 	}

@@ -45,7 +45,7 @@ func (s *Server) apiReviewFilter(r *http.Request) (app.ReviewFilter, error) {
 	if p := q.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 {
-			return f, wiki.Errorf(wiki.EINVALID, "Der Parameter page muss eine positive ganze Zahl sein.")
+			return f, wiki.E(wiki.EINVALID, "api.page_param")
 		}
 		f.Page = n
 	}
@@ -86,11 +86,11 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
 	before, limit := q.Get("before"), auditDefaultLimit
 	var err error
 	if before != "" && !auditIDPattern.MatchString(before) {
-		err = wiki.Errorf(wiki.EINVALID, "Der Parameter before ist die id eines Ereignisses (26 Zeichen, wie in next_before).")
+		err = wiki.E(wiki.EINVALID, "api.before_param")
 	}
 	if l := q.Get("limit"); l != "" && err == nil {
 		if limit, err = strconv.Atoi(l); err != nil || limit < 1 || limit > auditMaxLimit {
-			err = wiki.Errorf(wiki.EINVALID, "Der Parameter limit ist eine ganze Zahl von 1 bis %d.", auditMaxLimit)
+			err = wiki.E(wiki.EINVALID, "api.limit_param", auditMaxLimit)
 		}
 	}
 	if aerr := auth.Require(v, auth.ReadAudit, nil); aerr != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -26,7 +27,7 @@ type apiEntrySummary struct {
 func (s *Server) apiEntryList(w http.ResponseWriter, r *http.Request) {
 	req, err := parseSearch(r.URL.Query(), apiSearchParams, s.app)
 	if err == nil && req.Text != "" {
-		err = wiki.Errorf(wiki.EINVALID, "Zum Suchen dient /api/v1/search.")
+		err = wiki.E(wiki.EINVALID, "api.search_elsewhere")
 	}
 	if err != nil {
 		s.writeAPIError(w, r, err)
@@ -110,7 +111,7 @@ func apiEntryError(err error) error {
 		return err
 	}
 	c := *e
-	c.Fields = make(map[string]string, len(e.Fields))
+	c.Fields = make(map[string]text.Message, len(e.Fields))
 	for k, v := range e.Fields {
 		if n, ok := apiFieldNames[k]; ok {
 			k = n
@@ -128,14 +129,13 @@ func ifMatchVersion(r *http.Request, required bool) (int, error) {
 	values := r.Header.Values("If-Match")
 	if len(values) == 0 {
 		if required {
-			return 0, withStatus(http.StatusPreconditionRequired, wiki.Errorf(wiki.EINVALID,
-				"Änderungen brauchen die Kopfzeile „If-Match“ mit der Version, auf der sie beruhen, z. B. If-Match: \"3\" (der ETag der letzten Antwort). So geht keine Änderung eines anderen verloren."))
+			return 0, withStatus(http.StatusPreconditionRequired, wiki.E(wiki.EINVALID, "api.if_match_required"))
 		}
 		return 0, nil
 	}
 	m := ifMatchPattern.FindStringSubmatch(strings.TrimSpace(strings.Join(values, ",")))
 	if m == nil {
-		return 0, wiki.Errorf(wiki.EINVALID, "If-Match muss genau eine Version in Anführungszeichen enthalten, z. B. If-Match: \"3\".")
+		return 0, wiki.E(wiki.EINVALID, "api.if_match_bad")
 	}
 	n, _ := strconv.Atoi(m[1])
 	return n, nil
@@ -143,8 +143,7 @@ func ifMatchVersion(r *http.Request, required bool) (int, error) {
 
 // staleVersion is the answer to a write based on an old version.
 func staleVersion() error {
-	return withStatus(http.StatusPreconditionFailed, wiki.Errorf(wiki.ECONFLICT,
-		"Der Eintrag wurde inzwischen geändert; nichts wurde gespeichert. Bitte lesen Sie ihn neu (GET liefert die aktuelle Version im ETag) und senden Sie Ihre Änderung mit diesem If-Match."))
+	return withStatus(http.StatusPreconditionFailed, wiki.E(wiki.ECONFLICT, "api.stale"))
 }
 
 // writeEntry answers with an entry, its ETag and the given status.
@@ -187,8 +186,7 @@ func (s *Server) apiEntryUpdate(w http.ResponseWriter, r *http.Request) {
 		err = decodeJSON(w, r, &in)
 	}
 	if err == nil && in.Submit {
-		msg := "Beim Ändern wird nicht eingereicht; dazu dient POST /api/v1/entries/{slug}/transitions mit {\"to\": \"submitted\"}."
-		err = &wiki.Error{Code: wiki.EINVALID, Message: msg, Fields: map[string]string{"submit": msg}}
+		err = wiki.FieldError(wiki.EINVALID, "submit", "api.submit_on_update")
 	}
 	if err != nil {
 		s.writeAPIError(w, r, err)
@@ -207,9 +205,6 @@ func (s *Server) apiEntryUpdate(w http.ResponseWriter, r *http.Request) {
 	s.writeEntry(w, r, http.StatusOK, saved)
 }
 
-// allowedTargets names the states of the transition API, for messages.
-const allowedTargets = "submitted, published, changes_requested, archived oder draft"
-
 func (s *Server) apiEntryTransition(w http.ResponseWriter, r *http.Request) {
 	var in transitionInput
 	err := requireToken(r)
@@ -221,8 +216,7 @@ func (s *Server) apiEntryTransition(w http.ResponseWriter, r *http.Request) {
 		err = decodeJSON(w, r, &in)
 	}
 	if err == nil && !in.To.Valid() {
-		msg := "Bitte geben Sie den Zielstand an: " + allowedTargets + "."
-		err = &wiki.Error{Code: wiki.EINVALID, Message: msg, Fields: map[string]string{"to": msg}}
+		err = wiki.FieldError(wiki.EINVALID, "to", "api.transition_target")
 	}
 	if err != nil {
 		s.writeAPIError(w, r, err)

@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -26,9 +26,9 @@ func requireToken(r *http.Request) error {
 	case rv.api:
 		return nil
 	case rv.session != nil:
-		return wiki.Errorf(wiki.EUNAUTHORIZED, "Schreibzugriffe über die API brauchen ein API-Token („Authorization: Bearer …“); die Anmeldung im Browser gilt dafür nicht. Im Browser nutzen Sie bitte die Formulare; ein API-Token erstellen Sie auf Ihrer Profilseite.")
+		return wiki.E(wiki.EUNAUTHORIZED, "api.token_required_browser")
 	}
-	return wiki.Errorf(wiki.EUNAUTHORIZED, "Schreibzugriffe über die API brauchen ein API-Token: „Authorization: Bearer …“.")
+	return wiki.E(wiki.EUNAUTHORIZED, "api.token_required")
 }
 
 // decodeJSON reads the request body, which must be one JSON object of at most
@@ -37,7 +37,7 @@ func requireToken(r *http.Request) error {
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" || (params["charset"] != "" && !strings.EqualFold(params["charset"], "utf-8")) {
-		return withStatus(http.StatusUnsupportedMediaType, wiki.Errorf(wiki.EINVALID, "Bitte senden Sie den Inhalt als JSON in UTF-8 mit „Content-Type: application/json“."))
+		return withStatus(http.StatusUnsupportedMediaType, wiki.E(wiki.EINVALID, "api.json_content_type"))
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxAPIBodyBytes)
 	dec := json.NewDecoder(r.Body)
@@ -52,10 +52,10 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	case errorStatus(err) == http.StatusRequestEntityTooLarge:
 		return err
 	}
-	return wiki.Errorf(wiki.EINVALID, "Nach dem JSON-Objekt folgt weiterer Inhalt. Bitte senden Sie genau ein Objekt.")
+	return wiki.E(wiki.EINVALID, "api.json_trailing")
 }
 
-// jsonError turns an error of the JSON decoder into a German message for the client.
+// jsonError turns an error of the JSON decoder into a message for the client.
 func jsonError(err error) error {
 	var (
 		syntax *json.SyntaxError
@@ -65,27 +65,28 @@ func jsonError(err error) error {
 	case errorStatus(err) == http.StatusRequestEntityTooLarge:
 		return err
 	case errors.Is(err, io.EOF):
-		return wiki.Errorf(wiki.EINVALID, "Der Inhalt fehlt: erwartet wird ein JSON-Objekt.")
+		return wiki.E(wiki.EINVALID, "api.json_empty")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return wiki.Errorf(wiki.EINVALID, "Der JSON-Inhalt ist unvollständig.")
+		return wiki.E(wiki.EINVALID, "api.json_incomplete")
 	case errors.As(err, &syntax):
-		return wiki.Errorf(wiki.EINVALID, "Der Inhalt ist kein gültiges JSON (Fehler bei Zeichen %d).", syntax.Offset)
+		return wiki.E(wiki.EINVALID, "api.json_syntax", syntax.Offset)
 	case errors.As(err, &typ):
 		if typ.Field == "" {
-			return wiki.Errorf(wiki.EINVALID, "Der Inhalt muss ein JSON-Objekt sein.")
+			return wiki.E(wiki.EINVALID, "api.json_not_object")
 		}
 		field := clipField(jsonPath(typ.Field))
-		msg := "Falscher Typ: erwartet wird " + jsonTypeName(typ.Type) + "."
-		return &wiki.Error{Code: wiki.EINVALID, Message: fmt.Sprintf("Das Feld „%s“ hat den falschen Typ.", field), Fields: map[string]string{field: msg}}
+		return &wiki.Error{Code: wiki.EINVALID, Message: text.M("api.json_field_type", field),
+			Fields: map[string]text.Message{field: text.M("api.json_type_expected", text.M(jsonTypeKey(typ.Type)))}}
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		if unq, uerr := strconv.Unquote(name); uerr == nil {
 			name = unq
 		}
 		field := clipField(name)
-		return &wiki.Error{Code: wiki.EINVALID, Message: fmt.Sprintf("Unbekanntes Feld „%s“.", field), Fields: map[string]string{field: "Dieses Feld gibt es nicht."}}
+		return &wiki.Error{Code: wiki.EINVALID, Message: text.M("api.json_unknown_field", field),
+			Fields: map[string]text.Message{field: text.M("api.json_no_such_field")}}
 	}
-	return wiki.Errorf(wiki.EINVALID, "Der Inhalt passt nicht zu dieser Schnittstelle; ein Wert hat ein ungültiges Format.")
+	return wiki.E(wiki.EINVALID, "api.json_bad_value")
 }
 
 // jsonPath turns the decoder's path of a field into the client's: the decoder names
@@ -110,19 +111,19 @@ func clipField(s string) string {
 }
 
 // jsonTypeName names a Go type as the client sees it in JSON, in German.
-func jsonTypeName(t reflect.Type) string {
+func jsonTypeKey(t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.String:
-		return "ein Text"
+		return "api.json_type.string"
 	case reflect.Bool:
-		return "true oder false"
+		return "api.json_type.bool"
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "eine ganze Zahl"
+		return "api.json_type.integer"
 	case reflect.Float32, reflect.Float64:
-		return "eine Zahl"
+		return "api.json_type.number"
 	case reflect.Slice, reflect.Array:
-		return "eine Liste"
+		return "api.json_type.array"
 	}
-	return "ein Objekt"
+	return "api.json_type.object"
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/search"
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -33,7 +34,7 @@ type apiSuggestedTopic struct {
 func (s *Server) apiSuggest(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query().Get("q")
 	if n := utf8.RuneCountInString(q); n > search.MaxCompleteLength {
-		s.writeAPIError(w, r, wiki.Errorf(wiki.EINVALID, "Der Parameter q ist zu lang (höchstens %d Zeichen, jetzt %d).", search.MaxCompleteLength, n))
+		s.writeAPIError(w, r, wiki.E(wiki.EINVALID, "api.q_too_long", search.MaxCompleteLength, n))
 		return
 	}
 	sug, err := s.app.Suggest(r.Context(), viewerOf(r), q, app.MaxSuggestions)
@@ -58,26 +59,26 @@ const defaultLookAlikes = 5
 func (s *Server) apiSimilar(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	title, summary, exclude := v.Get("title"), v.Get("summary"), v.Get("exclude")
-	fields := map[string]string{}
+	fields := map[string]text.Message{}
 	if n := utf8.RuneCountInString(title); n > app.MaxDraftTitle {
-		fields["title"] = "Höchstens " + strconv.Itoa(app.MaxDraftTitle) + " Zeichen, jetzt " + strconv.Itoa(n) + "."
+		fields["title"] = text.M("api.at_most_chars", app.MaxDraftTitle, n)
 	}
 	if n := utf8.RuneCountInString(summary); n > app.MaxDraftSummary {
-		fields["summary"] = "Höchstens " + strconv.Itoa(app.MaxDraftSummary) + " Zeichen, jetzt " + strconv.Itoa(n) + "."
+		fields["summary"] = text.M("api.at_most_chars", app.MaxDraftSummary, n)
 	}
 	if exclude != "" && !wiki.ValidSlug(exclude) {
-		fields["exclude"] = "Keine gültige Kurzadresse eines Eintrags."
+		fields["exclude"] = text.M("api.bad_entry_slug")
 	}
 	limit := defaultLookAlikes
 	if l := v.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > app.MaxLookAlikes {
-			fields["limit"] = "Eine ganze Zahl von 1 bis " + strconv.Itoa(app.MaxLookAlikes) + "."
+			fields["limit"] = text.M("api.integer_range", app.MaxLookAlikes)
 		}
 		limit = n
 	}
 	if len(fields) > 0 {
-		s.writeAPIError(w, r, &wiki.Error{Code: wiki.EINVALID, Message: "Die Angaben für die Suche nach ähnlichen Einträgen sind ungültig.", Fields: fields})
+		s.writeAPIError(w, r, &wiki.Error{Code: wiki.EINVALID, Message: text.M("api.similar_invalid"), Fields: fields})
 		return
 	}
 	hits, err := s.app.LookAlikes(r.Context(), viewerOf(r), title, summary, exclude, limit)

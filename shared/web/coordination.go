@@ -111,7 +111,7 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request) {
 	if f.Topic != "" {
 		t, err := s.app.Topic(f.Topic)
 		if err != nil {
-			s.renderError(w, r, &wiki.Error{Code: wiki.EINVALID, Message: T("filter.unknown")})
+			s.renderError(w, r, wiki.E(wiki.EINVALID, "filter.unknown"))
 			return
 		}
 		filter.Topic = t.Slug
@@ -119,7 +119,7 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request) {
 	if f.Municipality != "" {
 		m, err := s.app.MunicipalityBySlug(f.Municipality)
 		if err != nil {
-			s.renderError(w, r, &wiki.Error{Code: wiki.EINVALID, Message: T("filter.unknown")})
+			s.renderError(w, r, wiki.E(wiki.EINVALID, "filter.unknown"))
 			return
 		}
 		filter.Municipality = m.AGS

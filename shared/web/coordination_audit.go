@@ -32,10 +32,10 @@ type auditRow struct {
 	Link        string // the entry's page, for entry actions
 }
 
-// auditActionLabel returns the German name of an audit action, or the action itself.
+// auditActionLabel returns the name of an audit action, or the action itself.
 func auditActionLabel(action string) string {
-	if s, ok := messagesDE["audit.action."+action]; ok {
-		return s
+	if key := "audit.action." + action; catalogue.Has(key) {
+		return catalogue.Text(key)
 	}
 	return action
 }
@@ -54,7 +54,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 		s.auditExport(w, r, writeAuditJSONL, "jsonl", "application/x-ndjson; charset=utf-8")
 		return
 	default:
-		s.renderError(w, r, &wiki.Error{Code: wiki.EINVALID, Message: T("audit.format.unknown")})
+		s.renderError(w, r, wiki.E(wiki.EINVALID, "audit.format.unknown"))
 		return
 	}
 	before := q.Get("vor")

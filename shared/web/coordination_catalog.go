@@ -65,8 +65,8 @@ func (s *Server) renderCatalogError(w http.ResponseWriter, r *http.Request, page
 		s.renderError(w, r, err)
 		return
 	}
-	p.Errors, p.Message = map[string]string{}, wiki.ErrorMessage(err)
-	for field, msg := range wiki.FieldErrors(err) {
+	p.Errors, p.Message = map[string]string{}, wiki.ErrorText(catalogue, err)
+	for field, msg := range fieldMessages(err) {
 		if field == "slug" { // made from the name, which is what the form has
 			field = "name"
 		}

@@ -25,7 +25,7 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request) {
 	p := &outboxPage{Messages: msgs}
 	switch {
 	case wiki.ErrorCode(err) == wiki.ENOTFOUND:
-		p.Missing = wiki.ErrorMessage(err)
+		p.Missing = wiki.ErrorText(catalogue, err)
 	case err != nil:
 		s.renderError(w, r, err)
 		return

@@ -89,7 +89,7 @@ func (s *Server) personInvite(w http.ResponseWriter, r *http.Request) {
 	in := parseInviteForm(form)
 	u, err := s.app.Invite(r.Context(), viewerOf(r), in)
 	if code := wiki.ErrorCode(err); code == wiki.EINVALID || code == wiki.ECONFLICT {
-		s.renderPeople(w, r, errorStatus(err), &peoplePage{Invite: in, Errors: wiki.FieldErrors(err), Message: wiki.ErrorMessage(err)})
+		s.renderPeople(w, r, errorStatus(err), &peoplePage{Invite: in, Errors: fieldMessages(err), Message: wiki.ErrorText(catalogue, err)})
 		return
 	} else if err != nil {
 		s.renderError(w, r, err)
@@ -135,7 +135,7 @@ func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, uerr)
 			return
 		}
-		s.renderPerson(w, r, errorStatus(err), &peoplePage{User: u, Change: c, Errors: wiki.FieldErrors(err), Message: wiki.ErrorMessage(err)})
+		s.renderPerson(w, r, errorStatus(err), &peoplePage{User: u, Change: c, Errors: fieldMessages(err), Message: wiki.ErrorText(catalogue, err)})
 		return
 	} else if err != nil {
 		s.renderError(w, r, err)

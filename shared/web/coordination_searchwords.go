@@ -71,10 +71,10 @@ func (s *Server) searchWordsSave(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/koordination/suchwoerter?gespeichert=1", http.StatusSeeOther)
 		return
 	}
-	p := &searchWordsPage{Lists: f, Message: wiki.ErrorMessage(err)}
+	p := &searchWordsPage{Lists: f, Message: wiki.ErrorText(catalogue, err)}
 	switch wiki.ErrorCode(err) {
 	case wiki.EINVALID:
-		p.Errors = wiki.FieldErrors(err)
+		p.Errors = fieldMessages(err)
 	case wiki.ECONFLICT:
 		stored, serr := s.app.WordLists(ctx, v)
 		if serr != nil {

@@ -145,11 +145,11 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, p *formPage, 
 	}
 	logIfInternal(r, err)
 	setRetryAfter(w, err)
-	p.Errors = wiki.FieldErrors(err)
-	p.Message = wiki.ErrorMessage(err)
+	p.Errors = fieldMessages(err)
+	p.Message = wiki.ErrorText(catalogue, err)
 	title := T("form.new.title")
 	if !p.IsNew {
 		title = T("form.edit.title")
 	}
-	s.render(w, r, errorStatus(err), "entry_form", view{Title: "Fehler: " + title, Data: p})
+	s.render(w, r, errorStatus(err), "entry_form", view{Title: catalogue.Text("error.page_title", title), Data: p})
 }

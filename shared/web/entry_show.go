@@ -90,7 +90,7 @@ func (s *Server) entryCompare(w http.ResponseWriter, r *http.Request) {
 	from, err1 := strconv.Atoi(q.Get("von"))
 	to, err2 := strconv.Atoi(q.Get("zu"))
 	if err1 != nil || err2 != nil {
-		s.renderError(w, r, wiki.Errorf(wiki.EINVALID, "Bitte wählen Sie zwei Versionen zum Vergleich aus."))
+		s.renderError(w, r, wiki.E(wiki.EINVALID, "compare.pick_two"))
 		return
 	}
 	c, err := s.app.Compare(r.Context(), viewerOf(r), r.PathValue("slug"), from, to)

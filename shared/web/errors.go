@@ -62,18 +62,21 @@ func setRetryAfter(w http.ResponseWriter, err error) {
 	}
 }
 
-// userMessage returns the German message to show for err.
+// userMessage returns the message to show for err.
 func userMessage(err error) string {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return "Die Eingabe ist zu groß."
+		return T("error.too_large")
 	}
-	return wiki.ErrorMessage(err)
+	return wiki.ErrorText(catalogue, err)
 }
+
+// fieldMessages returns the messages to show beside the fields that err names, or nil.
+func fieldMessages(err error) map[string]string { return wiki.FieldTexts(catalogue, err) }
 
 var (
 	errInternal     = &wiki.Error{Code: wiki.EINTERNAL}
-	errPageNotFound = wiki.Errorf(wiki.ENOTFOUND, "Diese Seite gibt es nicht.")
+	errPageNotFound = wiki.E(wiki.ENOTFOUND, "error.page_not_found")
 )
 
 type loggerKey struct{}

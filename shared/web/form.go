@@ -32,7 +32,7 @@ func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	}
 	if err := r.ParseForm(); err != nil {
 		if errorStatus(err) != http.StatusRequestEntityTooLarge {
-			err = wiki.Errorf(wiki.EINVALID, "Das Formular konnte nicht gelesen werden.")
+			err = wiki.E(wiki.EINVALID, "error.form_unreadable")
 		}
 		return nil, err
 	}

@@ -40,7 +40,7 @@ func TestReadForm(t *testing.T) {
 	t.Run("unreadable", func(t *testing.T) {
 		t.Parallel()
 		_, err := readForm(httptest.NewRecorder(), post(form, "name=%zz"))
-		if wiki.ErrorCode(err) != wiki.EINVALID || wiki.ErrorMessage(err) != "Das Formular konnte nicht gelesen werden." {
+		if wiki.ErrorCode(err) != wiki.EINVALID || userMessage(err) != "Das Formular konnte nicht gelesen werden." {
 			t.Errorf("got %v, want EINVALID with the German message", err)
 		}
 	})

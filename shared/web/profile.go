@@ -37,7 +37,7 @@ func parsePasswordChange(f url.Values) passwordChange {
 }
 
 // errSignInNeeded is the answer to posts that only signed-in people may make.
-var errSignInNeeded = &wiki.Error{Code: wiki.EUNAUTHORIZED, Message: T("error.signin")}
+var errSignInNeeded = wiki.E(wiki.EUNAUTHORIZED, "error.signin")
 
 // profileNotices are the confirmations the profile page shows after a redirect.
 var profileNotices = map[string]string{
@@ -100,7 +100,7 @@ func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		setRetryAfter(w, err)
-		s.renderProfile(w, r, errorStatus(err), &profilePage{Message: wiki.ErrorMessage(err), Errors: wiki.FieldErrors(err)})
+		s.renderProfile(w, r, errorStatus(err), &profilePage{Message: wiki.ErrorText(catalogue, err), Errors: fieldMessages(err)})
 		return
 	}
 	setCookie(w, r, sessionCookie, secret, int(app.SessionAbsolute.Seconds()))

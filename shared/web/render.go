@@ -69,7 +69,7 @@ func templateFuncs() template.FuncMap {
 		"date":     func(t time.Time) string { return t.In(berlin).Format("02.01.2006") },
 		"datetime": func(t time.Time) string { return t.In(berlin).Format("02.01.2006, 15:04 Uhr") },
 		"isodate":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"month":    germanMonth,
+		"month":    monthName,
 		"markdown": renderMarkdown,
 		"kind":     func(k wiki.Kind) string { return k.Label() },
 		"pstatus":  func(s wiki.ProjectStatus) string { return s.Label() },
@@ -124,10 +124,8 @@ func queryString(pairs ...any) template.URL {
 	return template.URL("?" + v.Encode())
 }
 
-var germanMonths = []string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"}
-
-// germanMonth turns "2023-04" into "April 2023".
-func germanMonth(s string) string {
+// monthName turns "2023-04" into "April 2023".
+func monthName(s string) string {
 	if len(s) != 7 {
 		return s
 	}
@@ -135,7 +133,7 @@ func germanMonth(s string) string {
 	if err != nil || m < 1 || m > 12 {
 		return s
 	}
-	return germanMonths[m-1] + " " + s[:4]
+	return catalogue.Text("month.format", catalogue.Text("month."+strconv.Itoa(m)), s[:4])
 }
 
 func parsePages() (*pages, error) {

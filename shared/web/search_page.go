@@ -107,7 +107,7 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request, path, heading s
 	page.Facets = s.facetGroups(page)
 	title := heading
 	if p.Q != "" {
-		title = T("search.results.for") + " „" + p.Q + "“"
+		title = catalogue.Text("search.results.title", p.Q)
 	}
 	nav := ""
 	if path == "/eintraege" {

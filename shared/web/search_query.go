@@ -66,7 +66,7 @@ func parseSearch(v url.Values, p searchParams, c catalogReader) (searchRequest, 
 		var err error
 		*n.dst, err = strconv.Atoi(s)
 		if p.strict && (err != nil || *n.dst < 0) {
-			return req, wiki.Errorf(wiki.EINVALID, "Der Parameter %s muss eine nicht negative ganze Zahl sein.", n.name)
+			return req, wiki.E(wiki.EINVALID, "search.param.not_negative", n.name)
 		}
 	}
 	if !p.strict {
@@ -75,7 +75,7 @@ func parseSearch(v url.Values, p searchParams, c catalogReader) (searchRequest, 
 	if s := v.Get(p.sort); s != "" {
 		sort, ok := p.sorts[s]
 		if !ok && p.strict {
-			return req, wiki.Errorf(wiki.EINVALID, "Der Parameter %s ist relevance oder newest.", p.sort)
+			return req, wiki.E(wiki.EINVALID, "search.param.sort", p.sort)
 		}
 		q.Sort = sort
 	}
@@ -92,10 +92,10 @@ func parseSearch(v url.Values, p searchParams, c catalogReader) (searchRequest, 
 		q.Municipality = ags
 	}
 	if q.Kind != "" && !wiki.Kind(q.Kind).Valid() {
-		return req, wiki.Errorf(wiki.EINVALID, "Unbekannte Art „%s“.", clipField(q.Kind))
+		return req, wiki.E(wiki.EINVALID, "search.unknown_kind", clipField(q.Kind))
 	}
 	if q.ProjectStatus != "" && !wiki.ProjectStatus(q.ProjectStatus).Valid() {
-		return req, wiki.Errorf(wiki.EINVALID, "Unbekannter Projektstatus „%s“.", clipField(q.ProjectStatus))
+		return req, wiki.E(wiki.EINVALID, "search.unknown_status", clipField(q.ProjectStatus))
 	}
 	return req, nil
 }
@@ -103,7 +103,7 @@ func parseSearch(v url.Values, p searchParams, c catalogReader) (searchRequest, 
 // knownTopic returns EINVALID unless the topic slug exists.
 func knownTopic(c catalogReader, slug string) error {
 	if _, err := c.Topic(slug); err != nil {
-		return wiki.Errorf(wiki.EINVALID, "Das Thema „%s“ gibt es nicht.", clipField(slug))
+		return wiki.E(wiki.EINVALID, "search.unknown_topic", clipField(slug))
 	}
 	return nil
 }
@@ -118,7 +118,7 @@ func municipalityKey(c catalogReader, s string, orAGS bool) (string, error) {
 	}
 	m, err := c.MunicipalityBySlug(s)
 	if err != nil {
-		return "", wiki.Errorf(wiki.EINVALID, "Die Kommune „%s“ ist im Netzwerk nicht bekannt.", clipField(s))
+		return "", wiki.E(wiki.EINVALID, "search.unknown_municipality", clipField(s))
 	}
 	return m.AGS, nil
 }

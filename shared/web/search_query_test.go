@@ -18,21 +18,21 @@ func (fakeCatalog) Topic(slug string) (wiki.Topic, error) {
 	if slug == "mobilitaet" {
 		return wiki.Topic{Slug: slug, Name: "Mobilität"}, nil
 	}
-	return wiki.Topic{}, wiki.Errorf(wiki.ENOTFOUND, "nicht da")
+	return wiki.Topic{}, wiki.E(wiki.ENOTFOUND, "topic.not_found")
 }
 
 func (fakeCatalog) Municipality(ags string) (wiki.Municipality, error) {
 	if ags == fakeMunicipality.AGS {
 		return fakeMunicipality, nil
 	}
-	return wiki.Municipality{}, wiki.Errorf(wiki.ENOTFOUND, "nicht da")
+	return wiki.Municipality{}, wiki.E(wiki.ENOTFOUND, "municipality.not_found")
 }
 
 func (fakeCatalog) MunicipalityBySlug(slug string) (wiki.Municipality, error) {
 	if slug == fakeMunicipality.Slug {
 		return fakeMunicipality, nil
 	}
-	return wiki.Municipality{}, wiki.Errorf(wiki.ENOTFOUND, "nicht da")
+	return wiki.Municipality{}, wiki.E(wiki.ENOTFOUND, "municipality.not_found")
 }
 
 func TestParseSearch(t *testing.T) {
@@ -66,7 +66,7 @@ func TestParseSearch(t *testing.T) {
 			v, _ := url.ParseQuery(tt.query)
 			got, err := parseSearch(v, tt.params, fakeCatalog{})
 			if tt.errMsg != "" {
-				if wiki.ErrorCode(err) != wiki.EINVALID || wiki.ErrorMessage(err) != tt.errMsg {
+				if wiki.ErrorCode(err) != wiki.EINVALID || userMessage(err) != tt.errMsg {
 					t.Errorf("error = %v, want EINVALID %q", err, tt.errMsg)
 				}
 				return

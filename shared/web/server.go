@@ -55,7 +55,7 @@ func New(a *app.App, logger *slog.Logger, opts ...Option) (*Server, error) {
 	s.routes()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, wiki.Errorf(wiki.EFORBIDDEN, "Anfragen von fremden Seiten werden abgewiesen."))
+		s.fail(w, r, wiki.E(wiki.EFORBIDDEN, "error.cross_site"))
 	}))
 	s.handler = cop.Handler(http.HandlerFunc(s.guard))
 	return s, nil

@@ -51,7 +51,7 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) (*http.Request
 	if h := r.Header.Get("Authorization"); h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
-			return r, wiki.Errorf(wiki.EUNAUTHORIZED, "Bitte senden Sie das API-Token als „Authorization: Bearer …“.")
+			return r, wiki.E(wiki.EUNAUTHORIZED, "api.token_header")
 		}
 		u, err := s.app.APIUser(r.Context(), strings.TrimSpace(token))
 		if err != nil {
@@ -132,7 +132,7 @@ func checkFormToken(w http.ResponseWriter, r *http.Request) error {
 		want = c.Value
 	}
 	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-		return wiki.Errorf(wiki.EFORBIDDEN, "Das Formular ist abgelaufen oder kam nicht von dieser Seite. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.")
+		return wiki.E(wiki.EFORBIDDEN, "error.form_expired")
 	}
 	return nil
 }

@@ -469,24 +469,6 @@ func TestOpenAPIDocumentsRoutes(t *testing.T) {
 	}
 }
 
-func TestCatalogComplete(t *testing.T) {
-	used := regexp.MustCompile(`\{\{t "([^"]+)"\}\}|T\("([^"]+)"\)`)
-	files, _ := filepath.Glob("templates/*.html")
-	goFiles, _ := filepath.Glob("*.go")
-	for _, f := range append(files, goFiles...) {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
-			key := m[1] + m[2]
-			if _, ok := messagesDE[key]; !ok {
-				t.Errorf("%s uses text %q, which the catalogue lacks", f, key)
-			}
-		}
-	}
-}
-
 var assetVersion = regexp.MustCompile(`\?v=[0-9a-f]{12}\b`)
 
 // TestGolden compares a few pages with golden files; run with -update to rewrite them.

@@ -15,12 +15,12 @@ func (m *Municipality) Validate() error {
 	}
 	v := make(fieldErrors)
 	if !agsPattern.MatchString(m.AGS) {
-		v.add("ags", "Der Amtliche Gemeindeschlüssel hat acht Ziffern, z. B. 07312000.")
+		v.add("ags", "validate.ags")
 	}
-	v.text("name", "Name", m.Name, 2, 120, false)
-	v.text("type", "Art der Kommune", m.Type, 0, 60, false)
+	v.text("name", "field.name", m.Name, 2, 120, false)
+	v.text("type", "field.municipality_type", m.Type, 0, 60, false)
 	if !ValidSlug(m.Slug) {
-		v.add("name", "Der Name muss Buchstaben enthalten.")
+		v.add("name", "validate.name.no_letters")
 	}
 	return v.err()
 }
@@ -32,10 +32,10 @@ func (t *Topic) Validate() error {
 		t.Slug = Slugify(t.Name)
 	}
 	v := make(fieldErrors)
-	v.text("name", "Name", t.Name, 2, 120, false)
-	v.text("description", "Beschreibung", t.Description, 0, 600, true)
+	v.text("name", "field.name", t.Name, 2, 120, false)
+	v.text("description", "field.description", t.Description, 0, 600, true)
 	if !ValidSlug(t.Slug) {
-		v.add("slug", "Ungültige Kurzadresse des Themas.")
+		v.add("slug", "validate.topic.slug")
 	}
 	return v.err()
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	udiff "github.com/aymanbagabas/go-udiff"
+
+	"github.com/ikone-ds/wissensnetz/shared/text"
 )
 
 // Names turns stored keys into names for people. A nil Names shows the keys.
@@ -38,12 +40,12 @@ func Compare(a, b *Entry, n Names) []FieldChange {
 	var out []FieldChange
 	short := func(label, old, new string) {
 		if old != new {
-			out = append(out, FieldChange{Label: label, Old: old, New: new})
+			out = append(out, FieldChange{Label: text.German.Text(label), Old: old, New: new})
 		}
 	}
 	long := func(label, old, new string) {
 		if old != new {
-			out = append(out, FieldChange{Label: label, Old: old, New: new, Hunks: LineDiff(old, new)})
+			out = append(out, FieldChange{Label: text.German.Text(label), Old: old, New: new, Hunks: LineDiff(old, new)})
 		}
 	}
 	muni := func(ags string) string {
@@ -58,26 +60,26 @@ func Compare(a, b *Entry, n Names) []FieldChange {
 		}
 		return n.TopicName(slug)
 	}
-	short("Titel", a.Title, b.Title)
-	short("Art", a.Kind.Label(), b.Kind.Label())
-	short("Kommune", muni(a.Municipality), muni(b.Municipality))
-	short("Partnerkommunen", join(a.Partners, muni), join(b.Partners, muni))
-	short("Externe Partner", join(a.ExternalPartners, nil), join(b.ExternalPartners, nil))
-	short("Ansprechperson", contactLine(a.Contact), contactLine(b.Contact))
-	long("Kurzbeschreibung", a.Summary, b.Summary)
-	long("Beschreibung", a.Body, b.Body)
-	short("Themen", join(a.Topics, topic), join(b.Topics, topic))
-	short("Schlagwörter", join(a.Tags, nil), join(b.Tags, nil))
-	short("Projektstatus", a.ProjectStatus.Label(), b.ProjectStatus.Label())
-	short("Zeitraum", period(a), period(b))
-	short("Kosten", a.Costs, b.Costs)
-	short("Förderprogramm", a.Funding, b.Funding)
-	short("Software", join(a.Software, nil), join(b.Software, nil))
-	short("Open-Source-Link", a.OpenSourceURL, b.OpenSourceURL)
-	short("Links", linksLine(a.Links), linksLine(b.Links))
-	short("Verwandte Einträge", join(a.Related, nil), join(b.Related, nil))
-	short("Sichtbarkeit", a.Visibility.Label(), b.Visibility.Label())
-	short("Bearbeitungsstand", a.State.Label(), b.State.Label())
+	short("field.title", a.Title, b.Title)
+	short("field.kind", a.Kind.Label(), b.Kind.Label())
+	short("field.municipality", muni(a.Municipality), muni(b.Municipality))
+	short("field.partners", join(a.Partners, muni), join(b.Partners, muni))
+	short("field.external_partners", join(a.ExternalPartners, nil), join(b.ExternalPartners, nil))
+	short("field.contact", contactLine(a.Contact), contactLine(b.Contact))
+	long("field.summary", a.Summary, b.Summary)
+	long("field.body", a.Body, b.Body)
+	short("field.topics", join(a.Topics, topic), join(b.Topics, topic))
+	short("field.tags", join(a.Tags, nil), join(b.Tags, nil))
+	short("field.project_status", a.ProjectStatus.Label(), b.ProjectStatus.Label())
+	short("field.period", period(a), period(b))
+	short("field.costs", a.Costs, b.Costs)
+	short("field.funding", a.Funding, b.Funding)
+	short("field.software", join(a.Software, nil), join(b.Software, nil))
+	short("field.open_source_url", a.OpenSourceURL, b.OpenSourceURL)
+	short("field.links", linksLine(a.Links), linksLine(b.Links))
+	short("field.related", join(a.Related, nil), join(b.Related, nil))
+	short("field.visibility", a.Visibility.Label(), b.Visibility.Label())
+	short("field.state", a.State.Label(), b.State.Label())
 	return out
 }
 

@@ -1,5 +1,7 @@
 package wiki
 
+import "github.com/ikone-ds/wissensnetz/shared/text"
+
 // Kind is what an entry describes. The values are the English API identifiers; Label gives
 // the German name shown in the UI.
 type Kind string
@@ -16,22 +18,12 @@ const (
 // Kinds lists every kind in display order.
 var Kinds = []Kind{KindProjectResult, KindLessonsLearned, KindSolution, KindGuide, KindEvent}
 
-// Label returns the German name of k.
-func (k Kind) Label() string {
-	switch k {
-	case KindProjectResult:
-		return "Projektergebnis"
-	case KindLessonsLearned:
-		return "Erfahrungsbericht / Lessons Learned"
-	case KindSolution:
-		return "Lösung"
-	case KindGuide:
-		return "Leitfaden / Vorlage"
-	case KindEvent:
-		return "Veranstaltung"
-	}
-	return string(k)
-}
+// Label returns the German name of k from the text catalogue; an unknown value is its
+// own label.
+func (k Kind) Label() string { return label(k.LabelKey(), string(k)) }
+
+// LabelKey returns the key of the name of k in the text catalogue.
+func (k Kind) LabelKey() string { return "kind." + string(k) }
 
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool { return oneOf(k, Kinds) }
@@ -51,22 +43,12 @@ const (
 // ProjectStatuses lists every project status in display order.
 var ProjectStatuses = []ProjectStatus{StatusIdea, StatusPlanned, StatusRunning, StatusCompleted, StatusStopped}
 
-// Label returns the German name of s.
-func (s ProjectStatus) Label() string {
-	switch s {
-	case StatusIdea:
-		return "Idee"
-	case StatusPlanned:
-		return "geplant"
-	case StatusRunning:
-		return "laufend"
-	case StatusCompleted:
-		return "abgeschlossen"
-	case StatusStopped:
-		return "eingestellt"
-	}
-	return string(s)
-}
+// Label returns the German name of s from the text catalogue; an unknown value is its
+// own label.
+func (s ProjectStatus) Label() string { return label(s.LabelKey(), string(s)) }
+
+// LabelKey returns the key of the name of s in the text catalogue.
+func (s ProjectStatus) LabelKey() string { return "project_status." + string(s) }
 
 // Valid reports whether s is a known project status.
 func (s ProjectStatus) Valid() bool { return oneOf(s, ProjectStatuses) }
@@ -83,16 +65,12 @@ const (
 // Visibilities lists both visibilities.
 var Visibilities = []Visibility{Internal, Public}
 
-// Label returns the German name of v.
-func (v Visibility) Label() string {
-	switch v {
-	case Public:
-		return "öffentlich"
-	case Internal:
-		return "intern"
-	}
-	return string(v)
-}
+// Label returns the German name of v from the text catalogue; an unknown value is its
+// own label.
+func (v Visibility) Label() string { return label(v.LabelKey(), string(v)) }
+
+// LabelKey returns the key of the name of v in the text catalogue.
+func (v Visibility) LabelKey() string { return "visibility." + string(v) }
 
 // Valid reports whether v is a known visibility.
 func (v Visibility) Valid() bool { return oneOf(v, Visibilities) }
@@ -112,22 +90,12 @@ const (
 // States lists every workflow state in display order.
 var States = []State{StateDraft, StateSubmitted, StateChangesRequested, StatePublished, StateArchived}
 
-// Label returns the German name of s.
-func (s State) Label() string {
-	switch s {
-	case StateDraft:
-		return "Entwurf"
-	case StateSubmitted:
-		return "Eingereicht"
-	case StatePublished:
-		return "Veröffentlicht"
-	case StateChangesRequested:
-		return "Überarbeitung angefordert"
-	case StateArchived:
-		return "Archiviert"
-	}
-	return string(s)
-}
+// Label returns the German name of s from the text catalogue; an unknown value is its
+// own label.
+func (s State) Label() string { return label(s.LabelKey(), string(s)) }
+
+// LabelKey returns the key of the name of s in the text catalogue.
+func (s State) LabelKey() string { return "state." + string(s) }
 
 // Valid reports whether s is a known state.
 func (s State) Valid() bool { return oneOf(s, States) }
@@ -139,4 +107,12 @@ func oneOf[T comparable](v T, list []T) bool {
 		}
 	}
 	return false
+}
+
+// label returns the German text of key, or value if the catalogue has none.
+func label(key, value string) string {
+	if text.German.Has(key) {
+		return text.German.Text(key)
+	}
+	return value
 }

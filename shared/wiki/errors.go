@@ -5,8 +5,9 @@ package wiki
 
 import (
 	"errors"
-	"fmt"
 	"time"
+
+	"github.com/ikone-ds/wissensnetz/shared/text"
 )
 
 // Code classifies an Error. The web layer maps each code to one HTTP status.
@@ -24,20 +25,26 @@ const (
 	EINTERNAL     Code = "internal"
 )
 
-// Error is the error type of the whole application. Message is German and safe to show to
-// a user; Fields carries per-field messages for EINVALID; Err is the internal cause, which
-// is logged and never shown.
+// Error is the error type of the whole application. Message names the text that may be
+// shown to a user, by key in the text catalogue (package text): the domain says what went
+// wrong, the edge that talks to a person words it in their language. Fields carries a
+// message per field for EINVALID; Err is the internal cause, which is logged and never
+// shown.
 type Error struct {
 	Code    Code
-	Message string
-	Fields  map[string]string
+	Message text.Message
+	Fields  map[string]text.Message
 	Err     error
 	// RetryAfter says, for ETOOMANY, how long to wait before trying again; 0: not known.
 	RetryAfter time.Duration
 }
 
+// Error returns the code and the German message, for logs.
 func (e *Error) Error() string {
-	msg := string(e.Code) + ": " + e.Message
+	msg := string(e.Code)
+	if !e.Message.IsZero() {
+		msg += ": " + text.German.Render(e.Message)
+	}
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
 	}
@@ -46,9 +53,15 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf returns an Error with a formatted German message.
-func Errorf(code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+// E returns an Error with the message key and its arguments.
+func E(code Code, key string, args ...any) *Error {
+	return &Error{Code: code, Message: text.M(key, args...)}
+}
+
+// FieldError returns an Error whose message is also the message at one field.
+func FieldError(code Code, field, key string, args ...any) *Error {
+	m := text.M(key, args...)
+	return &Error{Code: code, Message: m, Fields: map[string]text.Message{field: m}}
 }
 
 // ErrorCode returns the code of err: "" for nil, EINTERNAL for errors that are not *Error.
@@ -72,28 +85,35 @@ func RetryAfter(err error) time.Duration {
 	return 0
 }
 
-// ErrorMessage returns the German message of err that may be shown to a user. Internal
-// errors never reveal their cause.
-func ErrorMessage(err error) string {
+// UserMessage returns the message of err that may be shown to a user. Internal errors
+// never reveal their cause.
+func UserMessage(err error) text.Message {
 	var e *Error
-	if errors.As(err, &e) && e.Code != EINTERNAL && e.Message != "" {
+	if errors.As(err, &e) && e.Code != EINTERNAL && !e.Message.IsZero() {
 		return e.Message
 	}
-	return "Interner Fehler. Bitte versuchen Sie es später noch einmal."
+	return text.M("error.internal")
 }
 
-// StorageFull returns the EFULL error for a write refused or failed for want of disk space;
-// cause, if not nil, is the failure.
-func StorageFull(cause error) *Error {
-	return &Error{Code: EFULL, Err: cause, Message: "Der Speicher ist voll: Wissensnetz kann im Moment nichts Neues speichern. " +
-		"Lesen und Suchen gehen weiter. Bitte versuchen Sie es später noch einmal; die Koordination sieht einen Hinweis."}
-}
-
-// FieldErrors returns the per-field messages of an EINVALID error, or nil.
-func FieldErrors(err error) map[string]string {
+// FieldMessages returns the per-field messages of an EINVALID error, or nil.
+func FieldMessages(err error) map[string]text.Message {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Fields
 	}
 	return nil
+}
+
+// ErrorText returns the UserMessage of err in the language of c.
+func ErrorText(c text.Catalogue, err error) string { return c.Render(UserMessage(err)) }
+
+// FieldTexts returns the FieldMessages of err in the language of c, or nil.
+func FieldTexts(c text.Catalogue, err error) map[string]string {
+	return c.RenderFields(FieldMessages(err))
+}
+
+// StorageFull returns the EFULL error for a write refused or failed for want of disk space;
+// cause, if not nil, is the failure.
+func StorageFull(cause error) *Error {
+	return &Error{Code: EFULL, Err: cause, Message: text.M("error.storage_full")}
 }

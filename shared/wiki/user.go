@@ -4,6 +4,8 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+
+	"github.com/ikone-ds/wissensnetz/shared/text"
 )
 
 // Role is what a signed-in person may do. A visitor (not signed in) has no role.
@@ -18,15 +20,15 @@ const (
 // Roles lists the roles in display order.
 var Roles = []Role{RoleMember, RoleCoordinator}
 
-// Label returns the German name of r.
-func (r Role) Label() string {
-	switch r {
-	case RoleMember:
-		return "Mitglied"
-	case RoleCoordinator:
-		return "Koordination"
+// Label returns the German name of r from the text catalogue; a visitor has no role.
+func (r Role) Label() string { return text.German.Text(r.LabelKey()) }
+
+// LabelKey returns the key of the name of r in the text catalogue.
+func (r Role) LabelKey() string {
+	if !r.Valid() {
+		return "role.visitor"
 	}
-	return "Besucher:in"
+	return "role." + string(r)
 }
 
 // Valid reports whether r is a known role.
@@ -58,18 +60,18 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 func (u *User) Validate(c Catalog) error {
 	u.Email, u.Name = NormalizeEmail(u.Email), strings.TrimSpace(u.Name)
 	v := make(fieldErrors)
-	v.text("name", "Name", u.Name, 2, MaxAuthorLen, false)
+	v.text("name", "field.name", u.Name, 2, MaxAuthorLen, false)
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || len(u.Email) > 254 {
-		v.add("email", "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@kommune.de.")
+		v.add("email", "validate.email")
 	}
 	if !u.Role.Valid() {
-		v.add("role", "Bitte wählen Sie eine Rolle.")
+		v.add("role", "validate.role.missing")
 	}
 	switch {
 	case u.Municipality == "" && u.Role == RoleMember:
-		v.add("municipality", "Mitglieder gehören zu einer Kommune.")
+		v.add("municipality", "validate.user.municipality_missing")
 	case u.Municipality != "" && !c.HasMunicipality(u.Municipality):
-		v.add("municipality", "Diese Kommune ist im Netzwerk nicht bekannt.")
+		v.add("municipality", "validate.municipality.unknown")
 	}
 	return v.err()
 }

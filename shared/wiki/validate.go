@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ikone-ds/wissensnetz/shared/text"
 )
 
 // Limits of entry fields, in characters (runes) unless said otherwise.
@@ -95,100 +97,100 @@ func cleanList(list []string) []string {
 }
 
 // Validate checks e against the field rules and the catalog and returns an EINVALID Error
-// whose Fields name every field at fault with a German message, or nil.
+// whose Fields name every field at fault with a message, or nil.
 func (e *Entry) Validate(c Catalog) error {
 	v := make(fieldErrors)
-	v.text("title", "Titel", e.Title, MinTitleLen, MaxTitleLen, false)
+	v.text("title", "field.title", e.Title, MinTitleLen, MaxTitleLen, false)
 	if e.Title != "" && !strings.ContainsFunc(e.Title, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
-		v.add("title", "Der Titel muss Buchstaben oder Ziffern enthalten.")
+		v.add("title", "validate.title.no_letters")
 	}
 	if !e.Kind.Valid() {
-		v.add("kind", "Bitte wählen Sie eine Art des Eintrags.")
+		v.add("kind", "validate.kind.missing")
 	}
 	switch {
 	case e.Municipality == "":
-		v.add("municipality", "Bitte wählen Sie die Kommune, der der Eintrag gehört.")
+		v.add("municipality", "validate.municipality.missing")
 	case !c.HasMunicipality(e.Municipality):
-		v.add("municipality", "Diese Kommune ist im Netzwerk nicht bekannt.")
+		v.add("municipality", "validate.municipality.unknown")
 	}
 	if len(e.Partners) > MaxPartners {
-		v.add("partners", fmt.Sprintf("Höchstens %d Partnerkommunen.", MaxPartners))
+		v.add("partners", "validate.partners.too_many", MaxPartners)
 	}
 	for _, p := range e.Partners {
 		if p == e.Municipality {
-			v.add("partners", "Die eigene Kommune ist keine Partnerkommune.")
+			v.add("partners", "validate.partners.own")
 		} else if !c.HasMunicipality(p) {
-			v.add("partners", "Eine der Partnerkommunen ist im Netzwerk nicht bekannt.")
+			v.add("partners", "validate.partners.unknown")
 		}
 	}
-	v.list("external_partners", "Externe Partner", e.ExternalPartners, MaxListItems, maxContactText)
-	v.text("contact_name", "Name der Ansprechperson", e.Contact.Name, 0, maxContactText, false)
-	v.text("contact_role", "Funktion der Ansprechperson", e.Contact.Role, 0, maxContactText, false)
+	v.list("external_partners", "field.external_partners", e.ExternalPartners, MaxListItems, maxContactText)
+	v.text("contact_name", "field.contact_name", e.Contact.Name, 0, maxContactText, false)
+	v.text("contact_role", "field.contact_role", e.Contact.Role, 0, maxContactText, false)
 	if e.Contact.Email != "" {
 		if a, err := mail.ParseAddress(e.Contact.Email); err != nil || a.Address != e.Contact.Email || len(e.Contact.Email) > 254 {
-			v.add("contact_email", "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@kommune.de.")
+			v.add("contact_email", "validate.email")
 		}
 	}
-	v.text("summary", "Kurzbeschreibung", e.Summary, 1, MaxSummaryLen, true)
+	v.text("summary", "field.summary", e.Summary, 1, MaxSummaryLen, true)
 	switch {
 	case !utf8.ValidString(e.Body):
-		v.add("body", "Der Text enthält ungültige Zeichen.")
+		v.add("body", "validate.body.invalid_chars")
 	case len(e.Body) > MaxBodyBytes:
-		v.add("body", fmt.Sprintf("Der Text ist zu lang (höchstens %d Zeichen).", MaxBodyBytes))
+		v.add("body", "validate.body.too_long", MaxBodyBytes)
 	case hasControl(e.Body, true):
-		v.add("body", "Der Text enthält Steuerzeichen.")
+		v.add("body", "validate.body.control")
 	}
 	switch {
 	case len(e.Topics) == 0:
-		v.add("topics", "Bitte wählen Sie mindestens ein Thema.")
+		v.add("topics", "validate.topics.missing")
 	case len(e.Topics) > MaxTopics:
-		v.add("topics", fmt.Sprintf("Bitte wählen Sie höchstens %d Themen.", MaxTopics))
+		v.add("topics", "validate.topics.too_many", MaxTopics)
 	}
 	for _, t := range e.Topics {
 		if !c.HasTopic(t) {
-			v.add("topics", "Eines der Themen ist nicht bekannt.")
+			v.add("topics", "validate.topics.unknown")
 		}
 	}
-	v.list("tags", "Schlagwörter", e.Tags, MaxTags, MaxTagLen)
+	v.list("tags", "field.tags", e.Tags, MaxTags, MaxTagLen)
 	if !e.ProjectStatus.Valid() {
-		v.add("project_status", "Bitte wählen Sie den Projektstatus.")
+		v.add("project_status", "validate.project_status.missing")
 	}
 	startOK := v.month("period_start", e.PeriodStart)
 	endOK := v.month("period_end", e.PeriodEnd)
 	if startOK && endOK && e.PeriodStart != "" && e.PeriodEnd != "" && e.PeriodEnd < e.PeriodStart {
-		v.add("period_end", "Das Ende liegt vor dem Beginn.")
+		v.add("period_end", "validate.period.end_before_start")
 	}
-	v.text("costs", "Kosten", e.Costs, 0, MaxShortText, false)
-	v.text("funding", "Förderprogramm", e.Funding, 0, MaxShortText, false)
-	v.list("software", "Software", e.Software, MaxListItems, 80)
+	v.text("costs", "field.costs", e.Costs, 0, MaxShortText, false)
+	v.text("funding", "field.funding", e.Funding, 0, MaxShortText, false)
+	v.list("software", "field.software", e.Software, MaxListItems, 80)
 	if e.OpenSourceURL != "" && !validURL(e.OpenSourceURL) {
-		v.add("open_source_url", "Bitte geben Sie eine vollständige Adresse an, die mit https:// oder http:// beginnt.")
+		v.add("open_source_url", "validate.url")
 	}
 	if len(e.Links) > MaxListItems {
-		v.add("links", fmt.Sprintf("Höchstens %d Links.", MaxListItems))
+		v.add("links", "validate.links.too_many", MaxListItems)
 	}
 	for _, l := range e.Links {
 		if !validURL(l.URL) {
-			v.add("links", "Jeder Link braucht eine vollständige Adresse, die mit https:// oder http:// beginnt.")
+			v.add("links", "validate.links.url")
 		} else if HasInvisible(l.Title) {
-			v.add("links", "Ein Link-Titel"+invisibleText)
+			v.add("links", "validate.invisible", text.M("field.a_link_title"))
 		} else if utf8.RuneCountInString(l.Title) > MaxShortText || hasControl(l.Title, false) {
-			v.add("links", fmt.Sprintf("Link-Titel dürfen höchstens %d Zeichen lang sein.", MaxShortText))
+			v.add("links", "validate.links.title_too_long", MaxShortText)
 		}
 	}
 	if len(e.Related) > MaxListItems {
-		v.add("related", fmt.Sprintf("Höchstens %d verwandte Einträge.", MaxListItems))
+		v.add("related", "validate.related.too_many", MaxListItems)
 	}
 	for _, s := range e.Related {
 		if !ValidSlug(s) {
-			v.add("related", "Verwandte Einträge werden mit ihrer Kurzadresse angegeben, z. B. lorawan-sensornetz.")
+			v.add("related", "validate.related.slug")
 		}
 	}
 	if !e.Visibility.Valid() {
-		v.add("visibility", "Bitte wählen Sie, wer den Eintrag sehen darf.")
+		v.add("visibility", "validate.visibility.missing")
 	}
 	if !e.State.Valid() {
-		v.add("state", "Unbekannter Bearbeitungsstand.")
+		v.add("state", "validate.state.unknown")
 	}
 	return v.err()
 }
@@ -196,17 +198,18 @@ func (e *Entry) Validate(c Catalog) error {
 // ValidateRevisionNote checks the author and comment of a save.
 func ValidateRevisionNote(author, comment string) error {
 	v := make(fieldErrors)
-	v.text("author", "Ihr Name", author, 2, MaxAuthorLen, false)
-	v.text("comment", "Änderungskommentar", comment, 0, MaxCommentLen, false)
+	v.text("author", "field.author", author, 2, MaxAuthorLen, false)
+	v.text("comment", "field.comment", comment, 0, MaxCommentLen, false)
 	return v.err()
 }
 
 // fieldErrors collects the first message per field.
-type fieldErrors map[string]string
+type fieldErrors map[string]text.Message
 
-func (v fieldErrors) add(field, msg string) {
+// add sets the message of field to the text key with args, unless the field has one.
+func (v fieldErrors) add(field, key string, args ...any) {
 	if _, ok := v[field]; !ok {
-		v[field] = msg
+		v[field] = text.M(key, args...)
 	}
 }
 
@@ -214,37 +217,41 @@ func (v fieldErrors) err() error {
 	if len(v) == 0 {
 		return nil
 	}
-	return &Error{Code: EINVALID, Message: "Bitte prüfen Sie die markierten Felder.", Fields: v}
+	return &Error{Code: EINVALID, Message: text.M("validate.check_fields"), Fields: v}
 }
 
+// text checks a text field; label is the key of the field's name in the text catalogue.
 func (v fieldErrors) text(field, label, s string, min, max int, multiline bool) {
+	name := text.M(label)
 	n := utf8.RuneCountInString(s)
 	switch {
 	case !utf8.ValidString(s):
-		v.add(field, label+" enthält ungültige Zeichen.")
+		v.add(field, "validate.invalid_chars", name)
 	case n == 0 && min > 0:
-		v.add(field, label+" fehlt.")
+		v.add(field, "validate.missing", name)
 	case n < min:
-		v.add(field, fmt.Sprintf("%s ist zu kurz (mindestens %d Zeichen).", label, min))
+		v.add(field, "validate.too_short", name, min)
 	case n > max:
-		v.add(field, fmt.Sprintf("%s ist zu lang (höchstens %d Zeichen, jetzt %d).", label, max, n))
+		v.add(field, "validate.too_long", name, max, n)
 	case hasControl(s, multiline):
-		v.add(field, label+" enthält Steuerzeichen oder Zeilenumbrüche.")
+		v.add(field, "validate.control", name)
 	case !multiline && HasInvisible(s):
-		v.add(field, label+invisibleText)
+		v.add(field, "validate.invisible", name)
 	}
 }
 
+// list checks a list field; label is the key of the field's name in the text catalogue.
 func (v fieldErrors) list(field, label string, items []string, maxItems, maxLen int) {
+	name := text.M(label)
 	if len(items) > maxItems {
-		v.add(field, fmt.Sprintf("%s: höchstens %d Einträge.", label, maxItems))
+		v.add(field, "validate.list.too_many", name, maxItems)
 	}
 	for _, s := range items {
 		if HasInvisible(s) {
-			v.add(field, label+": ein Eintrag"+invisibleText)
+			v.add(field, "validate.invisible", text.M("validate.list.an_item", name))
 		}
 		if utf8.RuneCountInString(s) > maxLen || !utf8.ValidString(s) || hasControl(s, false) {
-			v.add(field, fmt.Sprintf("%s: jeder Eintrag höchstens %d Zeichen, ohne Zeilenumbruch.", label, maxLen))
+			v.add(field, "validate.list.item_too_long", name, maxLen)
 		}
 	}
 }
@@ -256,12 +263,12 @@ func (v fieldErrors) month(field, s string) bool {
 	}
 	var y, m int
 	if len(s) != 7 || s[4] != '-' || !digits(s[:4]) || !digits(s[5:]) {
-		v.add(field, "Bitte im Format JJJJ-MM angeben, z. B. 2023-04.")
+		v.add(field, "validate.month.format")
 		return false
 	}
 	fmt.Sscanf(s, "%d-%d", &y, &m)
 	if y < minPeriodYear || y > maxPeriodYear || m < 1 || m > 12 {
-		v.add(field, fmt.Sprintf("Bitte einen Monat zwischen %d und %d angeben.", minPeriodYear, maxPeriodYear))
+		v.add(field, "validate.month.range", minPeriodYear, maxPeriodYear)
 		return false
 	}
 	return true
@@ -279,9 +286,6 @@ func hasControl(s string, multiline bool) bool {
 		return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
 	})
 }
-
-// invisibleText ends the message for a field with invisible characters.
-const invisibleText = " enthält unsichtbare Steuerzeichen (etwa zur Schreibrichtung, Zeichen ohne Breite oder bedingte Trennstriche), oft aus kopiertem Text. Bitte entfernen Sie sie oder tippen Sie den Text neu ein."
 
 // Invisible reports whether r is an invisible formatting character (Unicode category Cf):
 // the bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C),

@@ -3,7 +3,12 @@ package wiki
 import (
 	"strings"
 	"testing"
+
+	"github.com/ikone-ds/wissensnetz/shared/text"
 )
+
+// germanFields returns the field messages of err in German.
+func germanFields(err error) map[string]string { return FieldTexts(text.German, err) }
 
 // testCatalog knows one municipality and one topic.
 type testCatalog struct{}
@@ -56,31 +61,31 @@ func TestInvisibleCharactersRefused(t *testing.T) {
 				e := validEntry()
 				set(e)
 				e.Normalize()
-				msg := FieldErrors(e.Validate(testCatalog{}))[field]
+				msg := germanFields(e.Validate(testCatalog{}))[field]
 				if !strings.Contains(msg, "unsichtbare Steuerzeichen") {
 					t.Errorf("%s with %U: message %q, want one about invisible control characters", field, []rune(c)[0], msg)
 				}
 			}
-			if err := ValidateRevisionNote("Anna"+c+" Beispiel", "ok"); !strings.Contains(FieldErrors(err)["author"], "unsichtbare Steuerzeichen") {
+			if err := ValidateRevisionNote("Anna"+c+" Beispiel", "ok"); !strings.Contains(germanFields(err)["author"], "unsichtbare Steuerzeichen") {
 				t.Errorf("revision author with %U accepted: %v", []rune(c)[0], err)
 			}
-			if err := ValidateRevisionNote("Anna Beispiel", "Tippfehler"+c); !strings.Contains(FieldErrors(err)["comment"], "unsichtbare Steuerzeichen") {
+			if err := ValidateRevisionNote("Anna Beispiel", "Tippfehler"+c); !strings.Contains(germanFields(err)["comment"], "unsichtbare Steuerzeichen") {
 				t.Errorf("revision comment with %U accepted: %v", []rune(c)[0], err)
 			}
 			u := &User{Email: "anna@beispiel.de", Name: "Anna" + c, Role: RoleCoordinator}
-			if err := u.Validate(testCatalog{}); !strings.Contains(FieldErrors(err)["name"], "unsichtbare Steuerzeichen") {
+			if err := u.Validate(testCatalog{}); !strings.Contains(germanFields(err)["name"], "unsichtbare Steuerzeichen") {
 				t.Errorf("user name with %U accepted: %v", []rune(c)[0], err)
 			}
 			m := &Municipality{AGS: "07312000", Name: "Kaisers" + c + "lautern", Type: "Stadt"}
-			if err := m.Validate(); !strings.Contains(FieldErrors(err)["name"], "unsichtbare Steuerzeichen") {
+			if err := m.Validate(); !strings.Contains(germanFields(err)["name"], "unsichtbare Steuerzeichen") {
 				t.Errorf("municipality name with %U accepted: %v", []rune(c)[0], err)
 			}
 			m = &Municipality{AGS: "07312000", Name: "Kaiserslautern", Type: "Kreisfreie" + c + " Stadt"}
-			if err := m.Validate(); !strings.Contains(FieldErrors(err)["type"], "unsichtbare Steuerzeichen") {
+			if err := m.Validate(); !strings.Contains(germanFields(err)["type"], "unsichtbare Steuerzeichen") {
 				t.Errorf("municipality type with %U accepted: %v", []rune(c)[0], err)
 			}
 			tp := &Topic{Slug: "mobilitaet", Name: "Mobi" + c + "lität"}
-			if err := tp.Validate(); !strings.Contains(FieldErrors(err)["name"], "unsichtbare Steuerzeichen") {
+			if err := tp.Validate(); !strings.Contains(germanFields(err)["name"], "unsichtbare Steuerzeichen") {
 				t.Errorf("topic name with %U accepted: %v", []rune(c)[0], err)
 			}
 		})
@@ -99,7 +104,7 @@ func TestTitlesInAnyScript(t *testing.T) {
 	for _, title := range []string{"!!!!!", "— — —", "🌧️🌧️🌧️🌧️🌧️"} {
 		e := validEntry()
 		e.Title = title
-		if msg := FieldErrors(e.Validate(testCatalog{}))["title"]; msg == "" {
+		if msg := germanFields(e.Validate(testCatalog{}))["title"]; msg == "" {
 			t.Errorf("title %q without letters or digits accepted", title)
 		}
 	}

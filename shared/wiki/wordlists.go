@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ikone-ds/wissensnetz/shared/text"
 )
 
 // WordLists are the search words the coordination office maintains besides the bundled
@@ -53,11 +55,11 @@ func normalizeLines(s string) string {
 func (w *WordLists) Validate() error {
 	w.Normalize()
 	v := make(fieldErrors)
-	if msg := listProblems(w.Synonyms, MaxSynonymLines, synonymLineProblem); msg != "" {
-		v.add("synonyms", msg)
+	if msg := listProblems(w.Synonyms, MaxSynonymLines, synonymLineProblem); !msg.IsZero() {
+		v["synonyms"] = msg
 	}
-	if msg := listProblems(w.Protected, MaxProtectedLines, protectedLineProblem); msg != "" {
-		v.add("protected", msg)
+	if msg := listProblems(w.Protected, MaxProtectedLines, protectedLineProblem); !msg.IsZero() {
+		v["protected"] = msg
 	}
 	return v.err()
 }
@@ -79,22 +81,23 @@ func (w *WordLists) SameContent(o *WordLists) bool {
 }
 
 // listProblems checks the size of a list and each of its lines with check, which returns
-// "" for a good line. Blank lines and comments are not checked.
-func listProblems(text string, maxLines int, check func(line string) string) string {
-	if n := utf8.RuneCountInString(text); n > MaxWordListChars {
-		return fmt.Sprintf("Die Liste ist zu lang: höchstens %d Zeichen, jetzt %d.", MaxWordListChars, n)
+// the zero Message for a good line. Blank lines and comments are not checked.
+func listProblems(list string, maxLines int, check func(line string) text.Message) text.Message {
+	if n := utf8.RuneCountInString(list); n > MaxWordListChars {
+		return text.M("validate.wordlist.too_long", MaxWordListChars, n)
 	}
-	if !utf8.ValidString(text) {
-		return "Die Liste enthält ungültige Zeichen."
+	if !utf8.ValidString(list) {
+		return text.M("validate.wordlist.invalid_chars")
 	}
-	lines := strings.Split(text, "\n")
-	if text == "" {
+	lines := strings.Split(list, "\n")
+	if list == "" {
 		lines = nil
 	}
 	if len(lines) > maxLines {
-		return fmt.Sprintf("Die Liste ist zu lang: höchstens %d Zeilen, jetzt %d.", maxLines, len(lines))
+		return text.M("validate.wordlist.too_many_lines", maxLines, len(lines))
 	}
-	var first string
+	var first text.Message
+	firstLine := 0
 	var others []string
 	for i, l := range lines {
 		l = strings.TrimSpace(l)
@@ -103,82 +106,82 @@ func listProblems(text string, maxLines int, check func(line string) string) str
 		}
 		msg := check(l)
 		switch {
-		case msg == "":
-		case first == "":
-			first = fmt.Sprintf("Zeile %d: %s", i+1, msg)
+		case msg.IsZero():
+		case first.IsZero():
+			first, firstLine = msg, i+1
 		default:
 			others = append(others, fmt.Sprint(i+1))
 		}
 	}
 	switch {
-	case first == "":
-		return ""
+	case first.IsZero():
+		return first
 	case len(others) == 1:
-		return first + " Auch Zeile " + others[0] + " ist fehlerhaft."
+		return text.M("validate.wordlist.line_and_one", firstLine, first, others[0])
 	case len(others) > 1:
 		if len(others) > 10 {
 			others = append(others[:10], "…")
 		}
-		return first + " Auch diese Zeilen sind fehlerhaft: " + strings.Join(others, ", ") + "."
+		return text.M("validate.wordlist.line_and_more", firstLine, first, strings.Join(others, ", "))
 	}
-	return first
+	return text.M("validate.wordlist.line", firstLine, first)
 }
 
 // synonymLineProblem checks one group "A = B = C".
-func synonymLineProblem(line string) string {
+func synonymLineProblem(line string) text.Message {
 	if strings.ContainsFunc(line, unicode.IsControl) {
-		return "Die Zeile enthält Steuerzeichen (z. B. Tabulatoren)."
+		return text.M("validate.wordlist.line_control")
 	}
 	if HasInvisible(line) {
-		return "Die Zeile" + invisibleText
+		return text.M("validate.invisible", text.M("validate.wordlist.the_line"))
 	}
 	if n := utf8.RuneCountInString(line); n > MaxSynonymLineLen {
-		return fmt.Sprintf("Die Zeile ist zu lang (höchstens %d Zeichen, jetzt %d).", MaxSynonymLineLen, n)
+		return text.M("validate.wordlist.line_too_long", MaxSynonymLineLen, n)
 	}
 	members := strings.Split(line, "=")
 	if len(members) < 2 {
-		return "Eine Gruppe braucht mindestens zwei Begriffe, getrennt durch „=“, z. B. „ÖPNV = Nahverkehr“."
+		return text.M("validate.synonyms.too_few")
 	}
 	if len(members) > MaxSynonymMembers {
-		return fmt.Sprintf("Höchstens %d Begriffe je Gruppe, jetzt %d.", MaxSynonymMembers, len(members))
+		return text.M("validate.synonyms.too_many", MaxSynonymMembers, len(members))
 	}
 	seen := map[string]bool{}
 	for _, m := range members {
 		m = strings.TrimSpace(m)
 		switch {
 		case m == "":
-			return "Vor oder nach einem „=“ fehlt ein Begriff."
+			return text.M("validate.synonyms.empty_term")
 		case utf8.RuneCountInString(m) > MaxSynonymTermLen:
-			return fmt.Sprintf("„%s“ ist zu lang (höchstens %d Zeichen).", m, MaxSynonymTermLen)
+			return text.M("validate.synonyms.term_too_long", m, MaxSynonymTermLen)
 		case len(strings.Fields(m)) > MaxSynonymTermWord:
-			return fmt.Sprintf("„%s“ hat zu viele Wörter (höchstens %d).", m, MaxSynonymTermWord)
+			return text.M("validate.synonyms.term_too_many_words", m, MaxSynonymTermWord)
 		case !strings.ContainsFunc(m, isLetterOrDigit):
-			return fmt.Sprintf("„%s“ enthält keine Buchstaben oder Ziffern.", m)
+			return text.M("validate.synonyms.term_no_letters", m)
 		}
 		key := strings.ToLower(strings.Join(strings.Fields(m), " "))
 		if seen[key] {
-			return fmt.Sprintf("„%s“ steht zweimal in der Gruppe.", m)
+			return text.M("validate.synonyms.term_twice", m)
 		}
 		seen[key] = true
 	}
-	return ""
+	return text.Message{}
 }
 
 // protectedLineProblem checks one protected word.
-func protectedLineProblem(line string) string {
+func protectedLineProblem(line string) text.Message {
 	switch n := utf8.RuneCountInString(line); {
 	case strings.ContainsFunc(line, unicode.IsSpace):
-		return fmt.Sprintf("Bitte nur ein Wort je Zeile; „%s“ enthält ein Leerzeichen. Namen aus mehreren Wörtern schreiben Sie auf mehrere Zeilen.", line)
+		return text.M("validate.protected.space", line)
 	case strings.ContainsFunc(line, func(r rune) bool { return !isLetterOrDigit(r) && r != '-' }):
-		return fmt.Sprintf("„%s“ darf nur Buchstaben, Ziffern und Bindestriche enthalten.", line)
+		return text.M("validate.protected.chars", line)
 	case !strings.ContainsFunc(line, unicode.IsLetter):
-		return fmt.Sprintf("„%s“ enthält keine Buchstaben.", line)
+		return text.M("validate.protected.no_letters", line)
 	case n < 2:
-		return fmt.Sprintf("„%s“ ist zu kurz (mindestens 2 Zeichen).", line)
+		return text.M("validate.protected.too_short", line)
 	case n > MaxProtectedLen:
-		return fmt.Sprintf("„%s“ ist zu lang (höchstens %d Zeichen).", line, MaxProtectedLen)
+		return text.M("validate.protected.too_long", line, MaxProtectedLen)
 	}
-	return ""
+	return text.Message{}
 }
 
 func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -37,7 +37,7 @@ func TestWordListsValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := tt.lists
 			err := w.Validate()
-			fields := FieldErrors(err)
+			fields := germanFields(err)
 			if tt.synonyms == "" && tt.protected == "" {
 				if err != nil {
 					t.Fatalf("Validate: got %v %v, want no error", err, fields)

@@ -30,7 +30,7 @@ func (s *Store) AppendAudit(ctx context.Context, ev *wiki.AuditEvent) error {
 	}
 	month, ok := monthOfID(ev.ID)
 	if !ok {
-		return wiki.Errorf(wiki.EINVALID, "Die Kennung %q eines Protokolleintrags ist keine ULID.", ev.ID)
+		return wiki.E(wiki.EINVALID, "dynamo.audit_id_not_ulid", ev.ID)
 	}
 	return wrap("append audit event "+ev.ID, s.appendAudit(ctx, ev, month))
 }

@@ -184,7 +184,7 @@ func snapshotPointer(it item) *store.SnapshotPointer {
 // conditional PutItem on the pointer's snapshot id. Returns ECONFLICT otherwise.
 func (s *Store) PublishSnapshot(ctx context.Context, p store.SnapshotPointer, prev *store.SnapshotPointer) error {
 	if p.ID == "" || p.Manifest == "" {
-		return wiki.Errorf(wiki.EINVALID, "Dem Index-Snapshot fehlen Kennung oder Manifest.")
+		return wiki.E(wiki.EINVALID, "dynamo.snapshot_incomplete")
 	}
 	published := p.Published
 	if published.IsZero() {
@@ -215,7 +215,7 @@ func (s *Store) PublishSnapshot(ctx context.Context, p store.SnapshotPointer, pr
 		if text(stored, attrSnapshotID) == p.ID {
 			return nil // the SDK retried this put after it had succeeded
 		}
-		return wiki.Errorf(wiki.ECONFLICT, "Ein anderer Schreiber hat inzwischen einen Index-Snapshot veröffentlicht.")
+		return wiki.E(wiki.ECONFLICT, "dynamo.snapshot_taken")
 	}
 	return wrap("publish snapshot", err)
 }

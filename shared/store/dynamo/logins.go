@@ -76,7 +76,7 @@ func (s *Store) countLoginAttempt(ctx context.Context, key string, now time.Time
 		}
 		return count, end, nil
 	}
-	return 0, time.Time{}, wiki.Errorf(wiki.ECONFLICT, "Gerade laufen zu viele Anmeldeversuche. Bitte versuchen Sie es gleich noch einmal.")
+	return 0, time.Time{}, wiki.E(wiki.ECONFLICT, "dynamo.logins_busy")
 }
 
 // ClearLoginAttempts deletes the attempts item of key. Returns EINVALID for an empty key.

@@ -95,7 +95,7 @@ func (s *Store) PutBlobIfAbsent(ctx context.Context, key string, r io.Reader, co
 	}
 	_, err := s.put(ctx, key, r, contentType, condition{ifNoneMatch: "*"})
 	if isPreconditionFailed(err) {
-		return wiki.Errorf(wiki.ECONFLICT, "Die Datei gibt es bereits.")
+		return wiki.E(wiki.ECONFLICT, "blob.exists")
 	}
 	return wrap("put blob if absent "+key, err)
 }
@@ -109,12 +109,12 @@ func (s *Store) PutBlobIfMatch(ctx context.Context, key string, r io.Reader, con
 		return "", err
 	}
 	if etag == "" {
-		return "", wiki.Errorf(wiki.EINVALID, "Für ein bedingtes Schreiben fehlt der Stand der Datei.")
+		return "", wiki.E(wiki.EINVALID, "blob.version_missing")
 	}
 	newTag, err := s.put(ctx, key, r, contentType, condition{ifMatch: etag})
 	switch {
 	case isPreconditionFailed(err):
-		return "", wiki.Errorf(wiki.ECONFLICT, "Die Datei wurde inzwischen geändert.")
+		return "", wiki.E(wiki.ECONFLICT, "blob.changed")
 	case isNotFound(err):
 		return "", store.ErrBlobNotFound()
 	}

@@ -20,7 +20,7 @@ func (catalog) HasTopic(slug string) bool {
 func TestNewEntryIsValid(t *testing.T) {
 	e := NewEntry("01HRZ8Q3K9V1X4M2N7P5T60001", "lorawan-sensornetz")
 	if err := e.Validate(catalog{}); err != nil {
-		t.Fatalf("Validate: got %v %v, want no error", err, wiki.FieldErrors(err))
+		t.Fatalf("Validate: got %v %v, want no error", err, wiki.FieldMessages(err))
 	}
 	if e.ID != "01HRZ8Q3K9V1X4M2N7P5T60001" || e.Slug != "lorawan-sensornetz" || e.Version != 1 {
 		t.Errorf("NewEntry: got id %q, slug %q, version %d", e.ID, e.Slug, e.Version)
