@@ -2,11 +2,14 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/auth"
@@ -458,4 +461,24 @@ func clip(s string, n int) string {
 		return s[:n] + "…"
 	}
 	return s
+}
+
+// An account that created 30 entries within the hour is refused the 31st with 429 and
+// Retry-After, through the API as through the form.
+func TestAPICreateLimit(t *testing.T) {
+	var ticks atomic.Int64 // a second passes with every look at the clock: the hour stays
+	ts, a := newTestServer(t, func(c *app.LocalConfig) {
+		c.Now = func() time.Time { return fixedNow.Add(time.Duration(ticks.Add(1)) * time.Second) }
+	})
+	_, member := apiUser(t, a, "max@beispiel-kommune.de", wiki.RoleMember, "07312000")
+	for i := range 31 {
+		body := strings.Replace(newEntryJSON, "Digitaler Mängelmelder", fmt.Sprintf("Mängelmelder Nummer %d", i+1), 1)
+		r := callAPI(t, ts, nil, apiRequest{method: "POST", path: "/api/v1/entries", token: member, body: body})
+		switch {
+		case i < 30 && r.status != http.StatusCreated:
+			t.Fatalf("entry %d: %d %s", i+1, r.status, r.raw)
+		case i == 30 && (r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" || r.errorMessage() == ""):
+			t.Errorf("entry 31: %d, Retry-After %q: %s", r.status, r.header.Get("Retry-After"), r.raw)
+		}
+	}
 }
