@@ -98,7 +98,8 @@ npm_ci infra/e2e || die "npm ci in infra/e2e failed"
 
 # Redocly CLI (infra/openapi, its rules in infra/openapi/redocly.yaml) checks
 # shared/web/openapi.yaml against OpenAPI 3.1 and the recommended rules; the Go tests check
-# that it names every API route.
+# that it names every API route and that every API answer of the tests matches it
+# (shared/web/contract_test.go).
 step "OpenAPI lint (infra/openapi: redocly lint shared/web/openapi.yaml)"
 if npm_ci infra/openapi &&
 	(cd infra/openapi && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \

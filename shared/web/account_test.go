@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -95,7 +94,7 @@ func TestLoginTooManyAttempts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
+	ts := contractServer(t, srv)
 	t.Cleanup(func() { ts.Close(); a.Close() })
 	c := newClient(t, ts)
 	c.signIn(a, "anna@beispiel-kommune.de", wiki.RoleMember, "07312000")

@@ -2,11 +2,14 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/auth"
@@ -218,14 +221,16 @@ func TestAPIWriteRefusals(t *testing.T) {
 	browser.signIn(a, "browser@beispiel-kommune.de", wiki.RoleCoordinator, "")
 
 	const published = "/api/v1/entries/lorawan-sensornetz-fuer-pegelstaende" // of Kaiserslautern
-	tests := []struct {
+	tooLarge := `{"title": "` + strings.Repeat("x", maxAPIBodyBytes) + `"}`
+	type refusal struct {
 		name    string
 		client  *http.Client
 		req     apiRequest
 		status  int
 		message string // part of the German message
 		field   string // a field named in error.fields
-	}{
+	}
+	tests := []refusal{
 		{"session cookie", browser.http, apiRequest{method: "POST", path: "/api/v1/entries", body: newEntryJSON}, 401, "API-Token", ""},
 		{"session cookie on PUT", browser.http, apiRequest{method: "PUT", path: published, body: newEntryJSON, header: map[string]string{"If-Match": `"1"`}}, 401, "Formulare", ""},
 		{"session cookie on catalog", browser.http, apiRequest{method: "POST", path: "/api/v1/topics", body: `{"name": "Raumfahrt"}`}, 401, "API-Token", ""},
@@ -234,7 +239,7 @@ func TestAPIWriteRefusals(t *testing.T) {
 		{"form content type", nil, apiRequest{method: "POST", path: "/api/v1/entries", token: member, body: newEntryJSON, header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}, 415, "application/json", ""},
 		{"no content type", nil, apiRequest{method: "POST", path: "/api/v1/entries", token: member, body: newEntryJSON, header: map[string]string{"Content-Type": ""}}, 415, "application/json", ""},
 		{"latin-1", nil, apiRequest{method: "POST", path: "/api/v1/entries", token: member, body: newEntryJSON, header: map[string]string{"Content-Type": "application/json; charset=iso-8859-1"}}, 415, "UTF-8", ""},
-		{"too large", nil, apiRequest{method: "POST", path: "/api/v1/entries", token: member, body: `{"title": "` + strings.Repeat("x", maxAPIBodyBytes) + `"}`}, 413, "zu groß", ""},
+		{"too large", nil, apiRequest{method: "POST", path: "/api/v1/entries", token: member, body: tooLarge}, 413, "zu groß", ""},
 		{"unknown field", nil, apiRequest{method: "POST", path: "/api/v1/entries", token: member, body: `{"title": "X", "titel": "Y"}`}, 400, "titel", "titel"},
 		{"malformed", nil, apiRequest{method: "POST", path: "/api/v1/entries", token: member, body: `{"title": "X",`}, 400, "JSON", ""},
 		{"not an object", nil, apiRequest{method: "POST", path: "/api/v1/entries", token: member, body: `["X"]`}, 400, "JSON-Objekt", ""},
@@ -252,6 +257,23 @@ func TestAPIWriteRefusals(t *testing.T) {
 		{"member manages topics", nil, apiRequest{method: "POST", path: "/api/v1/topics", token: member, body: `{"name": "Raumfahrt"}`}, 403, "Berechtigung", ""},
 		{"member manages municipalities", nil, apiRequest{method: "PUT", path: "/api/v1/municipalities/07312000", token: member, body: `{"name": "Kaiserslautern", "type": "Stadt"}`}, 403, "Berechtigung", ""},
 		{"unknown API", nil, apiRequest{method: "DELETE", path: "/api/v1/entries/digitaler-maengelmelder", token: member}, 404, "Schnittstelle", ""},
+	}
+	// Every write refuses a body too large or not in JSON before anything else.
+	for _, w := range []apiRequest{
+		{method: "PUT", path: published, header: map[string]string{"If-Match": `"1"`}},
+		{method: "POST", path: published + "/transitions"},
+		{method: "POST", path: "/api/v1/municipalities"},
+		{method: "PUT", path: "/api/v1/municipalities/07312000"},
+		{method: "POST", path: "/api/v1/topics"},
+		{method: "PUT", path: "/api/v1/topics/klima-umwelt"},
+	} {
+		w.token = member
+		large, form := w, w
+		large.body, form.body = tooLarge, `{"name": "X"}`
+		form.header = map[string]string{"Content-Type": "application/x-www-form-urlencoded", "If-Match": w.header["If-Match"]}
+		tests = append(tests,
+			refusal{"too large: " + w.method + " " + w.path, nil, large, 413, "zu groß", ""},
+			refusal{"form content type: " + w.method + " " + w.path, nil, form, 415, "application/json", ""})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -316,6 +338,11 @@ func TestAPICatalogWrites(t *testing.T) {
 		{"other AGS in body", apiRequest{method: "PUT", path: "/api/v1/municipalities/07111000", body: `{"ags": "07111001", "name": "Koblenz"}`}, 400, "", nil},
 		{"unknown municipality", apiRequest{method: "PUT", path: "/api/v1/municipalities/07999999", body: `{"name": "Nirgendwo"}`}, 404, "", nil},
 		{"create topic", apiRequest{method: "POST", path: "/api/v1/topics", body: `{"name": "Künstliche Intelligenz", "description": "KI in der Verwaltung."}`}, 201, "/api/v1/topics/kuenstliche-intelligenz", nil},
+		{"topic twice", apiRequest{method: "POST", path: "/api/v1/topics", body: `{"name": "Künstliche Intelligenz"}`}, 409, "", func(t *testing.T, r apiResponse) {
+			if r.errorField("name") == "" {
+				t.Error("no message at name")
+			}
+		}},
 		{"read topic", apiRequest{method: "GET", path: "/api/v1/topics/kuenstliche-intelligenz"}, 200, "", nil},
 		{"rename topic", apiRequest{method: "PUT", path: "/api/v1/topics/kuenstliche-intelligenz", body: `{"name": "KI & Automatisierung"}`}, 200, "", func(t *testing.T, r apiResponse) {
 			if r.body["slug"] != "kuenstliche-intelligenz" || r.body["name"] != "KI & Automatisierung" {
@@ -323,6 +350,13 @@ func TestAPICatalogWrites(t *testing.T) {
 			}
 		}},
 		{"unknown topic", apiRequest{method: "PUT", path: "/api/v1/topics/raumfahrt", body: `{"name": "Raumfahrt"}`}, 404, "", nil},
+		{"invalid topic", apiRequest{method: "POST", path: "/api/v1/topics", body: `{"name": "K"}`}, 400, "", func(t *testing.T, r apiResponse) {
+			if r.errorField("name") == "" {
+				t.Errorf("fields: %s", r.raw)
+			}
+		}},
+		{"invalid rename of a topic", apiRequest{method: "PUT", path: "/api/v1/topics/kuenstliche-intelligenz", body: `{"name": ""}`}, 400, "", nil},
+		{"unknown municipality to read", apiRequest{method: "GET", path: "/api/v1/municipalities/07999999"}, 404, "", nil},
 		{"unknown topic to read", apiRequest{method: "GET", path: "/api/v1/topics/raumfahrt"}, 404, "", nil},
 	}
 	for _, s := range steps {
@@ -427,4 +461,24 @@ func clip(s string, n int) string {
 		return s[:n] + "…"
 	}
 	return s
+}
+
+// An account that created 30 entries within the hour is refused the 31st with 429 and
+// Retry-After, through the API as through the form.
+func TestAPICreateLimit(t *testing.T) {
+	var ticks atomic.Int64 // a second passes with every look at the clock: the hour stays
+	ts, a := newTestServer(t, func(c *app.LocalConfig) {
+		c.Now = func() time.Time { return fixedNow.Add(time.Duration(ticks.Add(1)) * time.Second) }
+	})
+	_, member := apiUser(t, a, "max@beispiel-kommune.de", wiki.RoleMember, "07312000")
+	for i := range 31 {
+		body := strings.Replace(newEntryJSON, "Digitaler Mängelmelder", fmt.Sprintf("Mängelmelder Nummer %d", i+1), 1)
+		r := callAPI(t, ts, nil, apiRequest{method: "POST", path: "/api/v1/entries", token: member, body: body})
+		switch {
+		case i < 30 && r.status != http.StatusCreated:
+			t.Fatalf("entry %d: %d %s", i+1, r.status, r.raw)
+		case i == 30 && (r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" || r.errorMessage() == ""):
+			t.Errorf("entry 31: %d, Retry-After %q: %s", r.status, r.header.Get("Retry-After"), r.raw)
+		}
+	}
 }

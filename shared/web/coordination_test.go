@@ -673,7 +673,7 @@ func TestOutboxWithoutLocalMail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(s)
+	ts := contractServer(t, s)
 	t.Cleanup(ts.Close)
 	c := newClient(t, ts)
 	c.signIn(a, "koordination@beispiel.de", wiki.RoleCoordinator, "")

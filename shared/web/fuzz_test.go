@@ -19,7 +19,7 @@ import (
 //	go test ./shared/web -run '^$' -fuzz FuzzSessionCookie -fuzztime 60s
 func FuzzSessionCookie(f *testing.F) {
 	ts, a := newTestServer(f)
-	h := ts.Config.Handler
+	server := ts.Config.Handler.(*contractChecked).next // checked below with each input's t
 	ctx := f.Context()
 	u, err := a.CreateUser(ctx, auth.Visitor, app.NewUser{Email: "fuzz@beispiel-kommune.de", Name: "Fuzz", Role: wiki.RoleMember, Municipality: "07312000", Password: testPassword})
 	if err != nil {
@@ -73,7 +73,7 @@ func FuzzSessionCookie(f *testing.F) {
 			req.Header.Set("Authorization", authorization)
 		}
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
+		checkContract(t, server).ServeHTTP(rec, req)
 		switch rec.Code {
 		case http.StatusOK:
 		case http.StatusUnauthorized:

@@ -106,7 +106,7 @@ func TestAllRoutesUnderLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(s)
+	ts := contractServer(t, s)
 	t.Cleanup(func() { ts.Close(); a.Close() })
 
 	users := map[string]*wiki.User{}

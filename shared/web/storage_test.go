@@ -38,6 +38,20 @@ func TestFullDisk(t *testing.T) {
 	if api.status != http.StatusInsufficientStorage || apiErrorCode(api) != "insufficient_storage" || !strings.Contains(api.errorMessage(), "Der Speicher ist voll") {
 		t.Errorf("API on a full disk: %d %s", api.status, api.raw)
 	}
+	// Every other write of the API, each of which would succeed with room on the disk.
+	_, coordToken := apiUser(t, a, "api@ikone-ds.de", wiki.RoleCoordinator, "")
+	for _, w := range []apiRequest{
+		{method: "PUT", path: "/api/v1/entries/lorawan-sensornetz-fuer-pegelstaende", token: token, body: newEntryJSON, header: map[string]string{"If-Match": `"1"`}},
+		{method: "POST", path: "/api/v1/entries/lorawan-sensornetz-fuer-pegelstaende/transitions", token: coordToken, body: `{"to": "archived"}`},
+		{method: "POST", path: "/api/v1/municipalities", token: coordToken, body: `{"ags": "07111000", "name": "Koblenz"}`},
+		{method: "PUT", path: "/api/v1/municipalities/07312000", token: coordToken, body: `{"name": "Stadt Kaiserslautern", "type": "Stadt"}`},
+		{method: "POST", path: "/api/v1/topics", token: coordToken, body: `{"name": "Raumfahrt"}`},
+		{method: "PUT", path: "/api/v1/topics/klima-umwelt", token: coordToken, body: `{"name": "Klima und Umwelt"}`},
+	} {
+		if r := callAPI(t, ts, nil, w); r.status != http.StatusInsufficientStorage || apiErrorCode(r) != "insufficient_storage" {
+			t.Errorf("%s %s on a full disk: %d %s", w.method, w.path, r.status, r.raw)
+		}
+	}
 	if _, body := coord.get("/koordination"); !strings.Contains(body, "Es sind nur noch 42 MiB frei im Datenordner") || !strings.Contains(body, "Wissensnetz hält 100 MiB frei") {
 		t.Errorf("coordinators see no banner with the figures:\n%s", body)
 	}
