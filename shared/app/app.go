@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	_ "time/tzdata" // Europe/Berlin where the system has no time zone database (Lambda)
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/mail"
@@ -241,11 +242,12 @@ func (a *App) Names() wiki.Names { return &a.cat }
 // clock returns the current time as stored: UTC, to the millisecond.
 func (a *App) clock() time.Time { return a.now().UTC().Truncate(time.Millisecond) }
 
-// berlin is the time zone of dates in mails.
+// berlin is the time zone of dates in mails. The time zone database is in the binary
+// (time/tzdata), so loading cannot fail for want of one on the system.
 var berlin = func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
-		return time.FixedZone("MEZ", 3600)
+		panic(err)
 	}
 	return loc
 }()

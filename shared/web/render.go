@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	_ "time/tzdata" // Europe/Berlin where the system has no time zone database (Lambda)
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/auth"
@@ -52,12 +53,14 @@ type view struct {
 // the first time a page with a form is shown).
 func (v view) CSRF() string { return formToken(v.w, v.r) }
 
+// berlin is the time zone of the dates on pages. The time zone database is in the binary
+// (time/tzdata), so loading cannot fail for want of one on the system.
 var berlin = mustLoadLocation("Europe/Berlin")
 
 func mustLoadLocation(name string) *time.Location {
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return time.FixedZone("MEZ", 3600)
+		panic(err)
 	}
 	return loc
 }
