@@ -70,17 +70,15 @@ func runLambda() error {
 	ds := dynamo.New(awsclient.DynamoDB(awsCfg, cfg.dynamoEndpoint), cfg.table, blobs)
 	snapshots := app.NewBlobSnapshots(blobs, filepath.Join(os.TempDir(), "wissensnetz"))
 	opts := app.Options{Logger: logger, BaseURL: cfg.baseURL}
+	if cfg.bootstrapEmail != "" {
+		opts.Bootstrap = &app.NewUser{Email: cfg.bootstrapEmail, Name: cfg.bootstrapName, Password: cfg.bootstrapPass}
+	}
 	if cfg.mailFrom != "" {
 		opts.Mailer = mail.NewSES(sesv2.NewFromConfig(awsCfg), cfg.mailFrom)
 	}
 	a, err := app.Start(ctx, ds.Stores(), app.Cloud{Log: ds, Snapshots: snapshots}, opts)
 	if err != nil {
 		return fmt.Errorf("start: %w", err)
-	}
-	if cfg.bootstrapEmail != "" {
-		if err := a.Bootstrap(ctx, &app.NewUser{Email: cfg.bootstrapEmail, Name: cfg.bootstrapName, Password: cfg.bootstrapPass}); err != nil {
-			return err
-		}
 	}
 	h, err := web.New(a, logger)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ikone-ds/wissensnetz/infra/demo"
 	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/store/embedded"
 	"github.com/ikone-ds/wissensnetz/shared/web"
 )
 
@@ -79,22 +80,27 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	lc := app.LocalConfig{DataDir: cfg.dataDir, Logger: logger, DemoAuthor: demo.Author, BaseURL: cfg.baseURL, MinFree: cfg.minFree,
+	opts := app.Options{Logger: logger, BaseURL: cfg.baseURL}
+	local := app.Local{DataDir: cfg.dataDir, DemoAuthor: demo.Author, MinFree: cfg.minFree,
 		Progress: func(done, total int) {
 			if done == total || done%1000 == 0 {
 				logger.Info("building search index", "done", done, "total", total)
 			}
 		}}
 	if cfg.demo {
-		lc.Demo = demo.Open
+		local.Demo = demo.Open
 		for _, l := range demo.Logins() {
-			lc.DemoLogins = append(lc.DemoLogins, app.NewUser{Email: l.Email, Name: l.Name, Password: l.Password, Role: l.Role, Municipality: l.Municipality})
+			local.DemoLogins = append(local.DemoLogins, app.NewUser{Email: l.Email, Name: l.Name, Password: l.Password, Role: l.Role, Municipality: l.Municipality})
 		}
 	}
 	if cfg.adminEmail != "" {
-		lc.Bootstrap = &app.NewUser{Email: cfg.adminEmail, Name: cfg.adminName, Password: cfg.adminPass}
+		opts.Bootstrap = &app.NewUser{Email: cfg.adminEmail, Name: cfg.adminName, Password: cfg.adminPass}
 	}
-	a, err := app.OpenLocal(ctx, lc)
+	st, err := embedded.Open(cfg.dataDir)
+	if err != nil {
+		return err
+	}
+	a, err := app.StartLocal(ctx, st, local, opts)
 	if err != nil {
 		return err
 	}

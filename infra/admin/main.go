@@ -153,7 +153,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if cloud {
 		a, done, err = openAWS(ctx, cmd == "reindex")
 	} else {
-		a, err = app.OpenLocal(ctx, app.LocalConfig{DataDir: *dataDir})
+		a, err = openLocal(ctx, *dataDir)
 		done = func() { a.Close() }
 	}
 	if err != nil {

@@ -132,7 +132,7 @@ func TestUserCreate(t *testing.T) {
 		})
 	}
 	// The accounts work: sign in with the password read from stdin.
-	a, err := app.OpenLocal(t.Context(), app.LocalConfig{DataDir: dir})
+	a, err := openLocal(t.Context(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestTokenCreate(t *testing.T) {
 	if !strings.HasPrefix(token, "wn_") || strings.Count(out.String(), "\n") != 1 || !strings.Contains(errOut.String(), "nur dieses eine Mal") {
 		t.Errorf("stdout %q stderr %q, want the token alone on stdout and a German note", out.String(), errOut.String())
 	}
-	a, err := app.OpenLocal(t.Context(), app.LocalConfig{DataDir: dir})
+	a, err := openLocal(t.Context(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 // expire links and sessions.
 func openNow(t *testing.T) *App {
 	t.Helper()
-	a, err := OpenLocal(t.Context(), LocalConfig{DataDir: t.TempDir(), Demo: fixture(t), DemoAuthor: wiki.DemoAuthor})
+	a, err := openLocal(t.Context(), Local{DataDir: t.TempDir(), Demo: fixture(t), DemoAuthor: wiki.DemoAuthor}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

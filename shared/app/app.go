@@ -1,6 +1,6 @@
-// Package app is Wissensnetz without its transport: it builds the stores and the search
-// index for a mode (local or AWS) and offers the operations that the web pages, the JSON
-// API and the admin tool call.
+// Package app is Wissensnetz without its transport: on the stores that a program's main
+// opens for its mode (StartLocal, Start for AWS) it keeps the search index current and
+// offers the operations that the web pages, the JSON API and the admin tool call.
 package app
 
 import (
@@ -21,7 +21,6 @@ import (
 
 	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/store"
-	"github.com/ikone-ds/wissensnetz/shared/store/embedded"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -59,17 +58,21 @@ type App struct {
 	closers    []func() error
 }
 
-// LocalConfig configures local mode: everything in one folder, no cloud.
-type LocalConfig struct {
-	BaseURL    string                // the site's address, for links in mails; default http://localhost:8080
-	Bootstrap  *NewUser              // first coordinator, created when no account exists; nil: none
-	DataDir    string                // folder for the database file, blobs and the index
+// LocalStore is the store of a local installation (shared/store/embedded): its ports, the
+// change feed through which the App keeps its search index current, and Close.
+type LocalStore interface {
+	Stores() store.Stores
+	store.Feed
+	io.Closer
+}
+
+// Local configures local mode: everything in one folder, no cloud.
+type Local struct {
+	DataDir    string                // the installation's folder: the store's files, the index and the outbox
 	Demo       func() io.Reader      // demo content loaded into an empty store; nil for none
 	DemoLogins []NewUser             // accounts created with the demo content, shown on the sign-in page
 	DemoAuthor string                // author recorded on demo entries
-	Logger     *slog.Logger          // nil: discard
 	Progress   func(done, total int) // reports index rebuild progress; nil: none
-	Now        func() time.Time      // clock; nil: time.Now
 
 	// MinFree is the free space in bytes below which content writes are refused (see
 	// space.go); 0: DefaultMinFree.
@@ -79,39 +82,38 @@ type LocalConfig struct {
 	FreeSpace func(dir string) (uint64, error)
 }
 
-// OpenLocal opens (or creates) a local installation in cfg.DataDir: the embedded store, the
-// search index kept current through the store's change feed and rebuilt when it is missing
-// or behind, and the demo content when the store is empty.
-func OpenLocal(ctx context.Context, cfg LocalConfig) (*App, error) {
-	st, err := embedded.Open(cfg.DataDir)
-	if err != nil {
-		return nil, err
-	}
-	space := &diskSpace{dir: cfg.DataDir, minFree: cmp.Or(cfg.MinFree, DefaultMinFree), free: cfg.FreeSpace}
+// StartLocal builds an App for the local installation in l.DataDir on its store st: the
+// search index in DataDir/index, kept current through st's change feed and rebuilt when
+// it is missing or behind; the mails in the outbox DataDir/postausgang (o.Mailer is not
+// used); the first coordinator of o.Bootstrap and the demo content when the store is
+// empty. The App owns st: Close closes it, and so does a failed start.
+func StartLocal(ctx context.Context, st LocalStore, l Local, o Options) (*App, error) {
+	space := &diskSpace{dir: l.DataDir, minFree: cmp.Or(l.MinFree, DefaultMinFree), free: l.FreeSpace}
 	if space.free == nil {
 		space.free = freeSpace
 	}
-	ix, err := search.Open(filepath.Join(cfg.DataDir, "index"))
+	ix, err := search.Open(filepath.Join(l.DataDir, "index"))
 	if err != nil && space.status().Full {
 		// No room to create the index on disk: startLocal builds it in memory.
-		ix, err = search.OpenMemoryFor(filepath.Join(cfg.DataDir, "index"), search.Options{})
+		ix, err = search.OpenMemoryFor(filepath.Join(l.DataDir, "index"), search.Options{})
 	}
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	outbox, err := mail.NewOutbox(filepath.Join(cfg.DataDir, "postausgang"))
+	outbox, err := mail.NewOutbox(filepath.Join(l.DataDir, "postausgang"))
 	if err != nil {
 		st.Close()
 		ix.Close()
 		return nil, err
 	}
-	a := New(st.Stores(), ix, Options{Logger: cfg.Logger, Mailer: outbox, BaseURL: cfg.BaseURL, Now: cfg.Now})
+	o.Mailer = outbox
+	a := New(st.Stores(), ix, o)
 	a.outbox = outbox
 	a.space = space
 	watch, stopWatching := context.WithCancel(context.WithoutCancel(ctx))
 	a.closers = append(a.closers, func() error { stopWatching(); return nil }, ix.Close, st.Close)
-	if err := a.startLocal(ctx, st, cfg); err != nil {
+	if err := a.startLocal(ctx, st, l, o.Bootstrap); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -119,7 +121,7 @@ func OpenLocal(ctx context.Context, cfg LocalConfig) (*App, error) {
 	return a, nil
 }
 
-func (a *App) startLocal(ctx context.Context, feed store.Feed, cfg LocalConfig) error {
+func (a *App) startLocal(ctx context.Context, feed store.Feed, l Local, bootstrap *NewUser) error {
 	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
 		return err
 	}
@@ -139,36 +141,36 @@ func (a *App) startLocal(ctx context.Context, feed store.Feed, cfg LocalConfig) 
 	switch {
 	case (a.index.NeedsRebuild() || seq != feed.Seq()) && full:
 		// A full disk has no room for a new index: build it in memory and serve reads.
-		a.log.Warn("disk full at start: the search index is built in memory; content writes are refused until space is free", "dir", cfg.DataDir)
+		a.log.Warn("disk full at start: the search index is built in memory; content writes are refused until space is free", "dir", l.DataDir)
 		if err := a.index.RebuildInMemory(ctx, feed.Seq(), a.scanDocuments(ctx)); err != nil {
 			return err
 		}
 	case a.index.NeedsRebuild() || seq != feed.Seq():
 		a.log.Info("rebuilding search index", "index_seq", seq, "store_seq", feed.Seq())
-		if err := a.Reindex(ctx, cfg.Progress); err != nil {
+		if err := a.Reindex(ctx, l.Progress); err != nil {
 			return err
 		}
 	}
 	// The configured first coordinator comes before the demo accounts, which would
 	// otherwise count as existing accounts and keep it from being created.
-	if err := a.Bootstrap(ctx, cfg.Bootstrap); err != nil {
+	if err := a.Bootstrap(ctx, bootstrap); err != nil {
 		return err
 	}
-	if cfg.Demo != nil && full {
-		a.log.Warn("disk full at start: no demo content loaded", "dir", cfg.DataDir)
-	} else if cfg.Demo != nil && len(a.cat.municipalities()) == 0 && feed.Seq() == 0 {
-		res, err := a.Import(ctx, cfg.Demo(), cfg.DemoAuthor)
+	if l.Demo != nil && full {
+		a.log.Warn("disk full at start: no demo content loaded", "dir", l.DataDir)
+	} else if l.Demo != nil && len(a.cat.municipalities()) == 0 && feed.Seq() == 0 {
+		res, err := a.Import(ctx, l.Demo(), l.DemoAuthor)
 		if err != nil {
 			return fmt.Errorf("load demo content: %w", err)
 		}
-		for _, u := range cfg.DemoLogins {
+		for _, u := range l.DemoLogins {
 			if _, err := a.CreateUser(ctx, auth.Visitor, u); err != nil {
 				return fmt.Errorf("create demo account: %w", err)
 			}
 		}
-		a.log.Info("demo content loaded", "municipalities", res.Municipalities, "topics", res.Topics, "entries", res.Entries, "accounts", len(cfg.DemoLogins))
+		a.log.Info("demo content loaded", "municipalities", res.Municipalities, "topics", res.Topics, "entries", res.Entries, "accounts", len(l.DemoLogins))
 	}
-	for _, u := range cfg.DemoLogins { // still usable with the demo password?
+	for _, u := range l.DemoLogins { // still usable with the demo password?
 		if stored, err := a.stores.Users.UserByEmail(ctx, u.Email); err == nil && !stored.Disabled && auth.VerifyPassword(stored.PasswordHash, u.Password) {
 			a.demoLogins = append(a.demoLogins, u)
 		}
@@ -200,6 +202,10 @@ type Options struct {
 	BaseURL string           // for links in mails; default http://localhost:8080
 	Now     func() time.Time // clock; nil: time.Now
 
+	// Bootstrap is the first coordinator, created at start while no account exists; nil:
+	// none.
+	Bootstrap *NewUser
+
 	// IndexOnWrite puts every entry this App writes into its own index at once. For
 	// modes without an in-process change feed (Lambda), so that a person finds what they
 	// just saved; other instances learn of it from the published index snapshots.
@@ -207,7 +213,8 @@ type Options struct {
 }
 
 // New builds an App on the given stores and index. The caller keeps the index current
-// (in local mode through OpenLocal, on AWS through the indexer function).
+// (in local mode through StartLocal, on AWS through the indexer function). New neither
+// creates o.Bootstrap nor loads the catalog: StartLocal and Start do.
 func New(stores store.Stores, index *search.Index, o Options) *App {
 	a := &App{stores: stores, index: index, log: o.Logger, now: o.Now, mail: o.Mailer, baseURL: strings.TrimRight(o.BaseURL, "/"), indexOnWrite: o.IndexOnWrite,
 		throttle: throttle{limit: addrFailures, window: addrWindow},

@@ -26,12 +26,22 @@ var fixedNow = time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
 func openFixture(t *testing.T) (*App, string) {
 	t.Helper()
 	dir := t.TempDir()
-	a, err := OpenLocal(t.Context(), LocalConfig{DataDir: dir, Demo: fixture(t), DemoAuthor: wiki.DemoAuthor, Now: func() time.Time { return fixedNow }})
+	a, err := openLocal(t.Context(), Local{DataDir: dir, Demo: fixture(t), DemoAuthor: wiki.DemoAuthor}, Options{Now: func() time.Time { return fixedNow }})
 	if err != nil {
-		t.Fatalf("OpenLocal: %v", err)
+		t.Fatalf("openLocal: %v", err)
 	}
 	t.Cleanup(func() { a.Close() })
 	return a, dir
+}
+
+// openLocal starts a local installation in l.DataDir on the embedded store, as the web
+// function's local mode does.
+func openLocal(ctx context.Context, l Local, o Options) (*App, error) {
+	st, err := embedded.Open(l.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	return StartLocal(ctx, st, l, o)
 }
 
 func fixture(t *testing.T) func() io.Reader {
@@ -68,7 +78,7 @@ func newEntry() *wiki.Entry {
 		ProjectStatus: wiki.StatusRunning, Visibility: wiki.Public}
 }
 
-func TestOpenLocalLoadsDemoOnce(t *testing.T) {
+func TestStartLocalLoadsDemoOnce(t *testing.T) {
 	a, dir := openFixture(t)
 	res, err := a.Search(t.Context(), everything, search.Query{}, true)
 	if err != nil {
@@ -93,7 +103,7 @@ func TestOpenLocalLoadsDemoOnce(t *testing.T) {
 	a.Close()
 
 	// A second start must not load the demo again, and the index must still be complete.
-	b, err := OpenLocal(t.Context(), LocalConfig{DataDir: dir, Demo: fixture(t)})
+	b, err := openLocal(t.Context(), Local{DataDir: dir, Demo: fixture(t)}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +339,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		t.Errorf("export has %d lines, want 10", n)
 	}
 
-	b, err := OpenLocal(ctx, LocalConfig{DataDir: t.TempDir()})
+	b, err := openLocal(ctx, Local{DataDir: t.TempDir()}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -364,7 +374,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 func TestImportIndexesInSteps(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
-	a, err := OpenLocal(ctx, LocalConfig{DataDir: dir})
+	a, err := openLocal(ctx, Local{DataDir: dir}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -425,7 +435,7 @@ func TestSlugTellsNothingOfHiddenEntries(t *testing.T) {
 // found for one, the import is refused as a whole before anything is written.
 func TestImportManyOfOneTitle(t *testing.T) {
 	ctx := t.Context()
-	a, err := OpenLocal(ctx, LocalConfig{DataDir: t.TempDir()})
+	a, err := openLocal(ctx, Local{DataDir: t.TempDir()}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -522,7 +532,7 @@ func TestIndexRebuiltWhenMissing(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
 		t.Fatal(err)
 	}
-	b, err := OpenLocal(context.Background(), LocalConfig{DataDir: dir})
+	b, err := openLocal(context.Background(), Local{DataDir: dir}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

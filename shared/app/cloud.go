@@ -73,7 +73,8 @@ const swapInterval = 30 * time.Second
 // (never a scan of the table, unless none was published yet or it is too old to catch up
 // from the change log), kept current by reading the change log once per request that uses
 // the index, before it does; it also takes this instance's own writes at once. A writer
-// (the indexer) publishes snapshots instead (IndexChanges).
+// (the indexer) publishes snapshots instead (IndexChanges). At the end it creates the first
+// coordinator of o.Bootstrap while no account exists.
 func Start(ctx context.Context, stores store.Stores, cloud Cloud, o Options) (*App, error) {
 	if cloud.Log == nil {
 		return nil, fmt.Errorf("start: no change log")
@@ -92,7 +93,11 @@ func Start(ctx context.Context, stores store.Stores, cloud Cloud, o Options) (*A
 		}
 		a.index = ix
 		a.closers = append(a.closers, ix.Close)
-		return a, a.loadWordLists(ctx)
+		if err := a.loadWordLists(ctx); err != nil {
+			a.Close()
+			return nil, err
+		}
+		return a.bootstrapped(ctx, o.Bootstrap)
 	}
 	page, err := cloud.Log.Changes(ctx, math.MaxUint64, 1)
 	if err != nil {
@@ -120,6 +125,16 @@ func Start(ctx context.Context, stores store.Stores, cloud Cloud, o Options) (*A
 	if err := a.fresh(ctx); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("start: %w", err)
+	}
+	return a.bootstrapped(ctx, o.Bootstrap)
+}
+
+// bootstrapped creates the first coordinator u, if given and no account exists yet, and
+// returns a; on failure it closes a.
+func (a *App) bootstrapped(ctx context.Context, u *NewUser) (*App, error) {
+	if err := a.Bootstrap(ctx, u); err != nil {
+		a.Close()
+		return nil, err
 	}
 	return a, nil
 }

@@ -166,7 +166,7 @@ var importBackends = []struct {
 	open func(t *testing.T) *App
 }{
 	{"embedded", func(t *testing.T) *App {
-		a, err := OpenLocal(t.Context(), LocalConfig{DataDir: t.TempDir(), Now: func() time.Time { return fixedNow }})
+		a, err := openLocal(t.Context(), Local{DataDir: t.TempDir()}, Options{Now: func() time.Time { return fixedNow }})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -92,7 +92,7 @@ func isFull(err error) bool { return wiki.ErrorCode(err) == wiki.EFULL }
 // space comes back writes are taken again, without a restart.
 func TestFullDiskRefusesWritesAndRecovers(t *testing.T) {
 	dir := smallDisk(t, 8<<20)
-	a, err := OpenLocal(t.Context(), LocalConfig{DataDir: dir, Demo: fixture(t), DemoAuthor: wiki.DemoAuthor, MinFree: 1 << 20})
+	a, err := openLocal(t.Context(), Local{DataDir: dir, Demo: fixture(t), DemoAuthor: wiki.DemoAuthor, MinFree: 1 << 20}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestFullDiskRefusesWritesAndRecovers(t *testing.T) {
 // with ENOSPC, nothing panics, store and index agree, and searches go on.
 func TestWritesUntilTheDiskEnds(t *testing.T) {
 	dir := smallDisk(t, 4<<20)
-	a, err := OpenLocal(t.Context(), LocalConfig{DataDir: dir, Demo: fixture(t), DemoAuthor: wiki.DemoAuthor, MinFree: 4 << 10})
+	a, err := openLocal(t.Context(), Local{DataDir: dir, Demo: fixture(t), DemoAuthor: wiki.DemoAuthor, MinFree: 4 << 10}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,8 +184,8 @@ func TestWritesUntilTheDiskEnds(t *testing.T) {
 // refuses writes, and moves the index back to the disk once space is free.
 func TestStartOnFullDisk(t *testing.T) {
 	dir := smallDisk(t, 8<<20)
-	cfg := LocalConfig{DataDir: dir, Demo: fixture(t), DemoAuthor: wiki.DemoAuthor, MinFree: 1 << 20}
-	a, err := OpenLocal(t.Context(), cfg)
+	cfg := Local{DataDir: dir, Demo: fixture(t), DemoAuthor: wiki.DemoAuthor, MinFree: 1 << 20}
+	a, err := openLocal(t.Context(), cfg, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func TestStartOnFullDisk(t *testing.T) {
 	}
 	free := fill(t, dir)
 
-	a, err = OpenLocal(t.Context(), cfg)
+	a, err = openLocal(t.Context(), cfg, Options{})
 	if err != nil {
 		t.Fatalf("start on a full disk: %v", err)
 	}
@@ -233,14 +233,14 @@ func TestIndexMovesToMemoryWhenDiskRunsLow(t *testing.T) {
 	var dropAfterNext atomic.Bool
 	free.Store(1 << 30)
 	dir := t.TempDir()
-	a, err := OpenLocal(t.Context(), LocalConfig{DataDir: dir, Demo: fixture(t), DemoAuthor: wiki.DemoAuthor, MinFree: 100 << 20,
+	a, err := openLocal(t.Context(), Local{DataDir: dir, Demo: fixture(t), DemoAuthor: wiki.DemoAuthor, MinFree: 100 << 20,
 		FreeSpace: func(string) (uint64, error) {
 			n := free.Load()
 			if dropAfterNext.CompareAndSwap(true, false) {
 				free.Store(10 << 20)
 			}
 			return n, nil
-		}})
+		}}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +281,7 @@ func TestIndexMovesToMemoryWhenDiskRunsLow(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Close()
-	b, err := OpenLocal(t.Context(), LocalConfig{DataDir: dir})
+	b, err := openLocal(t.Context(), Local{DataDir: dir}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

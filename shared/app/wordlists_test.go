@@ -41,10 +41,10 @@ func (b *syncBuffer) take() string {
 func openLogged(t *testing.T, dir string) (*App, *syncBuffer) {
 	t.Helper()
 	logs := &syncBuffer{}
-	a, err := OpenLocal(t.Context(), LocalConfig{DataDir: dir, Demo: fixture(t), DemoAuthor: wiki.DemoAuthor,
-		Logger: slog.New(slog.NewTextHandler(logs, nil)), Now: func() time.Time { return fixedNow }})
+	a, err := openLocal(t.Context(), Local{DataDir: dir, Demo: fixture(t), DemoAuthor: wiki.DemoAuthor},
+		Options{Logger: slog.New(slog.NewTextHandler(logs, nil)), Now: func() time.Time { return fixedNow }})
 	if err != nil {
-		t.Fatalf("OpenLocal: %v", err)
+		t.Fatalf("openLocal: %v", err)
 	}
 	t.Cleanup(func() { a.Close() })
 	return a, logs

@@ -83,7 +83,7 @@ func TestLoginRedirectStaysOnSite(t *testing.T) {
 // message, the same for an existing and an unknown address.
 func TestLoginTooManyAttempts(t *testing.T) {
 	// A clock that stands still: the attempts are counted in a window of 15 minutes.
-	a, err := app.OpenLocal(t.Context(), app.LocalConfig{DataDir: t.TempDir(), Now: func() time.Time { return fixedNow }})
+	a, err := openLocal(t.Context(), app.Local{DataDir: t.TempDir()}, app.Options{Now: func() time.Time { return fixedNow }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -467,7 +467,7 @@ func clip(s string, n int) string {
 // Retry-After, through the API as through the form.
 func TestAPICreateLimit(t *testing.T) {
 	var ticks atomic.Int64 // a second passes with every look at the clock: the hour stays
-	ts, a := newTestServer(t, func(c *app.LocalConfig) {
+	ts, a := newTestServer(t, func(c *testConfig) {
 		c.Now = func() time.Time { return fixedNow.Add(time.Duration(ticks.Add(1)) * time.Second) }
 	})
 	_, member := apiUser(t, a, "max@beispiel-kommune.de", wiki.RoleMember, "07312000")

@@ -16,7 +16,7 @@ import (
 // call, which would let sessions expire during a benchmark).
 func newBenchServer(b *testing.B) (*Server, *app.App) {
 	b.Helper()
-	a, err := app.OpenLocal(b.Context(), app.LocalConfig{DataDir: b.TempDir(), DemoAuthor: wiki.DemoAuthor,
+	a, err := openLocal(b.Context(), app.Local{DataDir: b.TempDir(), DemoAuthor: wiki.DemoAuthor,
 		Demo: func() io.Reader {
 			f, err := os.Open("testdata/fixture.jsonl")
 			if err != nil {
@@ -24,7 +24,7 @@ func newBenchServer(b *testing.B) (*Server, *app.App) {
 			}
 			b.Cleanup(func() { f.Close() })
 			return f
-		}})
+		}}, app.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -98,7 +98,7 @@ func TestAllRoutesUnderLoad(t *testing.T) {
 	ctx := t.Context()
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a, err := app.OpenLocal(ctx, app.LocalConfig{DataDir: t.TempDir(), Demo: demo.Open, DemoAuthor: demo.Author, Logger: logger})
+	a, err := openLocal(ctx, app.Local{DataDir: t.TempDir(), Demo: demo.Open, DemoAuthor: demo.Author}, app.Options{Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -16,7 +15,7 @@ import (
 func TestFullDisk(t *testing.T) {
 	var free atomic.Uint64
 	free.Store(1 << 30)
-	ts, a := newTestServer(t, func(c *app.LocalConfig) {
+	ts, a := newTestServer(t, func(c *testConfig) {
 		c.MinFree = 100 << 20
 		c.FreeSpace = func(string) (uint64, error) { return free.Load(), nil }
 	})

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"io"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/store/embedded"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -26,9 +28,15 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata")
 // fixedNow lies in the future: stores check session expiry against the wall clock.
 var fixedNow = time.Date(2030, 11, 4, 9, 30, 0, 0, time.UTC)
 
+// testConfig is the configuration of the local app behind newTestServer.
+type testConfig struct {
+	app.Local
+	app.Options
+}
+
 // newTestServer serves a fresh local app with the fixture imported (3 entries); configure,
 // if given, changes the configuration first.
-func newTestServer(t testing.TB, configure ...func(*app.LocalConfig)) (*httptest.Server, *app.App) {
+func newTestServer(t testing.TB, configure ...func(*testConfig)) (*httptest.Server, *app.App) {
 	t.Helper()
 	var tick sync.Mutex
 	now := fixedNow
@@ -38,8 +46,8 @@ func newTestServer(t testing.TB, configure ...func(*app.LocalConfig)) (*httptest
 		now = now.Add(time.Minute)
 		return now
 	}
-	cfg := app.LocalConfig{
-		DataDir: t.TempDir(), DemoAuthor: wiki.DemoAuthor, Now: clock,
+	cfg := testConfig{Local: app.Local{
+		DataDir: t.TempDir(), DemoAuthor: wiki.DemoAuthor,
 		Demo: func() io.Reader {
 			f, err := os.Open("testdata/fixture.jsonl")
 			if err != nil {
@@ -48,11 +56,11 @@ func newTestServer(t testing.TB, configure ...func(*app.LocalConfig)) (*httptest
 			t.Cleanup(func() { f.Close() })
 			return f
 		},
-	}
+	}, Options: app.Options{Now: clock}}
 	for _, c := range configure {
 		c(&cfg)
 	}
-	a, err := app.OpenLocal(t.Context(), cfg)
+	a, err := openLocal(t.Context(), cfg.Local, cfg.Options)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +71,16 @@ func newTestServer(t testing.TB, configure ...func(*app.LocalConfig)) (*httptest
 	ts := contractServer(t, s)
 	t.Cleanup(func() { ts.Close(); a.Close() })
 	return ts, a
+}
+
+// openLocal starts a local installation in l.DataDir on the embedded store, as the web
+// function's local mode does.
+func openLocal(ctx context.Context, l app.Local, o app.Options) (*app.App, error) {
+	st, err := embedded.Open(l.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	return app.StartLocal(ctx, st, l, o)
 }
 
 const testPassword = "Pegelstand-2024!"

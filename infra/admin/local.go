@@ -1,0 +1,18 @@
+package main
+
+import (
+	"context"
+
+	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/store/embedded"
+)
+
+// openLocal opens the local installation in dir as the web server's local mode does (the
+// embedded store, the folder's search index and outbox), without demo content.
+func openLocal(ctx context.Context, dir string) (*app.App, error) {
+	st, err := embedded.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	return app.StartLocal(ctx, st, app.Local{DataDir: dir}, app.Options{})
+}
