@@ -20,30 +20,23 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/web"
 )
 
-// awsConfig is read once from the environment of the function (see template.yaml).
+// awsConfig is what Lambda mode alone reads from the environment of the function (see
+// template.yaml).
 type awsConfig struct {
 	table          string // WISSENSNETZ_TABLE
 	bucket         string // WISSENSNETZ_BUCKET
-	baseURL        string // WISSENSNETZ_BASE_URL: the site's address, for links in mails
 	mailFrom       string // WISSENSNETZ_MAIL_FROM: verified SES sender; empty: no mail
 	dynamoEndpoint string // WISSENSNETZ_DYNAMODB_ENDPOINT: only for tests against stand-ins
 	s3Endpoint     string // WISSENSNETZ_S3_ENDPOINT: only for tests against stand-ins
-	bootstrapEmail string // WISSENSNETZ_BOOTSTRAP_ADMIN_EMAIL
-	bootstrapPass  string // WISSENSNETZ_BOOTSTRAP_ADMIN_PASSWORD
-	bootstrapName  string // WISSENSNETZ_BOOTSTRAP_ADMIN_NAME
 }
 
 func readAWSConfig() (awsConfig, error) {
 	c := awsConfig{
 		table:          os.Getenv("WISSENSNETZ_TABLE"),
 		bucket:         os.Getenv("WISSENSNETZ_BUCKET"),
-		baseURL:        os.Getenv("WISSENSNETZ_BASE_URL"),
 		mailFrom:       os.Getenv("WISSENSNETZ_MAIL_FROM"),
 		dynamoEndpoint: os.Getenv("WISSENSNETZ_DYNAMODB_ENDPOINT"),
 		s3Endpoint:     os.Getenv("WISSENSNETZ_S3_ENDPOINT"),
-		bootstrapEmail: os.Getenv("WISSENSNETZ_BOOTSTRAP_ADMIN_EMAIL"),
-		bootstrapPass:  os.Getenv("WISSENSNETZ_BOOTSTRAP_ADMIN_PASSWORD"),
-		bootstrapName:  env("WISSENSNETZ_BOOTSTRAP_ADMIN_NAME", "Koordinierungsstelle"),
 	}
 	if c.table == "" || c.bucket == "" {
 		return c, fmt.Errorf("WISSENSNETZ_TABLE and WISSENSNETZ_BUCKET must be set")
@@ -58,6 +51,7 @@ func runLambda() error {
 	if err != nil {
 		return err
 	}
+	opts := sharedOptions(logger)
 	// The init may fetch a large index snapshot: up to 25 s (the function's timeout is 29 s;
 	// Lambda repeats an init that passes its own limit within the first invocation).
 	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
@@ -69,10 +63,6 @@ func runLambda() error {
 	blobs := s3blob.New(awsclient.S3(awsCfg, cfg.s3Endpoint), cfg.bucket, "")
 	ds := dynamo.New(awsclient.DynamoDB(awsCfg, cfg.dynamoEndpoint), cfg.table, blobs)
 	snapshots := app.NewBlobSnapshots(blobs, filepath.Join(os.TempDir(), "wissensnetz"))
-	opts := app.Options{Logger: logger, BaseURL: cfg.baseURL}
-	if cfg.bootstrapEmail != "" {
-		opts.Bootstrap = &app.NewUser{Email: cfg.bootstrapEmail, Name: cfg.bootstrapName, Password: cfg.bootstrapPass}
-	}
 	if cfg.mailFrom != "" {
 		opts.Mailer = mail.NewSES(sesv2.NewFromConfig(awsCfg), cfg.mailFrom)
 	}

@@ -2,9 +2,11 @@ package deploy
 
 import (
 	"go/ast"
+	"go/build"
 	"go/parser"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -19,7 +21,19 @@ type goSource struct {
 	file *ast.File
 }
 
-// goSources parses the non-test Go files of dir.
+// lambdaTags are the build tags of the functions as Lambda runs them (infra/lambda/build.sh).
+const lambdaTags = "lambda.norpc"
+
+// lambdaBuild is the build context of the functions as Lambda runs them: Linux on arm64,
+// with lambdaTags.
+var lambdaBuild = func() build.Context {
+	c := build.Default
+	c.GOOS, c.GOARCH, c.CgoEnabled = "linux", "arm64", false
+	c.BuildTags = strings.Split(lambdaTags, ",")
+	return c
+}()
+
+// goSources parses the non-test Go files of dir that the Lambda build compiles.
 func goSources(t *testing.T, dir string) []goSource {
 	t.Helper()
 	paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
@@ -30,6 +44,11 @@ func goSources(t *testing.T, dir string) []goSource {
 	fset := token.NewFileSet()
 	for _, p := range paths {
 		if strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		if ok, err := lambdaBuild.MatchFile(filepath.Dir(p), filepath.Base(p)); err != nil {
+			t.Fatal(err)
+		} else if !ok {
 			continue
 		}
 		text, err := os.ReadFile(p)
@@ -99,16 +118,13 @@ func TestFunctions(t *testing.T) {
 }
 
 // notDeployed are environment variables the functions read that the template must not
-// set, and why.
+// set, and why. The variables of the local mode are not among them: the Lambda build has
+// no local mode.
 var notDeployed = map[string]string{
 	"AWS_LAMBDA_RUNTIME_API":        "set by Lambda itself",
-	"WISSENSNETZ_ADDR":              "local mode only",
-	"WISSENSNETZ_DATA_DIR":          "local mode only",
-	"WISSENSNETZ_DEMO":              "local mode only",
 	"WISSENSNETZ_DYNAMODB_ENDPOINT": "for tests against stand-ins only",
 	"WISSENSNETZ_S3_ENDPOINT":       "for tests against stand-ins only",
 	"WISSENSNETZ_TEST_CRASH_AT":     "for the crash tests of the indexer only",
-	"WISSENSNETZ_TRUST_PROXY":       "local mode only: API Gateway requests are HTTPS",
 }
 
 // envRead finds the variables a function's code reads: os.Getenv("…"), os.LookupEnv("…")
@@ -116,7 +132,7 @@ var notDeployed = map[string]string{
 var envRead = regexp.MustCompile(`\b(?:os\.Getenv|os\.LookupEnv|env)\(\s*"([A-Za-z_][A-Za-z0-9_]*)"`)
 
 // TestEnvironment checks that every environment variable a function's configuration
-// reads is set in the template, and that the template sets nothing the code does not read.
+// reads in the Lambda build is set in the template, and that the template sets nothing the code does not read.
 func TestEnvironment(t *testing.T) {
 	s := loadTemplate(t, nil)
 	table := s.resourceOfType(t, "AWS::DynamoDB::Table")
@@ -162,6 +178,36 @@ func TestEnvironment(t *testing.T) {
 					if !ok || p.NoEcho == nil || !*p.NoEcho {
 						t.Errorf("%s = %s, want a Ref to a NoEcho parameter", name, describe(value))
 					}
+				}
+			}
+		})
+	}
+}
+
+// localOnly are packages of the local mode that a function built for Lambda must not carry:
+// the embedded store (a bbolt file) and the demo content.
+var localOnly = []string{
+	"github.com/ikone-ds/wissensnetz/shared/store/embedded",
+	"github.com/ikone-ds/wissensnetz/infra/demo",
+}
+
+// TestLambdaBuildWithoutLocalMode checks that no function built for Lambda depends on a
+// package of the local mode.
+func TestLambdaBuildWithoutLocalMode(t *testing.T) {
+	s := loadTemplate(t, nil)
+	for _, fn := range s.functions(t) {
+		t.Run(fn.name, func(t *testing.T) {
+			cmd := exec.Command("go", "list", "-tags", lambdaTags, "-deps", "./functions/"+fn.name)
+			cmd.Dir = repoRoot
+			cmd.Env = append(os.Environ(), "GOOS="+lambdaBuild.GOOS, "GOARCH="+lambdaBuild.GOARCH, "CGO_ENABLED=0")
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("go list: %v\n%s", err, out)
+			}
+			deps := strings.Fields(string(out))
+			for _, p := range localOnly {
+				if slices.Contains(deps, p) {
+					t.Errorf("the Lambda build depends on %s", p)
 				}
 			}
 		})
