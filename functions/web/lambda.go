@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -44,6 +46,18 @@ func readAWSConfig() (awsConfig, error) {
 	return c, nil
 }
 
+// checkBaseURL requires the site's address on AWS: no default there could be right, and a
+// wrong one would send people links that lead nowhere.
+func checkBaseURL(s string) error {
+	if s == "" {
+		return errors.New("WISSENSNETZ_BASE_URL must be set: the site's address for links in mails, such as https://wissensnetz.example.de (template.yaml: parameter AllowedOrigin)")
+	}
+	if u, err := url.Parse(s); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("WISSENSNETZ_BASE_URL=%q is not the address of a site, such as https://wissensnetz.example.de", s)
+	}
+	return nil
+}
+
 // runLambda serves API Gateway HTTP API events with DynamoDB, S3 and SES.
 func runLambda() error {
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
@@ -52,6 +66,9 @@ func runLambda() error {
 		return err
 	}
 	opts := sharedOptions(logger)
+	if err := checkBaseURL(opts.BaseURL); err != nil {
+		return err
+	}
 	// The init may fetch a large index snapshot: up to 25 s (the function's timeout is 29 s;
 	// Lambda repeats an init that passes its own limit within the first invocation).
 	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)

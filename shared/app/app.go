@@ -199,7 +199,7 @@ func (a *App) Bootstrap(ctx context.Context, u *NewUser) error {
 type Options struct {
 	Logger  *slog.Logger     // nil: discard
 	Mailer  mail.Mailer      // nil: no mail
-	BaseURL string           // for links in mails; default http://localhost:8080
+	BaseURL string           // the site's address, for links in mails; no default (functions/web sets it)
 	Now     func() time.Time // clock; nil: time.Now
 
 	// Bootstrap is the first coordinator, created at start while no account exists; nil:
@@ -226,9 +226,6 @@ func New(stores store.Stores, index *search.Index, o Options) *App {
 	}
 	if a.now == nil {
 		a.now = time.Now
-	}
-	if a.baseURL == "" {
-		a.baseURL = "http://localhost:8080"
 	}
 	return a
 }

@@ -35,8 +35,11 @@ func openFixture(t *testing.T) (*App, string) {
 }
 
 // openLocal starts a local installation in l.DataDir on the embedded store, as the web
-// function's local mode does.
+// function's local mode does, by default at its default address.
 func openLocal(ctx context.Context, l Local, o Options) (*App, error) {
+	if o.BaseURL == "" {
+		o.BaseURL = "http://localhost:8080"
+	}
 	st, err := embedded.Open(l.DataDir)
 	if err != nil {
 		return nil, err

@@ -74,8 +74,11 @@ func newTestServer(t testing.TB, configure ...func(*testConfig)) (*httptest.Serv
 }
 
 // openLocal starts a local installation in l.DataDir on the embedded store, as the web
-// function's local mode does.
+// function's local mode does, by default at its default address.
 func openLocal(ctx context.Context, l app.Local, o app.Options) (*app.App, error) {
+	if o.BaseURL == "" {
+		o.BaseURL = "http://localhost:8080"
+	}
 	st, err := embedded.Open(l.DataDir)
 	if err != nil {
 		return nil, err
