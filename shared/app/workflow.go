@@ -161,14 +161,14 @@ func (a *App) MarkChecked(ctx context.Context, v auth.Viewer, slug string, versi
 	return saved, err
 }
 
-// Change is an entry edited since a coordinator last checked it, with what changed.
-type Change struct {
+// RecentChange is an entry edited since a coordinator last checked it, with what changed.
+type RecentChange struct {
 	*Comparison
 }
 
 // RecentChanges returns published entries edited since they were last checked, newest
 // first, each with its changes since then. Only coordinators.
-func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]Change, uint64, error) {
+func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]RecentChange, uint64, error) {
 	if err := auth.Require(v, auth.Review, nil); err != nil {
 		return nil, 0, err
 	}
@@ -179,7 +179,7 @@ func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]Cha
 	if err != nil {
 		return nil, 0, err
 	}
-	var out []Change
+	var out []RecentChange
 	for _, h := range res.Hits {
 		e, err := a.stores.Entries.Entry(ctx, h.ID)
 		if err != nil {
@@ -192,7 +192,7 @@ func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]Cha
 		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, Change{c})
+		out = append(out, RecentChange{c})
 	}
 	return out, res.Total, nil
 }
