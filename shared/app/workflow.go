@@ -11,11 +11,11 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
-// Move moves an entry through the workflow: submit, publish, request changes (comment
+// Transition moves an entry through the workflow: submit, publish, request changes (comment
 // required), archive, restore, withdraw. version is the version the person decided on (0:
-// the current one); if the entry changed since, it returns ECONFLICT. Every move is a
+// the current one); if the entry changed since, it returns ECONFLICT. Every transition is a
 // revision and an audit event, and the submitter hears of decisions by mail.
-func (a *App) Move(ctx context.Context, v auth.Viewer, slug string, version int, to wiki.State, comment string) (*wiki.Entry, error) {
+func (a *App) Transition(ctx context.Context, v auth.Viewer, slug string, version int, to wiki.State, comment string) (*wiki.Entry, error) {
 	cur, err := a.Entry(ctx, v, slug)
 	if err != nil {
 		return nil, err

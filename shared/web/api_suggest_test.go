@@ -122,7 +122,7 @@ func TestAPISuggest(t *testing.T) {
 				Topics: []string{"klima-umwelt"}, ProjectStatus: wiki.StatusIdea, Visibility: wiki.Public}
 			e, err := a.CreateEntry(t.Context(), coord, e, "", true)
 			if err == nil {
-				_, err = a.Move(t.Context(), coord, e.Slug, 0, wiki.StatePublished, "")
+				_, err = a.Transition(t.Context(), coord, e.Slug, 0, wiki.StatePublished, "")
 			}
 			if err != nil {
 				t.Fatal(err)

@@ -81,7 +81,7 @@ func TestAPIHidesWorkflowFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e, err = a.Move(t.Context(), coord, e.Slug, e.Version, wiki.StatePublished, "Danke, intern: Kosten prüfen."); err != nil {
+	if e, err = a.Transition(t.Context(), coord, e.Slug, e.Version, wiki.StatePublished, "Danke, intern: Kosten prüfen."); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

@@ -453,7 +453,7 @@ func seedLeakCatalog(t *testing.T, a *app.App, coord auth.Viewer) {
 		ProjectStatus: wiki.StatusRunning, Visibility: wiki.Public, Related: related}
 	e, err := a.CreateEntry(ctx, coord, pub, "", true)
 	if err == nil {
-		e, err = a.Move(ctx, coord, e.Slug, 0, wiki.StatePublished, "")
+		e, err = a.Transition(ctx, coord, e.Slug, 0, wiki.StatePublished, "")
 	}
 	if err != nil || e.Slug != publicProbe.slug {
 		t.Fatalf("public entry: %v (slug %s)", err, e.Slug)
@@ -486,7 +486,7 @@ func createHidden(t *testing.T, a *app.App, coord auth.Viewer, h hiddenEntry) *w
 		path = []wiki.State{wiki.StatePublished, wiki.StateArchived}
 	}
 	for _, to := range path {
-		if e, err = a.Move(ctx, coord, e.Slug, 0, to, "Kommentar "+m); err != nil {
+		if e, err = a.Transition(ctx, coord, e.Slug, 0, to, "Kommentar "+m); err != nil {
 			t.Fatalf("move %s to %s: %v", m, to, err)
 		}
 	}
