@@ -13,6 +13,7 @@ import (
 var public = []string{"public"}
 
 func TestSearchGerman(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	tests := []struct {
 		name string
@@ -43,6 +44,7 @@ func TestSearchGerman(t *testing.T) {
 }
 
 func TestSearchRanksTitleFirst(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	// Only 01 has the term in its title.
 	res := search(t, ix, Query{Text: "Sensornetzwerk"})
@@ -57,6 +59,7 @@ func TestSearchRanksTitleFirst(t *testing.T) {
 }
 
 func TestSearchFilters(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	tests := []struct {
 		name string
@@ -97,6 +100,7 @@ func TestSearchFilters(t *testing.T) {
 }
 
 func TestSearchFacets(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	type facets = map[string][]FacetValue
 	fv := func(pairs ...any) []FacetValue {
@@ -162,6 +166,7 @@ func TestSearchFacets(t *testing.T) {
 }
 
 func TestSearchInternalNeverLeaks(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	for _, text := range []string{"", "Sensornetzwerk", "Dienstanweisung", "Homeoffice Sensornetzwerk"} {
 		t.Run(text, func(t *testing.T) {
@@ -184,6 +189,7 @@ func TestSearchInternalNeverLeaks(t *testing.T) {
 }
 
 func TestSearchSort(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	newest := []string{"04-draft", "03-internal", "01-sensor", "02-ozg", "05-xss", "06-klima"}
 	oldest := slices.Clone(newest)
@@ -215,6 +221,7 @@ func TestSearchSort(t *testing.T) {
 }
 
 func TestSearchPaging(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	newest := []string{"04-draft", "03-internal", "01-sensor", "02-ozg", "05-xss", "06-klima"}
 	tests := []struct {
@@ -247,6 +254,7 @@ func TestSearchPaging(t *testing.T) {
 }
 
 func TestQueryNormalize(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name                  string
 		q                     Query
@@ -270,6 +278,7 @@ func TestQueryNormalize(t *testing.T) {
 }
 
 func TestSearchAnyTermFallback(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	tests := []struct {
 		name        string
@@ -297,6 +306,7 @@ func TestSearchAnyTermFallback(t *testing.T) {
 }
 
 func TestSearchInvalid(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	tests := []struct {
 		name    string
@@ -329,6 +339,7 @@ func TestSearchInvalid(t *testing.T) {
 }
 
 func TestSearchTextIsNotQuerySyntax(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	tests := []struct {
 		text string
@@ -359,6 +370,7 @@ func TestSearchTextIsNotQuerySyntax(t *testing.T) {
 }
 
 func TestSearchHits(t *testing.T) {
+	t.Parallel()
 	docs := testDocs()
 	ix := newTestIndex(t, docs...)
 	res := search(t, ix, Query{Text: "Pegelstände"})
@@ -395,6 +407,7 @@ func TestSearchHits(t *testing.T) {
 }
 
 func TestSearchHighlightsLongBody(t *testing.T) {
+	t.Parallel()
 	filler := strings.Repeat("Der Gemeinderat hat darüber beraten. ", 20)
 	d := testDocs()[0]
 	d.Body = "Ein <Sensor> am Bach. " + filler + "Das Dashboard & die Warnung. " + filler + "Noch ein Sensor."
@@ -421,6 +434,7 @@ func TestSearchHighlightsLongBody(t *testing.T) {
 }
 
 func TestSearchHighlights(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	tests := []struct {
 		name string

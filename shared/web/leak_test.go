@@ -257,6 +257,7 @@ func registeredRoutes(t testing.TB) []string {
 }
 
 func TestLeakProbeCoversRoutes(t *testing.T) {
+	t.Parallel()
 	registered := registeredRoutes(t)
 	if len(registered) < 30 {
 		t.Fatalf("found only %d routes in the source; is registeredRoutes still reading them?", len(registered))
@@ -502,6 +503,7 @@ func createHidden(t *testing.T, a *app.App, coord auth.Viewer, h hiddenEntry) *w
 }
 
 func TestLeakProbe(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	ctx := t.Context()
 	coordUser, err := a.CreateUser(ctx, auth.Visitor, app.NewUser{Email: "koordination@ikone-ds.de", Name: "Karla Koordination", Role: wiki.RoleCoordinator, Password: testPassword})

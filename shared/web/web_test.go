@@ -146,6 +146,7 @@ func validForm() url.Values {
 }
 
 func TestPages(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t)
 	tests := []struct {
 		path   string
@@ -193,6 +194,7 @@ func TestPages(t *testing.T) {
 }
 
 func TestCreateEntryForm(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	c := newClient(t, ts)
 	c.signIn(a, "max@beispiel-kommune.de", wiki.RoleMember, "07312000")
@@ -285,6 +287,7 @@ func TestCreateEntryForm(t *testing.T) {
 }
 
 func TestEditConflict(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	const slug = "bodenfeuchte-fuer-stadtbaeume"
 	c := newClient(t, ts)
@@ -336,6 +339,7 @@ func TestEditConflict(t *testing.T) {
 }
 
 func TestAPI(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t)
 	tests := []struct {
 		path   string
@@ -436,6 +440,7 @@ func TestAPI(t *testing.T) {
 // TestOpenAPIDocumentsRoutes checks that every API route of the mux, with its method, is
 // in the OpenAPI file.
 func TestOpenAPIDocumentsRoutes(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("openapi.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -470,6 +475,7 @@ func TestOpenAPIDocumentsRoutes(t *testing.T) {
 }
 
 func TestCatalogComplete(t *testing.T) {
+	t.Parallel()
 	used := regexp.MustCompile(`\{\{t "([^"]+)"\}\}|T\("([^"]+)"\)`)
 	files, _ := filepath.Glob("templates/*.html")
 	goFiles, _ := filepath.Glob("*.go")
@@ -491,6 +497,7 @@ var assetVersion = regexp.MustCompile(`\?v=[0-9a-f]{12}\b`)
 
 // TestGolden compares a few pages with golden files; run with -update to rewrite them.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t)
 	for _, tt := range []struct{ name, path string }{
 		{"home", "/"},
@@ -519,6 +526,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestSearchPageSuggestion(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t)
 	status, body := get(t, ts, "/suche?q=Bodenfeuchtte")
 	if status != 200 || !strings.Contains(body, "Meinten Sie") || !strings.Contains(body, `href="/suche?q=Bodenfeuchte"`) {
@@ -541,6 +549,7 @@ func TestSearchPageSuggestion(t *testing.T) {
 // Pages link to the static files with their version, which may then be kept for a year;
 // other addresses of the files only for an hour.
 func TestStaticVersions(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t)
 	_, home := get(t, ts, "/")
 	for _, name := range []string{"style.css", "wissensnetz.js", "favicon.svg"} {
@@ -572,6 +581,7 @@ func TestStaticVersions(t *testing.T) {
 }
 
 func TestStaticUnknownNames(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t)
 	for _, path := range []string{"/static/", "/static/gibt-es-nicht.css", "/static/a/b/c/%FF%FE%C3", "/static/%FF", "/static/style.css/",
 		"/static/..%2fserver.go", "/static/%C3%A4.css"} {
