@@ -18,6 +18,7 @@ import (
 )
 
 func TestExportImportExport(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	src, dst := t.TempDir(), t.TempDir()
 	file := filepath.Join(t.TempDir(), "demo.jsonl")
@@ -60,6 +61,7 @@ func TestExportImportExport(t *testing.T) {
 }
 
 func TestImportReportsLines(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "bad.jsonl")
 	os.WriteFile(file, []byte(`{"type":"entry","entry":{"title":"Ohne Kommune","kind":"guide","municipality":"07000001","summary":"x","topics":["t"],"project_status":"idea","visibility":"public"}}`+"\n"), 0o644)
 	var out, errOut bytes.Buffer
@@ -71,6 +73,7 @@ func TestImportReportsLines(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
+	t.Parallel()
 	var out, errOut bytes.Buffer
 	if err := run(t.Context(), []string{"-data", t.TempDir(), "zaubern"}, strings.NewReader(""), &out, &errOut); err == nil || !strings.Contains(errOut.String(), "Verwendung") {
 		t.Errorf("unknown command: err %v, usage %q", err, errOut.String())
@@ -86,6 +89,7 @@ func mustRead(t *testing.T) []byte {
 }
 
 func TestUserCreate(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(t.TempDir(), "demo.jsonl")
 	if err := os.WriteFile(file, mustRead(t), 0o644); err != nil {
@@ -147,6 +151,7 @@ func TestUserCreate(t *testing.T) {
 }
 
 func TestTokenCreate(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var out, errOut bytes.Buffer
 	err := run(t.Context(), []string{"-data", dir, "user", "create", "--email", "karla@ikone-ds.de", "--name", "Karla", "--role", "koordination"}, strings.NewReader("Pegelstand-2024!\n"), &out, &errOut)
@@ -205,6 +210,7 @@ func (f fakeImporter) Import(context.Context, io.Reader, string) (*app.ImportRes
 // TestImportFileSaysWhatHappened: the output and the exit status tell an import that was
 // taken back from one that left records behind.
 func TestImportFileSaysWhatHappened(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "daten.jsonl")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)

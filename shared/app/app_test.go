@@ -218,17 +218,17 @@ func TestWorkflow(t *testing.T) {
 	if _, err := a.Dashboard(ctx, member); wiki.ErrorCode(err) != wiki.EFORBIDDEN {
 		t.Errorf("member opening the dashboard: %v, want EFORBIDDEN", err)
 	}
-	if _, err := a.Move(ctx, member, e.Slug, 0, wiki.StatePublished, ""); wiki.ErrorCode(err) != wiki.EFORBIDDEN {
+	if _, err := a.Transition(ctx, member, e.Slug, 0, wiki.StatePublished, ""); wiki.ErrorCode(err) != wiki.EFORBIDDEN {
 		t.Errorf("member publishing: %v, want EFORBIDDEN", err)
 	}
-	if _, err := a.Move(ctx, coord, e.Slug, 0, wiki.StateChangesRequested, " "); wiki.ErrorCode(err) != wiki.EINVALID {
+	if _, err := a.Transition(ctx, coord, e.Slug, 0, wiki.StateChangesRequested, " "); wiki.ErrorCode(err) != wiki.EINVALID {
 		t.Errorf("changes requested without comment: %v, want EINVALID", err)
 	}
-	e, err = a.Move(ctx, coord, e.Slug, e.Version, wiki.StateChangesRequested, "Bitte Kosten ergänzen.")
+	e, err = a.Transition(ctx, coord, e.Slug, e.Version, wiki.StateChangesRequested, "Bitte Kosten ergänzen.")
 	if err != nil || e.State != wiki.StateChangesRequested || e.StateComment != "Bitte Kosten ergänzen." {
 		t.Fatalf("request changes: %+v, %v", e, err)
 	}
-	if _, err := a.Move(ctx, coord, e.Slug, e.Version-1, wiki.StatePublished, ""); wiki.ErrorCode(err) != wiki.ECONFLICT {
+	if _, err := a.Transition(ctx, coord, e.Slug, e.Version-1, wiki.StatePublished, ""); wiki.ErrorCode(err) != wiki.ECONFLICT {
 		t.Errorf("decision on a stale version: %v, want ECONFLICT", err)
 	}
 	fix := e.Clone()
@@ -236,10 +236,10 @@ func TestWorkflow(t *testing.T) {
 	if e, err = a.UpdateEntry(ctx, member, e.Slug, fix, "Kosten ergänzt"); err != nil {
 		t.Fatal(err)
 	}
-	if e, err = a.Move(ctx, member, e.Slug, e.Version, wiki.StateSubmitted, ""); err != nil {
+	if e, err = a.Transition(ctx, member, e.Slug, e.Version, wiki.StateSubmitted, ""); err != nil {
 		t.Fatal(err)
 	}
-	if e, err = a.Move(ctx, coord, e.Slug, e.Version, wiki.StatePublished, ""); err != nil || e.State != wiki.StatePublished {
+	if e, err = a.Transition(ctx, coord, e.Slug, e.Version, wiki.StatePublished, ""); err != nil || e.State != wiki.StatePublished {
 		t.Fatalf("publish: %v", err)
 	}
 	if res, _ := a.Search(ctx, auth.Visitor, search.Query{Text: "Mängelmelder"}, false); res.Total != 1 {
@@ -268,7 +268,7 @@ func TestWorkflow(t *testing.T) {
 	if res, _ := a.Search(ctx, auth.Visitor, search.Query{Featured: true}, false); res.Total != 1 {
 		t.Errorf("featured entries = %d, want 1", res.Total)
 	}
-	if e, err = a.Move(ctx, coord, e.Slug, 0, wiki.StateArchived, "veraltet"); err != nil || e.Featured {
+	if e, err = a.Transition(ctx, coord, e.Slug, 0, wiki.StateArchived, "veraltet"); err != nil || e.Featured {
 		t.Fatalf("archive: %v, featured %v", err, e.Featured)
 	}
 	if res, _ := a.Search(ctx, member, search.Query{Text: "Mängelmelder"}, false); res.Total != 0 {

@@ -11,11 +11,11 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
-// Move moves an entry through the workflow: submit, publish, request changes (comment
+// Transition moves an entry through the workflow: submit, publish, request changes (comment
 // required), archive, restore, withdraw. version is the version the person decided on (0:
-// the current one); if the entry changed since, it returns ECONFLICT. Every move is a
+// the current one); if the entry changed since, it returns ECONFLICT. Every transition is a
 // revision and an audit event, and the submitter hears of decisions by mail.
-func (a *App) Move(ctx context.Context, v auth.Viewer, slug string, version int, to wiki.State, comment string) (*wiki.Entry, error) {
+func (a *App) Transition(ctx context.Context, v auth.Viewer, slug string, version int, to wiki.State, comment string) (*wiki.Entry, error) {
 	cur, err := a.Entry(ctx, v, slug)
 	if err != nil {
 		return nil, err
@@ -160,14 +160,14 @@ func (a *App) MarkChecked(ctx context.Context, v auth.Viewer, slug string, versi
 	return saved, err
 }
 
-// Change is an entry edited since a coordinator last checked it, with what changed.
-type Change struct {
+// RecentChange is an entry edited since a coordinator last checked it, with what changed.
+type RecentChange struct {
 	*Comparison
 }
 
 // RecentChanges returns published entries edited since they were last checked, newest
 // first, each with its changes since then. Only coordinators.
-func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]Change, uint64, error) {
+func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]RecentChange, uint64, error) {
 	if err := auth.Require(v, auth.Review, nil); err != nil {
 		return nil, 0, err
 	}
@@ -178,7 +178,7 @@ func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]Cha
 	if err != nil {
 		return nil, 0, err
 	}
-	var out []Change
+	var out []RecentChange
 	for _, h := range res.Hits {
 		e, err := a.stores.Entries.Entry(ctx, h.ID)
 		if err != nil {
@@ -191,7 +191,7 @@ func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]Cha
 		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, Change{c})
+		out = append(out, RecentChange{c})
 	}
 	return out, res.Total, nil
 }

@@ -6,6 +6,7 @@ import (
 )
 
 func TestDecompound(t *testing.T) {
+	t.Parallel()
 	d := newDecompounder([]string{"Neustadt an der Weinstraße", "Bad Kreuznach"})
 	for _, c := range []struct {
 		word string
@@ -41,6 +42,7 @@ func TestDecompound(t *testing.T) {
 }
 
 func TestFold(t *testing.T) {
+	t.Parallel()
 	for _, pair := range [][2]string{{"Straße", "Strasse"}, {"Bürger", "Buerger"}, {"Größe", "Groesse"}, {"ÖPNV", "OEPNV"}} {
 		if fold(pair[0]) != fold(pair[1]) {
 			t.Errorf("fold(%q) = %q, fold(%q) = %q", pair[0], fold(pair[0]), pair[1], fold(pair[1]))

@@ -34,6 +34,7 @@ func complete(t *testing.T, ix *Index, prefix string, q Query, n int) []string {
 }
 
 func TestComplete(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	for _, tt := range []struct {
 		name, prefix string
@@ -74,6 +75,7 @@ func TestComplete(t *testing.T) {
 }
 
 func TestCompleteRanksTitleStartFirst(t *testing.T) {
+	t.Parallel()
 	day := func(d int) time.Time { return time.Date(2024, 1, d, 0, 0, 0, 0, time.UTC) }
 	doc := func(id, title string, updated time.Time) Document {
 		return Document{ID: id, Slug: id, Title: title, State: "published", Visibility: "public", Updated: updated}
@@ -98,6 +100,7 @@ func TestCompleteRanksTitleStartFirst(t *testing.T) {
 // TestCompleteIgnoresOutOfScope checks that entries a viewer may not see change neither
 // which titles are completed nor their order.
 func TestCompleteIgnoresOutOfScope(t *testing.T) {
+	t.Parallel()
 	day := func(d int) time.Time { return time.Date(2024, 1, d, 0, 0, 0, 0, time.UTC) }
 	var docs []Document
 	for i := range 12 {
@@ -123,6 +126,7 @@ func TestCompleteIgnoresOutOfScope(t *testing.T) {
 }
 
 func TestCompleteTooLong(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	_, err := ix.Complete(context.Background(), strings.Repeat("ä", MaxCompleteLength+1), visitorScope, 8)
 	if wiki.ErrorCode(err) != wiki.EINVALID {
@@ -134,6 +138,7 @@ func TestCompleteTooLong(t *testing.T) {
 }
 
 func TestCompleteClosed(t *testing.T) {
+	t.Parallel()
 	ix, err := OpenMemory()
 	if err != nil {
 		t.Fatal(err)
@@ -145,6 +150,7 @@ func TestCompleteClosed(t *testing.T) {
 }
 
 func TestCompletes(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		prefix, text string
 		want         bool
@@ -168,6 +174,7 @@ func TestCompletes(t *testing.T) {
 }
 
 func TestWords(t *testing.T) {
+	t.Parallel()
 	got := Words("Die digitalen Pegelstände und der DIGITALE Pegelstand – Straße")
 	want := []string{"digital", "pegelstand", "strass"}
 	if !slices.Equal(got, want) {

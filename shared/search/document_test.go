@@ -15,6 +15,7 @@ func (n names) MunicipalityName(ags string) string { return n.municipalities[ags
 func (n names) TopicName(slug string) string       { return n.topics[slug] }
 
 func TestNewDocument(t *testing.T) {
+	t.Parallel()
 	updated := time.Date(2025, 2, 3, 10, 11, 12, 0, time.UTC)
 	e := &wiki.Entry{
 		ID: "01JABC", Slug: "smarte-parkplaetze", Title: "Smarte Parkplätze",
@@ -73,6 +74,7 @@ func TestNewDocument(t *testing.T) {
 }
 
 func TestPlainText(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, markdown, want string
 	}{

@@ -22,7 +22,7 @@ import (
 //
 //  1. Which entries match is worked out on whole postings lists with roaring bitmaps: the
 //     union of the ways a word can match, the intersection over the words, the filters.
-//     The total and the facet counts come from the bitmaps too (see table).
+//     The total and the facet counts come from the bitmaps too (see segmentCache).
 //  2. How well they match is summed term by term into one score per matching entry, and
 //     only the best ones are kept.
 //
@@ -428,7 +428,7 @@ func (ev *evaluation) scorers(s int, e *expr, weight float64, within *roaring.Bi
 		i := ev.leafOf[e]
 		if pl := ev.segs[s].pls[i]; pl != nil && ev.idf2[i] > 0 {
 			sc := scorer{pl: pl, docs: ev.segs[s].docs[i], weight: weight * ev.idf2[i], within: within, count: pl.Count(), key: e.field + "\x00" + e.term}
-			switch t := ev.snap.segs[s].t; e.field {
+			switch t := ev.snap.segs[s].cache; e.field {
 			case fieldBody:
 				sc.norm, sc.maxNorm = t.bodyNorm, float64(t.maxBodyNorm)
 			case fieldSummary:
@@ -478,7 +478,7 @@ func (ev *evaluation) rank(s int, e *expr, docs []uint32, k int, buf *scratch) (
 			b := sc[i].maxNorm
 			if sc[i].norm == nil {
 				var err error
-				if b, err = ev.snap.segs[s].t.maxImpact(sc[i].key, sc[i].pl); err != nil {
+				if b, err = ev.snap.segs[s].cache.maxImpact(sc[i].key, sc[i].pl); err != nil {
 					return nil, nil, err
 				}
 			}

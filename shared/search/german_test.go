@@ -9,6 +9,7 @@ import (
 )
 
 func TestSearchCompoundsSynonymsTypos(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	public := []string{"public"}
 	tests := []struct {
@@ -43,6 +44,7 @@ func TestSearchCompoundsSynonymsTypos(t *testing.T) {
 // A quoted compound is found as that word, not through a part it shares with the compound
 // at that place in another entry.
 func TestSearchPhraseOfCompound(t *testing.T) {
+	t.Parallel()
 	docs := testDocs()[:2]
 	docs[0].Body = "Der Glasfaserausbau der Stadt kommt voran. Breitband ist wichtig."
 	docs[1].Body = "Der Breitbandausbau der Stadt kommt voran."
@@ -62,6 +64,7 @@ func TestSearchPhraseOfCompound(t *testing.T) {
 }
 
 func TestSearchPhrasesApart(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	for text, apart := range map[string]bool{
 		`"Hochwasser wollte die Stadt"`: false,
@@ -77,6 +80,7 @@ func TestSearchPhrasesApart(t *testing.T) {
 
 // A quoted phrase is found in the tags too.
 func TestSearchPhraseInTags(t *testing.T) {
+	t.Parallel()
 	docs := testDocs()[:2]
 	docs[0].Tags = []string{"Open Data", "Smart City"}
 	docs[1].Tags = []string{"Open Source"}
@@ -96,6 +100,7 @@ func TestSearchPhraseInTags(t *testing.T) {
 }
 
 func TestSearchWholeWordRanksFirst(t *testing.T) {
+	t.Parallel()
 	docs := testDocs()[:2]
 	docs[1].Title, docs[1].Summary, docs[1].Body = "Netzwerk der Bauämter", "Ein Netzwerk.", "Netzwerk"
 	ix := newTestIndex(t, docs...)
@@ -106,6 +111,7 @@ func TestSearchWholeWordRanksFirst(t *testing.T) {
 }
 
 func TestSearchProtectedNames(t *testing.T) {
+	t.Parallel()
 	docs := testDocs()[:1]
 	docs[0].Body += " Erfahrungen aus Zweibrücken und Kaiserslautern."
 	ix, err := OpenMemoryWith(Options{Protected: []string{"Altenkirchen (Westerwald)"}})
@@ -128,6 +134,7 @@ func TestSearchProtectedNames(t *testing.T) {
 }
 
 func TestSearchSuggestion(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	res := search(t, ix, Query{Text: "Hitzekrate"})
 	if res.Suggestion != "Hitzekarte" {
@@ -139,6 +146,7 @@ func TestSearchSuggestion(t *testing.T) {
 }
 
 func TestSimilar(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	docs := testDocs()
 	hits, err := ix.Similar(context.Background(), docs[0], Query{Visibilities: []string{"public"}}, 5)
@@ -169,6 +177,7 @@ func ids(res *Result) []string {
 }
 
 func TestHighlightMarksCompound(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	res := search(t, ix, Query{Text: "Karte"})
 	if len(res.Hits) != 1 || len(res.Hits[0].Highlights) == 0 || !strings.Contains(strings.Join(res.Hits[0].Highlights, " "), "<mark>Hitzekarte</mark>") {
@@ -177,6 +186,7 @@ func TestHighlightMarksCompound(t *testing.T) {
 }
 
 func TestProtectedWordsDecideRebuild(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "index")
 	names := []string{"Zweibrücken", "Kaiserslautern"}
 	ix, err := OpenWith(dir, Options{Protected: names})

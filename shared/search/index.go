@@ -41,8 +41,8 @@ type Index struct {
 	// synExtra are the synonym groups of SetSynonyms, besides the bundled ones.
 	synExtra string
 
-	tableMu sync.Mutex // guards tables
-	tables  tables
+	cacheMu sync.Mutex // guards caches
+	caches  segmentCaches
 
 	digestMu sync.Mutex // guards digests
 	digests  fileDigests

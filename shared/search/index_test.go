@@ -12,6 +12,7 @@ import (
 )
 
 func TestApply(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	docs := testDocs()
 	ix := newTestIndex(t, docs...)
@@ -54,6 +55,7 @@ func TestApply(t *testing.T) {
 }
 
 func TestApplyRejectsDocumentWithoutID(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	err := ix.Apply(context.Background(), Batch{Put: []Document{{ID: "new", Title: "Neu"}, {Title: "ohne ID"}}, Seq: 9})
 	if err == nil {
@@ -68,6 +70,7 @@ func TestApplyRejectsDocumentWithoutID(t *testing.T) {
 }
 
 func TestSeqAndDocumentsPersist(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "index")
 	ix, err := Open(dir)
@@ -107,6 +110,7 @@ func TestSeqAndDocumentsPersist(t *testing.T) {
 }
 
 func TestNeedsRebuild(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	scanDocs := func(put func(Document) error) error {
 		for _, d := range testDocs() {
@@ -207,6 +211,7 @@ func TestNeedsRebuild(t *testing.T) {
 }
 
 func TestOpenRestoresInterruptedSwap(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "index")
 	ix, err := Open(dir)
 	if err != nil {
@@ -231,6 +236,7 @@ func TestOpenRestoresInterruptedSwap(t *testing.T) {
 }
 
 func TestClosedIndex(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t)
 	ix.Close()
 	ctx := context.Background()
@@ -249,6 +255,7 @@ func TestClosedIndex(t *testing.T) {
 }
 
 func TestCompatibleVersion(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		version string
 		want    bool

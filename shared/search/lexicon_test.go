@@ -404,6 +404,7 @@ func stemmedParts(d *decompounder, word string) []string {
 }
 
 func TestLexiconCompounds(t *testing.T) {
+	t.Parallel()
 	d := newDecompounder(nil)
 	for _, c := range lexiconCompounds {
 		t.Run(c.word, func(t *testing.T) {
@@ -420,6 +421,7 @@ func TestLexiconCompounds(t *testing.T) {
 }
 
 func TestLexiconWholeWords(t *testing.T) {
+	t.Parallel()
 	d := newDecompounder(nil)
 	for _, w := range lexiconWhole {
 		t.Run(w, func(t *testing.T) {
@@ -434,6 +436,7 @@ func TestLexiconWholeWords(t *testing.T) {
 // split when the catalog's names are protected, as when an index is built, and none but
 // the generic "Landkreis" is split by the bundled lists alone.
 func TestLexiconDemoMunicipalities(t *testing.T) {
+	t.Parallel()
 	names := demoMunicipalityNames(t)
 	if len(names) < 30 {
 		t.Fatalf("demo catalog has %d municipalities, want at least 30", len(names))
@@ -489,6 +492,7 @@ func demoMunicipalityNames(t *testing.T) []string {
 // minPartLen letters, none with a hyphen (the tokenizer splits there, so it would never
 // match), none twice after folding, and at least 4,000 of them.
 func TestLexiconCompoundList(t *testing.T) {
+	t.Parallel()
 	text, err := os.ReadFile("lexicon/komposita.txt")
 	if err != nil {
 		t.Fatal(err)

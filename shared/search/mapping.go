@@ -107,7 +107,7 @@ func newMapping(protected []string, wholeWords bool) mapping.IndexMapping {
 	lengths.DocValues = true
 
 	// The update time, in Unix nanoseconds as a hexadecimal keyword: only read from the doc
-	// values (see table.go), and a date would be indexed as 16 terms.
+	// values (see segment_cache.go), and a date would be indexed as 16 terms.
 	updated := bleve.NewKeywordFieldMapping()
 	updated.Analyzer = keyword.Name
 	updated.Store = false

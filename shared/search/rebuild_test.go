@@ -46,6 +46,7 @@ func openBoth(t *testing.T) map[string]func(t *testing.T) (*Index, string) {
 }
 
 func TestRebuildSwapsWhileSearching(t *testing.T) {
+	t.Parallel()
 	for name, open := range openBoth(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
@@ -129,6 +130,7 @@ func TestRebuildSwapsWhileSearching(t *testing.T) {
 }
 
 func TestRebuildReportsProgressPerBatch(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t)
 	const n = 2*rebuildBatchSize + 7
 	scan := func(put func(Document) error) error {
@@ -157,6 +159,7 @@ func TestRebuildReportsProgressPerBatch(t *testing.T) {
 }
 
 func TestRebuildFailureKeepsIndex(t *testing.T) {
+	t.Parallel()
 	errScan := errors.New("table scan failed")
 	tests := []struct {
 		name    string
@@ -219,6 +222,7 @@ func TestRebuildFailureKeepsIndex(t *testing.T) {
 // An index on disk that moves to memory (for a full disk) removes its directory, keeps
 // answering and taking writes, and goes back to its directory with the next Rebuild.
 func TestRebuildInMemoryAndBack(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "index")
 	ix, err := Open(dir)

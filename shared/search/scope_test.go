@@ -12,6 +12,7 @@ import (
 // "Meinten Sie"), nor which entries look alike: term statistics are counted within the
 // scope of the query.
 func TestStatisticsWithinScope(t *testing.T) {
+	t.Parallel()
 	var visible []Document
 	for _, d := range testDocs() {
 		if d.State == "published" && d.Visibility == "public" {

@@ -363,7 +363,7 @@ func (ix *Index) runSegment(ctx context.Context, ev *evaluation, s int, e *expr,
 	buf := scratches.Get().(*scratch)
 	defer scratches.Put(buf)
 	docs := buf.entries(bm)
-	seg.t.count(docs, bm, r.counts)
+	seg.cache.count(docs, bm, r.counts)
 	if r.top.n == 0 {
 		return nil
 	}
@@ -375,7 +375,7 @@ func (ix *Index) runSegment(ctx context.Context, ev *evaluation, s int, e *expr,
 		}
 	}
 	for j, d := range docs {
-		c := candidate{global: seg.offset + uint64(d), seg: s, local: uint64(d), updated: seg.t.updated[d]}
+		c := candidate{global: seg.offset + uint64(d), seg: s, local: uint64(d), updated: seg.cache.updated[d]}
 		if r.top.byScore {
 			c.score = scores[j]
 		}

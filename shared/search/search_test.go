@@ -14,6 +14,7 @@ import (
 var public = []string{"public"}
 
 func TestSearchGerman(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	tests := []struct {
 		name string
@@ -44,6 +45,7 @@ func TestSearchGerman(t *testing.T) {
 }
 
 func TestSearchRanksTitleFirst(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	// Only 01 has the term in its title.
 	res := search(t, ix, Query{Text: "Sensornetzwerk"})
@@ -58,6 +60,7 @@ func TestSearchRanksTitleFirst(t *testing.T) {
 }
 
 func TestSearchFilters(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	tests := []struct {
 		name string
@@ -98,6 +101,7 @@ func TestSearchFilters(t *testing.T) {
 }
 
 func TestSearchFacets(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	type facets = map[string][]FacetValue
 	fv := func(pairs ...any) []FacetValue {
@@ -163,6 +167,7 @@ func TestSearchFacets(t *testing.T) {
 }
 
 func TestSearchInternalNeverLeaks(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	for _, text := range []string{"", "Sensornetzwerk", "Dienstanweisung", "Homeoffice Sensornetzwerk"} {
 		t.Run(text, func(t *testing.T) {
@@ -185,6 +190,7 @@ func TestSearchInternalNeverLeaks(t *testing.T) {
 }
 
 func TestSearchSort(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	newest := []string{"04-draft", "03-internal", "01-sensor", "02-ozg", "05-xss", "06-klima"}
 	oldest := slices.Clone(newest)
@@ -216,6 +222,7 @@ func TestSearchSort(t *testing.T) {
 }
 
 func TestSearchPaging(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	newest := []string{"04-draft", "03-internal", "01-sensor", "02-ozg", "05-xss", "06-klima"}
 	tests := []struct {
@@ -248,6 +255,7 @@ func TestSearchPaging(t *testing.T) {
 }
 
 func TestQueryNormalize(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name                  string
 		q                     Query
@@ -271,6 +279,7 @@ func TestQueryNormalize(t *testing.T) {
 }
 
 func TestSearchAnyTermFallback(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	tests := []struct {
 		name        string
@@ -298,6 +307,7 @@ func TestSearchAnyTermFallback(t *testing.T) {
 }
 
 func TestSearchInvalid(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	tests := []struct {
 		name    string
@@ -330,6 +340,7 @@ func TestSearchInvalid(t *testing.T) {
 }
 
 func TestSearchTextIsNotQuerySyntax(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	tests := []struct {
 		text string
@@ -360,6 +371,7 @@ func TestSearchTextIsNotQuerySyntax(t *testing.T) {
 }
 
 func TestSearchHits(t *testing.T) {
+	t.Parallel()
 	docs := testDocs()
 	ix := newTestIndex(t, docs...)
 	res := search(t, ix, Query{Text: "Pegelstände"})
@@ -396,6 +408,7 @@ func TestSearchHits(t *testing.T) {
 }
 
 func TestSearchHighlightsLongBody(t *testing.T) {
+	t.Parallel()
 	filler := strings.Repeat("Der Gemeinderat hat darüber beraten. ", 20)
 	d := testDocs()[0]
 	d.Body = "Ein <Sensor> am Bach. " + filler + "Das Dashboard & die Warnung. " + filler + "Noch ein Sensor."
@@ -422,6 +435,7 @@ func TestSearchHighlightsLongBody(t *testing.T) {
 }
 
 func TestSearchHighlights(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	tests := []struct {
 		name string

@@ -11,6 +11,7 @@ import (
 )
 
 func TestSnapshotPrune(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	blobs := newMemBlobs()
 	ix, _ := newBuiltIndex(t, 1, testDocs())

@@ -11,6 +11,7 @@ import (
 )
 
 func TestSnapshotReplaceWhileSearching(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	blobs := newMemBlobs()
 	writer, _ := newBuiltIndex(t, 1, testDocs())
@@ -62,6 +63,7 @@ func TestSnapshotReplaceWhileSearching(t *testing.T) {
 }
 
 func TestSnapshotReplaceRules(t *testing.T) {
+	t.Parallel()
 	t.Run("a directory not fetched stays", func(t *testing.T) {
 		ix, dir := newBuiltIndex(t, 1, testDocs())
 		blobs := newMemBlobs()

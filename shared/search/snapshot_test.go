@@ -55,6 +55,7 @@ func openSnapshot(t testing.TB, ls *LocalSnapshot) *Index {
 }
 
 func TestSnapshotPublishFetchOpen(t *testing.T) {
+	t.Parallel()
 	for name, open := range blobBackends() {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
@@ -108,6 +109,7 @@ func TestSnapshotPublishFetchOpen(t *testing.T) {
 // snapshot are the index metadata, the root bolt file and segment files named after their
 // id. A bleve upgrade that changes this fails here.
 func TestSnapshotLayout(t *testing.T) {
+	t.Parallel()
 	ix, _ := newBuiltIndex(t, 1, testDocs())
 	if err := ix.Apply(context.Background(), Batch{Put: []Document{extraDoc()}, Seq: 2}); err != nil {
 		t.Fatal(err)
@@ -133,6 +135,7 @@ func TestSnapshotLayout(t *testing.T) {
 }
 
 func TestSnapshotIncrementalPublish(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	blobs := &countingBlobs{SnapshotBlobs: newMemBlobs()}
 	ix, _ := newBuiltIndex(t, 1, testDocs())
@@ -210,6 +213,7 @@ func TestSnapshotIncrementalPublish(t *testing.T) {
 // TestSnapshotNameReusedWithOtherContent publishes an index rebuilt from scratch, whose
 // segment files have the names of the previous one's: none may be taken for the old ones.
 func TestSnapshotNameReusedWithOtherContent(t *testing.T) {
+	t.Parallel()
 	blobs := newMemBlobs()
 	ix, _ := newBuiltIndex(t, 1, testDocs())
 	first := publish(t, ix, blobs, nil)
@@ -224,6 +228,7 @@ func TestSnapshotNameReusedWithOtherContent(t *testing.T) {
 }
 
 func TestSnapshotFetchReusesLocalFiles(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	blobs := &countingBlobs{SnapshotBlobs: newMemBlobs()}
 	ix, _ := newBuiltIndex(t, 1, testDocs())
@@ -268,6 +273,7 @@ func TestSnapshotFetchReusesLocalFiles(t *testing.T) {
 }
 
 func TestSnapshotFailedPublishLeavesNoManifest(t *testing.T) {
+	t.Parallel()
 	boom := errors.New("connection reset")
 	tests := []struct {
 		name    string
@@ -320,6 +326,7 @@ func TestSnapshotFailedPublishLeavesNoManifest(t *testing.T) {
 }
 
 func TestSnapshotFetchFailures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tests := []struct {
 		name  string
@@ -391,6 +398,7 @@ func TestSnapshotFetchFailures(t *testing.T) {
 // TestSnapshotFormat1 fetches a snapshot whose manifest has format 1, written before files
 // were compressed, and publishes the next snapshot with it as the previous one.
 func TestSnapshotFormat1(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	blobs := &countingBlobs{SnapshotBlobs: newMemBlobs()}
 	ix, _ := newBuiltIndex(t, 1, testDocs())
@@ -518,6 +526,7 @@ func last(m *Manifest) SnapshotFile { return m.Files[len(m.Files)-1] }
 // TestSnapshotPublishWhileWriting publishes while batches are written and searches run:
 // every snapshot must be one state of the index, with the Seq and Count of its manifest.
 func TestSnapshotPublishWhileWriting(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	blobs := newMemBlobs()
 	ix, _ := newBuiltIndex(t, 1, testDocs())

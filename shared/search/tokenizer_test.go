@@ -22,6 +22,7 @@ func tokenTerms(ts analysis.TokenStream) []string {
 // TestWordTokenizerLikeUnicode: on German texts, the words and their offsets and positions
 // are those of bleve's unicode tokenizer (UAX #29).
 func TestWordTokenizerLikeUnicode(t *testing.T) {
+	t.Parallel()
 	texts := []string{
 		"Das LoRaWAN-Sensornetzwerk misst alle 10 Minuten die Pegel – z.B. am Rhein.",
 		"Straße, Bürgerbüro & Öffnungszeiten: Mo.–Fr. 8:00–12:00 Uhr; Kosten 1.250,50 €.",
@@ -48,6 +49,7 @@ func TestWordTokenizerLikeUnicode(t *testing.T) {
 }
 
 func TestWordTokenizerIdeographs(t *testing.T) {
+	t.Parallel()
 	got := tokenTerms(wordTokenizer{}.Tokenize([]byte("Partnerstadt 東京 ok")))
 	want := []string{"Partnerstadt", "東", "京", "ok"}
 	if !slices.Equal(got, want) {

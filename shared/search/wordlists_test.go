@@ -9,6 +9,7 @@ import (
 )
 
 func TestSetSynonymsAppliesAtOnce(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	if err := ix.Rebuild(context.Background(), 1, func(put func(Document) error) error {
 		for _, d := range testDocs() {
@@ -52,6 +53,7 @@ func TestSetSynonymsAppliesAtOnce(t *testing.T) {
 }
 
 func TestSetSynonymsExtendsBundledGroup(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	public := []string{"public"}
 	if res := search(t, ix, Query{Text: "EGov", Visibilities: public}); res.Total != 0 {
@@ -67,6 +69,7 @@ func TestSetSynonymsExtendsBundledGroup(t *testing.T) {
 }
 
 func TestMergeSynonymGroups(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t)
 	tests := []struct{ name, text, want string }{
 		{"separate", "A1 = B1\nC1 = D1", "A1 = B1\nC1 = D1\n"},
@@ -87,6 +90,7 @@ func TestMergeSynonymGroups(t *testing.T) {
 // TestBundledSynonymGroupsAreSeparate makes sure that joining groups with a common member,
 // which SetSynonyms and SetProtected do, changes nothing about the bundled list.
 func TestBundledSynonymGroupsAreSeparate(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t)
 	merged := strings.Count(mergeSynonymGroups(synonymsText, ix.qa), "\n")
 	if groups := len(parseSynonyms(synonymsText, ix.qa).groups); merged != groups {
@@ -95,6 +99,7 @@ func TestBundledSynonymGroupsAreSeparate(t *testing.T) {
 }
 
 func TestUnusableSynonyms(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t)
 	text := "die = der = Artikel\n# und = oder\n\nOZG = und = Onlinezugangsgesetz\nKI = AI"
 	want := []UnusableSynonym{{1, "die"}, {1, "der"}, {4, "und"}}
@@ -105,6 +110,7 @@ func TestUnusableSynonyms(t *testing.T) {
 
 // TestSetSynonymsWhileSearching is for the race detector.
 func TestSetSynonymsWhileSearching(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex(t, testDocs()...)
 	var wg sync.WaitGroup
 	wg.Go(func() {

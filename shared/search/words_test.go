@@ -13,6 +13,7 @@ import (
 // frequencies must give the index the terms and counts that bleve's text field makes of
 // Analyze, and the positions of whole words.
 func TestFrequenciesAsAnalyze(t *testing.T) {
+	t.Parallel()
 	analyzers := textAnalyzersOf(t)
 	for _, text := range []string{
 		"",

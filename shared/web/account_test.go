@@ -13,6 +13,7 @@ import (
 )
 
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	keep := []string{
 		"/",
 		"/eintraege/lorawan-sensornetz",
@@ -61,6 +62,7 @@ func TestSafeNext(t *testing.T) {
 // TestLoginRedirectStaysOnSite signs in with return addresses that browsers would read as
 // another site and checks that the redirect stays on this one.
 func TestLoginRedirectStaysOnSite(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	c := newClient(t, ts)
 	c.signIn(a, "anna@beispiel-kommune.de", wiki.RoleMember, "07312000")
@@ -82,6 +84,7 @@ func TestLoginRedirectStaysOnSite(t *testing.T) {
 // After too many wrong passwords the sign-in answers 429 with Retry-After and a German
 // message, the same for an existing and an unknown address.
 func TestLoginTooManyAttempts(t *testing.T) {
+	t.Parallel()
 	// A clock that stands still: the attempts are counted in a window of 15 minutes.
 	a, err := openLocal(t.Context(), app.Local{DataDir: t.TempDir()}, app.Options{Now: func() time.Time { return fixedNow }})
 	if err != nil {

@@ -223,7 +223,7 @@ func (s *Server) apiEntryTransition(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	slug := r.PathValue("slug")
-	e, err := s.app.Move(r.Context(), viewerOf(r), slug, version, in.To, in.Comment)
+	e, err := s.app.Transition(r.Context(), viewerOf(r), slug, version, in.To, in.Comment)
 	if wiki.ErrorCode(err) == wiki.ECONFLICT && version != 0 {
 		// A conflict is a stale If-Match or a move the workflow does not allow from the
 		// current state; only the first is a failed precondition.

@@ -61,6 +61,7 @@ func lookAlikes(t *testing.T, resp apiResponse) []string {
 }
 
 func TestAPISuggest(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	author, token := apiUser(t, a, "kai@beispiel-kommune.de", wiki.RoleMember, "07312000")
 	for _, submit := range []bool{false, true} {
@@ -122,7 +123,7 @@ func TestAPISuggest(t *testing.T) {
 				Topics: []string{"klima-umwelt"}, ProjectStatus: wiki.StatusIdea, Visibility: wiki.Public}
 			e, err := a.CreateEntry(t.Context(), coord, e, "", true)
 			if err == nil {
-				_, err = a.Move(t.Context(), coord, e.Slug, 0, wiki.StatePublished, "")
+				_, err = a.Transition(t.Context(), coord, e.Slug, 0, wiki.StatePublished, "")
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -146,6 +147,7 @@ func TestAPISuggest(t *testing.T) {
 }
 
 func TestAPISimilar(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	author, token := apiUser(t, a, "kai@beispiel-kommune.de", wiki.RoleMember, "07312000")
 	draft := &wiki.Entry{Title: "Zisternensensoren melden Regenwasser", Kind: wiki.KindSolution, Municipality: "07312000",
@@ -234,6 +236,7 @@ func TestAPISimilar(t *testing.T) {
 // /static/ as JavaScript, every page loads it deferred, and the entry form carries the box
 // for similar entries, which leaves out the entry being edited.
 func TestEnhancementMarkup(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	resp, err := http.Get(ts.URL + "/static/wissensnetz.js")
 	if err != nil {

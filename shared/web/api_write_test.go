@@ -104,6 +104,7 @@ const newEntryJSON = `{"title": "Digitaler Mängelmelder", "kind": "solution", "
 	"contact": {"name": "Mara Melder", "email": "mara.melder@beispiel-kommune.de"}, "comment": "Erste Fassung"}`
 
 func TestAPIEntryWorkflow(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	_, member := apiUser(t, a, "max@beispiel-kommune.de", wiki.RoleMember, "07312000")
 	_, coord := apiUser(t, a, "karla@ikone-ds.de", wiki.RoleCoordinator, "")
@@ -209,6 +210,7 @@ func TestAPIEntryWorkflow(t *testing.T) {
 }
 
 func TestAPIWriteRefusals(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	_, member := apiUser(t, a, "max@beispiel-kommune.de", wiki.RoleMember, "07312000")
 	_, other := apiUser(t, a, "zoe@beispiel-zweibruecken.de", wiki.RoleMember, "07320000")
@@ -305,6 +307,7 @@ func TestAPIWriteRefusals(t *testing.T) {
 }
 
 func TestAPICatalogWrites(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	_, coord := apiUser(t, a, "karla@ikone-ds.de", wiki.RoleCoordinator, "")
 	steps := []struct {
@@ -380,6 +383,7 @@ func TestAPICatalogWrites(t *testing.T) {
 }
 
 func TestAPIReviewQueueAndAudit(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	_, member := apiUser(t, a, "max@beispiel-kommune.de", wiki.RoleMember, "07312000")
 	_, coord := apiUser(t, a, "karla@ikone-ds.de", wiki.RoleCoordinator, "")

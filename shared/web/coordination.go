@@ -153,7 +153,7 @@ type changesPage struct {
 
 // changeItem is one edited entry with its changes since it was last checked.
 type changeItem struct {
-	app.Change
+	app.RecentChange
 	MunicipalityName string
 }
 
@@ -175,7 +175,7 @@ func (s *Server) recentChanges(w http.ResponseWriter, r *http.Request) {
 		p.NextLink = "/koordination/aenderungen?seite=" + strconv.Itoa(page+1)
 	}
 	for _, c := range changes {
-		p.Changes = append(p.Changes, changeItem{Change: c, MunicipalityName: s.app.Names().MunicipalityName(c.Entry.Municipality)})
+		p.Changes = append(p.Changes, changeItem{RecentChange: c, MunicipalityName: s.app.Names().MunicipalityName(c.Entry.Municipality)})
 	}
 	s.render(w, r, http.StatusOK, "recent_changes", view{Title: T("changes.title"), Nav: "coordination", Data: p})
 }

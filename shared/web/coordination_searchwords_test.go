@@ -11,6 +11,7 @@ import (
 const searchWordsPath = "/koordination/suchwoerter"
 
 func TestSearchWordsPageAccess(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	coord, member, _ := coordinatorAndMember(t, ts, a)
 	visitor := newClient(t, ts)
@@ -61,6 +62,7 @@ func TestSearchWordsPageAccess(t *testing.T) {
 }
 
 func TestSearchWordsSaveAndSearch(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	coord, _, _ := coordinatorAndMember(t, ts, a)
 	const hit = `href="/eintraege/lorawan-sensornetz-fuer-pegelstaende"`
@@ -88,6 +90,7 @@ func TestSearchWordsSaveAndSearch(t *testing.T) {
 }
 
 func TestSearchWordsInvalidLine(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	coord, _, _ := coordinatorAndMember(t, ts, a)
 	input := "OZG = Onlinezugangsgesetz\nNahverkehr <Bus>"
@@ -111,6 +114,7 @@ func TestSearchWordsInvalidLine(t *testing.T) {
 }
 
 func TestSearchWordsConflict(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	first, _, _ := coordinatorAndMember(t, ts, a)
 	second := newClient(t, ts)

@@ -34,6 +34,7 @@ func coordinatorAndMember(t *testing.T, ts *httptest.Server, a *app.App) (coord,
 }
 
 func TestCoordinationPagesAccess(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	coord, member, memberUser := coordinatorAndMember(t, ts, a)
 	visitor := newClient(t, ts)
@@ -100,6 +101,7 @@ func TestCoordinationPagesAccess(t *testing.T) {
 var passwordLink = regexp.MustCompile(`https?://[^\s<"]+(/passwort/[A-Za-z0-9_-]+)`)
 
 func TestInviteAndPasswordLink(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	coord := newClient(t, ts)
 	coord.signIn(a, "koordination@beispiel.de", wiki.RoleCoordinator, "")
@@ -184,6 +186,7 @@ func submitEntry(t *testing.T, member *client, title string) string {
 }
 
 func TestReviewQueueDecisions(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	coord, member, _ := coordinatorAndMember(t, ts, a)
 	slug := submitEntry(t, member, "Digitale Parkraumüberwachung")
@@ -260,6 +263,7 @@ func TestReviewQueueDecisions(t *testing.T) {
 }
 
 func TestRecentChangesChecked(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	coord := newClient(t, ts)
 	coord.signIn(a, "koordination@beispiel.de", wiki.RoleCoordinator, "")
@@ -303,6 +307,7 @@ func TestRecentChangesChecked(t *testing.T) {
 }
 
 func TestMunicipalityManagement(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	coord := newClient(t, ts)
 	coord.signIn(a, "koordination@beispiel.de", wiki.RoleCoordinator, "")
@@ -350,6 +355,7 @@ func TestMunicipalityManagement(t *testing.T) {
 }
 
 func TestTopicManagement(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	coord := newClient(t, ts)
 	coord.signIn(a, "koordination@beispiel.de", wiki.RoleCoordinator, "")
@@ -402,6 +408,7 @@ func TestTopicManagement(t *testing.T) {
 }
 
 func TestDisablingEndsSessions(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	coord, member, memberUser := coordinatorAndMember(t, ts, a)
 	if status, _ := member.get("/profil"); status != 200 {
@@ -440,6 +447,7 @@ func TestDisablingEndsSessions(t *testing.T) {
 }
 
 func TestAuditLogAndExport(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	coord := newClient(t, ts)
 	coord.signIn(a, "koordination@beispiel.de", wiki.RoleCoordinator, "")
@@ -507,6 +515,7 @@ func TestAuditLogAndExport(t *testing.T) {
 }
 
 func TestAuditLogPaging(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	coord := newClient(t, ts)
 	coord.signIn(a, "koordination@beispiel.de", wiki.RoleCoordinator, "")
@@ -527,6 +536,7 @@ func TestAuditLogPaging(t *testing.T) {
 }
 
 func TestProfile(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	c := newClient(t, ts)
 	c.signIn(a, "max@kaiserslautern.de", wiki.RoleMember, "07312000")
@@ -637,6 +647,7 @@ func TestProfile(t *testing.T) {
 }
 
 func TestMyMunicipalityShowsStates(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	_, member, _ := coordinatorAndMember(t, ts, a)
 	draft := validForm()
@@ -658,6 +669,7 @@ func TestMyMunicipalityShowsStates(t *testing.T) {
 }
 
 func TestOutboxWithoutLocalMail(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	st, err := embedded.Open(dir)
 	if err != nil {

@@ -101,14 +101,14 @@ func (s *Server) entryCompare(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "entry_compare", view{Title: T("compare.title") + ": " + c.Entry.Title, Data: c})
 }
 
-func (s *Server) entryMove(w http.ResponseWriter, r *http.Request) {
+func (s *Server) entryTransition(w http.ResponseWriter, r *http.Request) {
 	form, err := readForm(w, r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	version, _ := strconv.Atoi(form.Get("version"))
-	e, err := s.app.Move(r.Context(), viewerOf(r), r.PathValue("slug"), version, wiki.State(form.Get("to")), form.Get("comment"))
+	e, err := s.app.Transition(r.Context(), viewerOf(r), r.PathValue("slug"), version, wiki.State(form.Get("to")), form.Get("comment"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -14,6 +14,7 @@ import (
 // may read them, and left out for everyone else, on the page and in the API — except for
 // those who may edit the entry, who get the list as stored.
 func TestRelatedEntries(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	const (
 		slug     = "lorawan-sensornetz-fuer-pegelstaende" // public, of Kaiserslautern
@@ -70,6 +71,7 @@ func TestRelatedEntries(t *testing.T) {
 // TestAPIHidesWorkflowFields checks that the API gives the coordinator's comment and the
 // submitter's id only to those the policy lets see them (auth.EntryFor).
 func TestAPIHidesWorkflowFields(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	member, owner := apiUser(t, a, "max@beispiel-kommune.de", wiki.RoleMember, "07312000")
 	coord, coordToken := apiUser(t, a, "karla@beispiel-kommune.de", wiki.RoleCoordinator, "")
@@ -81,7 +83,7 @@ func TestAPIHidesWorkflowFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e, err = a.Move(t.Context(), coord, e.Slug, e.Version, wiki.StatePublished, "Danke, intern: Kosten prüfen."); err != nil {
+	if e, err = a.Transition(t.Context(), coord, e.Slug, e.Version, wiki.StatePublished, "Danke, intern: Kosten prüfen."); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestStrictTransportSecurity(t *testing.T) {
+	t.Parallel()
 	_, a := newTestServer(t)
 	plain, err := New(a, nil)
 	if err != nil {

@@ -257,6 +257,7 @@ func registeredRoutes(t testing.TB) []string {
 }
 
 func TestLeakProbeCoversRoutes(t *testing.T) {
+	t.Parallel()
 	registered := registeredRoutes(t)
 	if len(registered) < 30 {
 		t.Fatalf("found only %d routes in the source; is registeredRoutes still reading them?", len(registered))
@@ -453,7 +454,7 @@ func seedLeakCatalog(t *testing.T, a *app.App, coord auth.Viewer) {
 		ProjectStatus: wiki.StatusRunning, Visibility: wiki.Public, Related: related}
 	e, err := a.CreateEntry(ctx, coord, pub, "", true)
 	if err == nil {
-		e, err = a.Move(ctx, coord, e.Slug, 0, wiki.StatePublished, "")
+		e, err = a.Transition(ctx, coord, e.Slug, 0, wiki.StatePublished, "")
 	}
 	if err != nil || e.Slug != publicProbe.slug {
 		t.Fatalf("public entry: %v (slug %s)", err, e.Slug)
@@ -486,7 +487,7 @@ func createHidden(t *testing.T, a *app.App, coord auth.Viewer, h hiddenEntry) *w
 		path = []wiki.State{wiki.StatePublished, wiki.StateArchived}
 	}
 	for _, to := range path {
-		if e, err = a.Move(ctx, coord, e.Slug, 0, to, "Kommentar "+m); err != nil {
+		if e, err = a.Transition(ctx, coord, e.Slug, 0, to, "Kommentar "+m); err != nil {
 			t.Fatalf("move %s to %s: %v", m, to, err)
 		}
 	}
@@ -502,6 +503,7 @@ func createHidden(t *testing.T, a *app.App, coord auth.Viewer, h hiddenEntry) *w
 }
 
 func TestLeakProbe(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	ctx := t.Context()
 	coordUser, err := a.CreateUser(ctx, auth.Visitor, app.NewUser{Email: "koordination@ikone-ds.de", Name: "Karla Koordination", Role: wiki.RoleCoordinator, Password: testPassword})

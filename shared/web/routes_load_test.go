@@ -87,6 +87,7 @@ type loadResult struct {
 }
 
 func TestAllRoutesUnderLoad(t *testing.T) {
+	t.Parallel()
 	duration := loadDefaultDuration
 	if v := os.Getenv("WISSENSNETZ_LOAD_DURATION"); v != "" {
 		d, err := time.ParseDuration(v)

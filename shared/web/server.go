@@ -72,7 +72,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /eintraege/{slug}/bearbeiten", s.entryUpdate)
 	m.HandleFunc("GET /eintraege/{slug}/versionen", s.entryHistory)
 	m.HandleFunc("GET /eintraege/{slug}/vergleich", s.entryCompare)
-	m.HandleFunc("POST /eintraege/{slug}/status", s.entryMove)
+	m.HandleFunc("POST /eintraege/{slug}/status", s.entryTransition)
 	m.HandleFunc("POST /eintraege/{slug}/hervorheben", s.entryFeature)
 	m.HandleFunc("POST /eintraege/{slug}/geprueft", s.entryChecked)
 	m.HandleFunc("GET /anmelden", s.loginForm)

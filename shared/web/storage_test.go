@@ -13,6 +13,7 @@ import (
 // still in it, the API answers 507 with code insufficient_storage, signed-in people see a
 // banner (coordinators with the figures), and reading goes on.
 func TestFullDisk(t *testing.T) {
+	t.Parallel()
 	var free atomic.Uint64
 	free.Store(1 << 30)
 	ts, a := newTestServer(t, func(c *testConfig) {

@@ -167,6 +167,7 @@ func validForm() url.Values {
 }
 
 func TestPages(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t)
 	tests := []struct {
 		path   string
@@ -214,6 +215,7 @@ func TestPages(t *testing.T) {
 }
 
 func TestCreateEntryForm(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	c := newClient(t, ts)
 	c.signIn(a, "max@beispiel-kommune.de", wiki.RoleMember, "07312000")
@@ -306,6 +308,7 @@ func TestCreateEntryForm(t *testing.T) {
 }
 
 func TestEditConflict(t *testing.T) {
+	t.Parallel()
 	ts, a := newTestServer(t)
 	const slug = "bodenfeuchte-fuer-stadtbaeume"
 	c := newClient(t, ts)
@@ -357,6 +360,7 @@ func TestEditConflict(t *testing.T) {
 }
 
 func TestAPI(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t)
 	tests := []struct {
 		path   string
@@ -458,6 +462,7 @@ func TestAPI(t *testing.T) {
 // an operation of the OpenAPI document, and that every operation of the document is a
 // route of the mux.
 func TestOpenAPIDocumentsRoutes(t *testing.T) {
+	t.Parallel()
 	c, err := loadContract()
 	if err != nil {
 		t.Fatal(err)
@@ -522,6 +527,7 @@ var assetVersion = regexp.MustCompile(`\?v=[0-9a-f]{12}\b`)
 
 // TestGolden compares a few pages with golden files; run with -update to rewrite them.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t)
 	for _, tt := range []struct{ name, path string }{
 		{"home", "/"},
@@ -550,6 +556,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestSearchPageSuggestion(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t)
 	status, body := get(t, ts, "/suche?q=Bodenfeuchtte")
 	if status != 200 || !strings.Contains(body, "Meinten Sie") || !strings.Contains(body, `href="/suche?q=Bodenfeuchte"`) {
@@ -572,6 +579,7 @@ func TestSearchPageSuggestion(t *testing.T) {
 // Pages link to the static files with their version, which may then be kept for a year;
 // other addresses of the files only for an hour.
 func TestStaticVersions(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t)
 	_, home := get(t, ts, "/")
 	for _, name := range []string{"style.css", "wissensnetz.js", "favicon.svg"} {
@@ -603,6 +611,7 @@ func TestStaticVersions(t *testing.T) {
 }
 
 func TestStaticUnknownNames(t *testing.T) {
+	t.Parallel()
 	ts, _ := newTestServer(t)
 	for _, path := range []string{"/static/", "/static/gibt-es-nicht.css", "/static/a/b/c/%FF%FE%C3", "/static/%FF", "/static/style.css/",
 		"/static/..%2fserver.go", "/static/%C3%A4.css"} {

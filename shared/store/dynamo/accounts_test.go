@@ -62,6 +62,7 @@ func isUserPut(in *dynamodb.PutItemInput) bool {
 }
 
 func TestCreateUserTakesBackGuardWhenUserPutFails(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	u := newUser(1, "anna.schaefer@kaiserslautern.example")
 	f.spy.beforePut = func(in *dynamodb.PutItemInput) error {
@@ -81,6 +82,7 @@ func TestCreateUserTakesBackGuardWhenUserPutFails(t *testing.T) {
 }
 
 func TestUpdateUserTakesBackNewGuardWhenUserPutFails(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	u := newUser(1, "anna.schaefer@kaiserslautern.example")
 	mustOK(t, "CreateUser", f.CreateUser(t.Context(), u))
@@ -111,6 +113,7 @@ func TestUpdateUserTakesBackNewGuardWhenUserPutFails(t *testing.T) {
 // TestUpdateUserRace lets another update change the address between an update's read and
 // its put: the update starts over and leaves one guard, for its own address.
 func TestUpdateUserRace(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	u := newUser(1, "anna@kaiserslautern.example")
 	mustOK(t, "CreateUser", f.CreateUser(t.Context(), u))
@@ -139,6 +142,7 @@ func TestUpdateUserRace(t *testing.T) {
 }
 
 func TestAbandonedEmailGuard(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	now := time.Date(2025, time.June, 2, 10, 0, 0, 0, time.UTC)
 	f.now = func() time.Time { return now }
@@ -179,6 +183,7 @@ func TestAbandonedEmailGuard(t *testing.T) {
 // its address, does not stop it from taking the address back; should that fail, the guard
 // is put back as it was.
 func TestEmailGuardOfSameUser(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	u := newUser(1, "anna@koblenz.example")
 	mustOK(t, "CreateUser", f.CreateUser(t.Context(), u))
@@ -209,6 +214,7 @@ func TestEmailGuardOfSameUser(t *testing.T) {
 // TestRetriedAccountPutsCountAsSuccess repeats puts as the SDK does when a response is
 // lost: the second attempt finds the item the first one wrote.
 func TestRetriedAccountPutsCountAsSuccess(t *testing.T) {
+	t.Parallel()
 	for _, returnOnFailure := range []bool{false, true} {
 		t.Run(fmt.Sprintf("item on failed condition %v", returnOnFailure), func(t *testing.T) {
 			f := open(t)
@@ -238,6 +244,7 @@ func TestRetriedAccountPutsCountAsSuccess(t *testing.T) {
 }
 
 func TestSessionAndTokenItemsCarryTTL(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	ctx := t.Context()
 	expires := time.Date(2030, time.January, 2, 3, 4, 5, 500_000_000, time.UTC)
@@ -297,6 +304,7 @@ func TestSessionAndTokenItemsCarryTTL(t *testing.T) {
 }
 
 func TestDeleteUserSessionsLinks(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	ctx := t.Context()
 	// A link whose session is not written (yet) is kept, so that the session, once
@@ -325,6 +333,7 @@ func TestDeleteUserSessionsLinks(t *testing.T) {
 }
 
 func TestPutTokenOverStoredToken(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	ctx := t.Context()
 	valid := &store.Token{Hash: "gleich", Kind: store.TokenReset, UserID: "anna", ExpiresAt: time.Now().Add(24 * time.Hour).Truncate(time.Second)}
@@ -377,6 +386,7 @@ func auditID(at time.Time, n byte) string {
 }
 
 func TestAuditAcrossMonths(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	ctx := t.Context()
 	at := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }
@@ -441,6 +451,7 @@ func TestAuditAcrossMonths(t *testing.T) {
 }
 
 func TestAuditRejectsOtherIDs(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	valid := ulid.Make().String()
 	for _, id := range []string{"", "ereignis-1", valid[:25], strings.ToLower(valid), "81HT5N2R8Y4K7W1C3D6F9G0001"} {

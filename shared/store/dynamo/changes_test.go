@@ -11,6 +11,7 @@ import (
 )
 
 func TestWritesAreLogged(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	ctx := t.Context()
 	start := time.Now().Add(-time.Second)
@@ -73,6 +74,7 @@ func TestWritesAreLogged(t *testing.T) {
 }
 
 func TestChangeNumbersAreUnique(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	const writers, each = 8, 5
 	var wg sync.WaitGroup
@@ -104,6 +106,7 @@ func TestChangeNumbersAreUnique(t *testing.T) {
 }
 
 func TestPublishSnapshot(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	ctx := t.Context()
 	first := store.SnapshotPointer{ID: "01J0000000000000000000000A", Manifest: "index/manifests/a.json", Seq: 3, Version: "13/x", Docs: 42}

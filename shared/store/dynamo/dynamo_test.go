@@ -103,11 +103,14 @@ func open(tb testing.TB) *fixture {
 // that both ways of the store through a failed condition are taken; and with every entry
 // and revision kept in the blob store.
 func TestContract(t *testing.T) {
+	t.Parallel()
 	dynamoClient(t) // skip early
 	t.Run("dynalite", func(t *testing.T) {
+		t.Parallel()
 		storetest.Run(t, func(t *testing.T) store.Stores { return open(t).Stores() })
 	})
 	t.Run("item on failed condition", func(t *testing.T) {
+		t.Parallel()
 		storetest.Run(t, func(t *testing.T) store.Stores {
 			f := open(t)
 			f.spy.returnOnFailure = true
@@ -115,6 +118,7 @@ func TestContract(t *testing.T) {
 		})
 	})
 	t.Run("items in blobs", func(t *testing.T) {
+		t.Parallel()
 		storetest.Run(t, func(t *testing.T) store.Stores {
 			f := open(t)
 			f.maxItemBytes = 0
@@ -216,6 +220,7 @@ func isPut(in *dynamodb.PutItemInput, pkPrefix, sk string) bool {
 var errInjected = errors.New("injected failure")
 
 func TestCreateTakesBackGuardWhenEntryPutFails(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	e, rev := newEntry(1, "lorawan-sensornetz")
 	f.spy.beforePut = func(in *dynamodb.PutItemInput) error {
@@ -248,6 +253,7 @@ func TestCreateTakesBackGuardWhenEntryPutFails(t *testing.T) {
 }
 
 func TestRestoreTakesBackWhenARevisionFails(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	e, rev1 := newEntry(1, "lorawan-sensornetz")
 	e2, rev2 := nextVersion(e, "Zweite Fassung")
@@ -276,6 +282,7 @@ func TestRestoreTakesBackWhenARevisionFails(t *testing.T) {
 // TestUpdateRace lets a second editor save between the first editor's start and the first
 // editor's conditional put.
 func TestUpdateRace(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	e, rev := newEntry(1, "lorawan-sensornetz")
 	mustOK(t, "CreateEntry", f.CreateEntry(t.Context(), e, rev))
@@ -304,6 +311,7 @@ func TestUpdateRace(t *testing.T) {
 }
 
 func TestUpdatePutsEntryBackWhenRevisionFails(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	e, rev := newEntry(1, "lorawan-sensornetz")
 	mustOK(t, "CreateEntry", f.CreateEntry(t.Context(), e, rev))
@@ -331,6 +339,7 @@ func TestUpdatePutsEntryBackWhenRevisionFails(t *testing.T) {
 }
 
 func TestUpdateReplacesLeftoverRevision(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	e, rev := newEntry(1, "lorawan-sensornetz")
 	mustOK(t, "CreateEntry", f.CreateEntry(t.Context(), e, rev))
@@ -355,6 +364,7 @@ func TestUpdateReplacesLeftoverRevision(t *testing.T) {
 // TestRetriedPutCountsAsSuccess repeats puts as the SDK does when a response is lost: the
 // second attempt finds the item the first one wrote.
 func TestRetriedPutCountsAsSuccess(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name            string
 		maxBytes        int
@@ -389,6 +399,7 @@ func TestRetriedPutCountsAsSuccess(t *testing.T) {
 }
 
 func TestAbandonedSlugGuard(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	now := time.Date(2025, time.June, 2, 10, 0, 0, 0, time.UTC)
 	f.now = func() time.Time { return now }
@@ -434,6 +445,7 @@ func TestAbandonedSlugGuard(t *testing.T) {
 }
 
 func TestLargeItemsGoToBlobs(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	f.maxItemBytes = 8 << 10
 	ctx := t.Context()
@@ -523,6 +535,7 @@ func TestLargeItemsGoToBlobs(t *testing.T) {
 // TestDeleteEntryRemovesEverything: DeleteEntry leaves no item of the entry, no slug guard
 // and no blob behind, and logs the change before it deletes.
 func TestDeleteEntryRemovesEverything(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	f.maxItemBytes = 8 << 10
 	ctx := t.Context()
@@ -560,6 +573,7 @@ func TestDeleteEntryRemovesEverything(t *testing.T) {
 }
 
 func TestListIndexesProjectListAttributes(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	e, rev := newEntry(1, "lorawan-sensornetz")
 	mustOK(t, "CreateEntry", f.CreateEntry(t.Context(), e, rev))
@@ -589,12 +603,14 @@ func TestListIndexesProjectListAttributes(t *testing.T) {
 }
 
 func TestCreateTableAgain(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	mustOK(t, "CreateTable of an existing table", f.CreateTable(t.Context()))
 }
 
 // TestCallsPerOperation keeps the number of DynamoDB calls of each operation in view.
 func TestCallsPerOperation(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	f.spy.returnOnFailure = true // count as on DynamoDB
 	ctx := t.Context()
@@ -673,6 +689,7 @@ func ignoreConflict(err error) error {
 }
 
 func TestItemSize(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		it   item

@@ -25,6 +25,7 @@ func readEvent(t *testing.T, name string) events.DynamoDBEvent {
 }
 
 func TestEntryChangesOfTestdata(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		file    string
 		records int
@@ -51,6 +52,7 @@ func TestEntryChangesOfTestdata(t *testing.T) {
 }
 
 func TestEntryChanges(t *testing.T) {
+	t.Parallel()
 	record := func(name string, keys map[string]events.DynamoDBAttributeValue) events.DynamoDBEventRecord {
 		return events.DynamoDBEventRecord{EventName: name, Change: events.DynamoDBStreamRecord{Keys: keys, StreamViewType: "KEYS_ONLY"}}
 	}

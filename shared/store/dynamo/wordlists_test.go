@@ -11,6 +11,7 @@ import (
 )
 
 func TestWordListsRetriedPutCountsAsSuccess(t *testing.T) {
+	t.Parallel()
 	for _, returnOnFailure := range []bool{false, true} {
 		t.Run(fmt.Sprintf("item on failed condition %v", returnOnFailure), func(t *testing.T) {
 			f := open(t)
@@ -29,6 +30,7 @@ func TestWordListsRetriedPutCountsAsSuccess(t *testing.T) {
 // TestWordListsCalls pins what the web instances pay for noticing changed word lists: one
 // GetItem.
 func TestWordListsCalls(t *testing.T) {
+	t.Parallel()
 	f := open(t)
 	f.spy.returnOnFailure = true // count as on DynamoDB
 	ctx := t.Context()

@@ -57,6 +57,7 @@ func putExpiring(t *testing.T, s *Store, now time.Time) {
 }
 
 func TestPurge(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	now := time.Now()
 	putExpiring(t, s, now)
@@ -99,6 +100,7 @@ func TestPurge(t *testing.T) {
 }
 
 func TestOpenPurgesExpired(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s, err := Open(dir)
 	if err != nil {
@@ -113,6 +115,7 @@ func TestOpenPurgesExpired(t *testing.T) {
 }
 
 func TestPutTokenReplacesExpired(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	ctx := t.Context()
 	old := &store.Token{Hash: "h", Kind: store.TokenInvite, UserID: "anna", ExpiresAt: time.Now().Add(-time.Minute)}
@@ -133,6 +136,7 @@ func TestPutTokenReplacesExpired(t *testing.T) {
 }
 
 func TestInvalidKeys(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	ctx := t.Context()
 	user := func(id, email string) *wiki.User {
@@ -168,6 +172,7 @@ func TestInvalidKeys(t *testing.T) {
 }
 
 func TestEmailIndexFollowsUpdates(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	ctx := t.Context()
 	u := &wiki.User{ID: "anna", Email: "anna@kommune.example", Name: "Anna", Role: wiki.RoleMember}
@@ -186,6 +191,7 @@ func TestEmailIndexFollowsUpdates(t *testing.T) {
 }
 
 func TestAuditLogLimitBelowOne(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	if err := s.AppendAudit(t.Context(), &wiki.AuditEvent{ID: "01HT5N2R8Y4K7W1C3D6F9G0001", Action: "user.invited"}); err != nil {
 		t.Fatal(err)

@@ -27,6 +27,7 @@ func openStore(t *testing.T, dir string) *Store {
 }
 
 func TestContract(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T) store.Stores {
 		return openStore(t, t.TempDir()).Stores()
 	})
@@ -66,6 +67,7 @@ func (r *recorder) list() ([]store.Change, []uint64) {
 }
 
 func TestChangeFeed(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	ctx := t.Context()
 	if got := s.Seq(); got != 0 {
@@ -112,6 +114,7 @@ func TestChangeFeed(t *testing.T) {
 }
 
 func TestChangeFeedOrderWithConcurrentWriters(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	var rec recorder
 	rec.subscribe(s)
@@ -161,6 +164,7 @@ func TestChangeFeedOrderWithConcurrentWriters(t *testing.T) {
 }
 
 func TestSeqSurvivesReopen(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ctx := t.Context()
 	s, err := Open(dir)
@@ -205,6 +209,7 @@ func TestSeqSurvivesReopen(t *testing.T) {
 }
 
 func TestOpenLockedByAnotherProcess(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	openStore(t, dir)
 	s, err := Open(dir) // a second handle locks like a second process
@@ -218,6 +223,7 @@ func TestOpenLockedByAnotherProcess(t *testing.T) {
 }
 
 func TestOpenRemovesUnfinishedUploads(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s, err := Open(dir)
 	if err != nil {
@@ -235,6 +241,7 @@ func TestOpenRemovesUnfinishedUploads(t *testing.T) {
 }
 
 func TestBlobKeysStayInsideTheFolder(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s := openStore(t, filepath.Join(dir, "store"))
 	ctx := t.Context()
@@ -288,6 +295,7 @@ func TestBlobKeysStayInsideTheFolder(t *testing.T) {
 }
 
 func TestBlobFolderLayout(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s := openStore(t, dir)
 	ctx := t.Context()
@@ -314,6 +322,7 @@ func TestBlobFolderLayout(t *testing.T) {
 }
 
 func TestConcurrentBlobPutAndDelete(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	ctx := t.Context()
 	// Deleting the last blob of a folder removes the folder while another goroutine

@@ -120,17 +120,25 @@ func openStore(t *testing.T, b backend) *Store {
 
 // forEachBackend runs run against gofakes3 and, if it runs, versitygw, as subtests.
 func forEachBackend(t *testing.T, run func(t *testing.T, b backend)) {
-	t.Run("gofakes3", func(t *testing.T) { run(t, gofakes3Backend()) })
-	t.Run("versitygw", func(t *testing.T) { run(t, versitygwBackend(t)) })
+	t.Run("gofakes3", func(t *testing.T) {
+		t.Parallel()
+		run(t, gofakes3Backend())
+	})
+	t.Run("versitygw", func(t *testing.T) {
+		t.Parallel()
+		run(t, versitygwBackend(t))
+	})
 }
 
 func TestContract(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
 		storetest.RunBlobs(t, func(t *testing.T) store.Blobs { return openStore(t, b) })
 	})
 }
 
 func TestInvalidKeys(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, gofakes3Backend())
 	ctx := t.Context()
 	keys := []string{
@@ -200,6 +208,7 @@ func readBlob(t *testing.T, s *Store, key string) []byte {
 }
 
 func TestMultipartUpload(t *testing.T) {
+	t.Parallel()
 	const part = 5 << 20 // the smallest part S3 takes
 	sizes := []struct {
 		name      string
@@ -214,6 +223,7 @@ func TestMultipartUpload(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		for _, tt := range sizes {
 			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
 				c := b.open(t)
 				spy := &spyAPI{API: c}
 				s := New(spy, newBucket(t, c), "")
@@ -235,6 +245,7 @@ func TestMultipartUpload(t *testing.T) {
 }
 
 func TestMultipartUploadAbortedOnError(t *testing.T) {
+	t.Parallel()
 	c := gofakes3Backend().open(t)
 	bucket := newBucket(t, c)
 	spy := &spyAPI{API: c, failPart: 2}
@@ -257,6 +268,7 @@ func TestMultipartUploadAbortedOnError(t *testing.T) {
 }
 
 func TestConditionalWrites(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
 		s := openStore(t, b)
 		ctx := t.Context()
@@ -305,6 +317,7 @@ func TestConditionalWrites(t *testing.T) {
 // TestConditionalMultipartWrites checks the conditions on content larger than a part,
 // which S3 checks when the multipart upload is completed.
 func TestConditionalMultipartWrites(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
 		if b.name == "gofakes3" {
 			t.Skip("gofakes3 1.2.0 ignores If-None-Match and If-Match on CompleteMultipartUpload")
@@ -335,6 +348,7 @@ func wantCode(t *testing.T, what string, err error, code wiki.Code) {
 }
 
 func TestPrefixesSeparateStores(t *testing.T) {
+	t.Parallel()
 	c := gofakes3Backend().open(t)
 	bucket := newBucket(t, c)
 	a, b := New(c, bucket, "a"), New(c, bucket, "/b/")

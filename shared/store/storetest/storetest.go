@@ -59,6 +59,7 @@ type ports struct {
 func runPort[P comparable](t *testing.T, p ports, name string, port func(store.Stores) P, run func(t *testing.T, open func(t *testing.T) P)) {
 	t.Helper()
 	t.Run(name, func(t *testing.T) {
+		t.Parallel()
 		if slices.Contains(p.missing, name) {
 			t.Fatalf("backend lacks the %s port (see Ports)", name)
 		}

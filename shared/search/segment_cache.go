@@ -16,8 +16,8 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
-// snapshot is one state of the index as a search sees it: its segments with their facet
-// tables.
+// snapshot is one state of the index as a search sees it: its segments with their
+// segment caches.
 type snapshot struct {
 	r       *scorch.IndexSnapshot
 	mapping mapping.IndexMapping
@@ -37,15 +37,16 @@ type snapSegment struct {
 	seg           segment.Segment
 	offset, count uint64
 	deleted       *roaring.Bitmap // nil if none
-	t             *segTable
+	cache         *segmentCache
 }
 
-// segTable holds, for one segment, the entries having each facet value and the update
-// time of every entry. Counting facets is then one bitmap intersection per value, and
-// sorting by date an array lookup per entry; bleve's own facets and field sorts decode
-// the doc values of every hit on every search. Segments never change, so a table is built
-// once per segment and kept as long as the segment is part of the index.
-type segTable struct {
+// segmentCache is the facet and length cache of one segment: the entries having each
+// facet value, and the update time and length norms of every entry. Counting facets is
+// then one bitmap intersection per value, and sorting by date an array lookup per entry;
+// bleve's own facets and field sorts decode the doc values of every hit on every search.
+// Segments never change, so a cache is built once per segment and kept as long as the
+// segment is part of the index.
+type segmentCache struct {
 	values  map[uint16]*roaring.Bitmap // facet value (index into the values of the Index) → local numbers
 	updated []int64                    // per local number: Updated in Unix nanoseconds
 	// counted are the values of the facets of a Result (see facetSizes), ascending. Those
@@ -65,7 +66,7 @@ type segTable struct {
 
 // maxImpact returns the largest impact (√tf · norm) the term of pl, key, has in any entry
 // of the segment. It is worked out from the postings once and then kept.
-func (st *segTable) maxImpact(key string, pl segment.PostingsList) (float64, error) {
+func (st *segmentCache) maxImpact(key string, pl segment.PostingsList) (float64, error) {
 	if v, ok := st.impacts.Load(key); ok {
 		return v.(float64), nil
 	}
@@ -89,7 +90,7 @@ const perEntryShare = 4
 
 // count adds the facet values of the entries docs (ascending local numbers), bm, to
 // counts: entry by entry, or, if they are many, by intersecting bitmaps.
-func (st *segTable) count(docs []uint32, bm *roaring.Bitmap, counts []int) {
+func (st *segmentCache) count(docs []uint32, bm *roaring.Bitmap, counts []int) {
 	if len(docs) < len(st.updated)/perEntryShare {
 		for _, d := range docs {
 			for _, v := range st.docValues[st.docStart[d]:st.docStart[d+1]] {
@@ -103,31 +104,31 @@ func (st *segTable) count(docs []uint32, bm *roaring.Bitmap, counts []int) {
 	}
 }
 
-// tables are the segment tables of an index and the facet values they refer to.
-type tables struct {
+// segmentCaches are the segment caches of an index and the facet values they refer to.
+type segmentCaches struct {
 	values []string          // distinct facet values, "facet:value"; only ever appended to
 	index  map[string]uint16 // position of a value in values
 	frozen map[string]uint16 // a copy of index, given to snapshots
-	bySeg  map[segment.Segment]*segTable
+	bySeg  map[segment.Segment]*segmentCache
 	last   *snapshot // of the reader searched last
 }
 
-// snapshotOf returns the snapshot of the reader r, building the tables of segments it has
+// snapshotOf returns the snapshot of the reader r, building the caches of segments it has
 // not seen yet.
 func (ix *Index) snapshotOf(r index.IndexReader) (*snapshot, error) {
 	sr, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
 		return nil, fmt.Errorf("search: reader %T is not a scorch snapshot", r)
 	}
-	ix.tableMu.Lock()
-	defer ix.tableMu.Unlock()
-	t := &ix.tables
+	ix.cacheMu.Lock()
+	defer ix.cacheMu.Unlock()
+	t := &ix.caches
 	if t.last != nil && t.last.r == sr {
 		return t.last, nil
 	}
 	if t.index == nil {
 		t.index = map[string]uint16{}
-		t.bySeg = map[segment.Segment]*segTable{}
+		t.bySeg = map[segment.Segment]*segmentCache{}
 	}
 	var facetTerms []string // of the whole snapshot, read once if a segment is new
 	snap := &snapshot{r: sr, mapping: ix.idx.Mapping()}
@@ -135,7 +136,7 @@ func (ix *Index) snapshotOf(r index.IndexReader) (*snapshot, error) {
 	var offset uint64
 	for _, ss := range sr.Segments() {
 		seg := ss.Segment()
-		s := snapSegment{ss: ss, seg: seg, offset: offset, count: seg.Count(), t: t.bySeg[seg]}
+		s := snapSegment{ss: ss, seg: seg, offset: offset, count: seg.Count(), cache: t.bySeg[seg]}
 		offset += s.count
 		if d := ss.Deleted(); d != nil && !d.IsEmpty() {
 			s.deleted = d
@@ -144,7 +145,7 @@ func (ix *Index) snapshotOf(r index.IndexReader) (*snapshot, error) {
 		if s.deleted != nil {
 			snap.live -= s.deleted.GetCardinality()
 		}
-		if s.t == nil {
+		if s.cache == nil {
 			if facetTerms == nil {
 				var err error
 				if facetTerms, err = fieldTerms(sr, fieldFacets); err != nil {
@@ -155,7 +156,7 @@ func (ix *Index) snapshotOf(r index.IndexReader) (*snapshot, error) {
 			if err != nil {
 				return nil, err
 			}
-			s.t = st
+			s.cache = st
 			t.bySeg[seg] = st
 		}
 		seen[seg] = true
@@ -194,17 +195,17 @@ func fieldTerms(r index.IndexReader, field string) ([]string, error) {
 	}
 }
 
-// build reads the table of seg; facetTerms are all facet values of the index.
-func (t *tables) build(seg segment.Segment, facetTerms []string) (*segTable, error) {
-	st := &segTable{values: map[uint16]*roaring.Bitmap{}, updated: make([]int64, seg.Count())}
+// build reads the cache of seg; facetTerms are all facet values of the index.
+func (t *segmentCaches) build(seg segment.Segment, facetTerms []string) (*segmentCache, error) {
+	st := &segmentCache{values: map[uint16]*roaring.Bitmap{}, updated: make([]int64, seg.Count())}
 	dict, err := seg.Dictionary(fieldFacets)
 	if err != nil {
-		return nil, fmt.Errorf("search: build table: %w", err)
+		return nil, fmt.Errorf("search: build segment cache: %w", err)
 	}
 	for _, term := range facetTerms {
 		pl, err := dict.PostingsList([]byte(term), nil, nil)
 		if err != nil {
-			return nil, fmt.Errorf("search: build table: %w", err)
+			return nil, fmt.Errorf("search: build segment cache: %w", err)
 		}
 		if pl.Count() == 0 {
 			continue
@@ -212,7 +213,7 @@ func (t *tables) build(seg segment.Segment, facetTerms []string) (*segTable, err
 		i, ok := t.index[term]
 		if !ok {
 			if len(t.values) == maxFacetValues {
-				return nil, fmt.Errorf("search: build table: more than %d distinct facet values", maxFacetValues)
+				return nil, fmt.Errorf("search: build segment cache: more than %d distinct facet values", maxFacetValues)
 			}
 			i = uint16(len(t.values))
 			// values is shared with snapshots taken before: never write into its array.
@@ -232,7 +233,7 @@ func (t *tables) build(seg segment.Segment, facetTerms []string) (*segTable, err
 	st.indexDocs(int(seg.Count()))
 	dv, ok := seg.(segment.DocValueVisitable)
 	if !ok {
-		return nil, fmt.Errorf("search: build table: segment %T has no doc values", seg)
+		return nil, fmt.Errorf("search: build segment cache: segment %T has no doc values", seg)
 	}
 	fields := []string{fieldUpdated, fieldLengths}
 	st.bodyNorm = make([]float32, len(st.updated))
@@ -253,7 +254,7 @@ func (t *tables) build(seg segment.Segment, facetTerms []string) (*segTable, err
 			}
 		}, state)
 		if err != nil {
-			return nil, fmt.Errorf("search: build table: %w", err)
+			return nil, fmt.Errorf("search: build segment cache: %w", err)
 		}
 		st.bodyNorm[n] = lengthNorm(lengths>>16, bodyLengthNorm)
 		st.summaryNorm[n] = lengthNorm(lengths&(1<<16-1), summaryLengthNorm)
@@ -271,7 +272,7 @@ func lengthNorm(n int, l lengthScale) float32 {
 }
 
 // indexDocs fills docStart and docValues from values for n entries.
-func (st *segTable) indexDocs(n int) {
+func (st *segmentCache) indexDocs(n int) {
 	per := make([]uint32, n+1)
 	for _, v := range st.counted {
 		it := st.values[v].Iterator()
@@ -300,7 +301,7 @@ func (st *segTable) indexDocs(n int) {
 func (s *snapSegment) group(g []uint16) *roaring.Bitmap {
 	bms := make([]*roaring.Bitmap, 0, len(g))
 	for _, v := range g {
-		if bm := s.t.values[v]; bm != nil {
+		if bm := s.cache.values[v]; bm != nil {
 			bms = append(bms, bm)
 		}
 	}
