@@ -6,11 +6,13 @@ package app
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -18,10 +20,10 @@ import (
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/mail"
+	"github.com/oklog/ulid/v2"
 
 	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/store"
-	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
 // App holds the stores, the search index and the catalog of municipalities and topics.
@@ -178,23 +180,6 @@ func (a *App) startLocal(ctx context.Context, feed store.Feed, l Local, bootstra
 	return nil
 }
 
-// Bootstrap creates the first coordinator from u when no account exists yet.
-func (a *App) Bootstrap(ctx context.Context, u *NewUser) error {
-	if u == nil || u.Email == "" {
-		return nil
-	}
-	users, err := a.stores.Users.Users(ctx)
-	if err != nil || len(users) > 0 {
-		return err
-	}
-	u.Role = wiki.RoleCoordinator
-	if _, err := a.CreateUser(ctx, auth.Visitor, *u); err != nil {
-		return fmt.Errorf("create first coordinator: %w", err)
-	}
-	a.log.Info("first coordinator created")
-	return nil
-}
-
 // Options are the parts of an App that every mode sets.
 type Options struct {
 	Logger  *slog.Logger     // nil: discard
@@ -240,9 +225,6 @@ func (a *App) Close() error {
 	return errors.Join(errs...)
 }
 
-// Names turns municipality keys and topic slugs into names.
-func (a *App) Names() wiki.Names { return &a.cat }
-
 // clock returns the current time as stored: UTC, to the millisecond.
 func (a *App) clock() time.Time { return a.now().UTC().Truncate(time.Millisecond) }
 
@@ -256,18 +238,17 @@ var berlin = func() *time.Location {
 	return loc
 }()
 
-// Outbox returns the mails sent in local mode, newest first. Only coordinators; on AWS
-// there is no outbox (ENOTFOUND).
-func (a *App) Outbox(v auth.Viewer, limit int) ([]mail.Message, error) {
-	if err := auth.Require(v, auth.ReadOutbox, nil); err != nil {
-		return nil, err
-	}
-	if a.outbox == nil {
-		return nil, wiki.E(wiki.ENOTFOUND, "outbox.aws")
-	}
-	return a.outbox.Messages(limit)
-}
-
 // DemoLogins returns the demo accounts of a local installation that still have their demo
 // password, for the sign-in page. Empty outside demo mode.
 func (a *App) DemoLogins() []NewUser { return a.demoLogins }
+
+func newID(now time.Time) string { return ulid.MustNew(ulid.Timestamp(now), rand.Reader).String() }
+
+// recoverIn is deferred first in every goroutine the app starts: a panic there would end
+// the whole process, which the per-request recovery of the web layer cannot prevent. It
+// logs the panic with what the goroutine was doing, and the server goes on.
+func (a *App) recoverIn(what string) {
+	if p := recover(); p != nil {
+		a.log.Error("panic in background work", "work", what, "panic", p, "stack", string(debug.Stack()))
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
@@ -148,3 +149,201 @@ func (c *catalog) topic(slug string) (wiki.Topic, bool) {
 	}
 	return wiki.Topic{}, false
 }
+
+// SaveMunicipality creates (isNew) or changes a municipality. Only coordinators. A renamed
+// municipality's entries are indexed again, so that search finds the new name.
+func (a *App) SaveMunicipality(ctx context.Context, v auth.Viewer, m wiki.Municipality, isNew bool) (*wiki.Municipality, error) {
+	if err := auth.Require(v, auth.ManageCatalog, nil); err != nil {
+		return nil, err
+	}
+	if err := a.writable(); err != nil {
+		return nil, err
+	}
+	old, exists := a.cat.municipality(m.AGS)
+	if isNew && exists {
+		return nil, wiki.FieldError(wiki.ECONFLICT, "ags", "municipality.ags_taken")
+	}
+	if !isNew && !exists {
+		return nil, wiki.E(wiki.ENOTFOUND, "municipality.not_found")
+	}
+	if !isNew {
+		m.Slug = old.Slug // addresses stay stable
+	} else {
+		m.Slug = ""
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if other, taken := a.cat.municipalityBySlug(m.Slug); taken && other.AGS != m.AGS {
+		return nil, wiki.FieldError(wiki.ECONFLICT, "name", "municipality.name_taken")
+	}
+	if err := a.stores.Municipalities.PutMunicipality(ctx, &m); err != nil {
+		return nil, err
+	}
+	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
+		return nil, err
+	}
+	if isNew || old.Name != m.Name {
+		// A new name is never split into parts; the index learns it by a rebuild.
+		if err := a.applyProtected(ctx); err != nil {
+			return nil, err
+		}
+	}
+	action := "municipality.created"
+	if !isNew {
+		action = "municipality.changed"
+		if old.Name != m.Name {
+			if err := a.reindexWhere(ctx, func(e *wiki.Entry) bool { return e.Municipality == m.AGS || slices.Contains(e.Partners, m.AGS) }); err != nil {
+				return nil, err
+			}
+		}
+	}
+	a.audit(ctx, v, action, m.AGS, m.Name)
+	return &m, nil
+}
+
+// SaveTopic creates (isNew) or renames a topic. Only coordinators. The slug stays when a
+// topic is renamed, and its entries are indexed again.
+func (a *App) SaveTopic(ctx context.Context, v auth.Viewer, t wiki.Topic, isNew bool) (*wiki.Topic, error) {
+	if err := auth.Require(v, auth.ManageCatalog, nil); err != nil {
+		return nil, err
+	}
+	if err := a.writable(); err != nil {
+		return nil, err
+	}
+	if isNew {
+		t.Slug = ""
+	}
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	old, exists := a.cat.topic(t.Slug)
+	if isNew && exists {
+		return nil, wiki.FieldError(wiki.ECONFLICT, "name", "topic.name_taken")
+	}
+	if !isNew && !exists {
+		return nil, wiki.E(wiki.ENOTFOUND, "topic.not_found")
+	}
+	if err := a.stores.Topics.PutTopic(ctx, &t); err != nil {
+		return nil, err
+	}
+	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
+		return nil, err
+	}
+	if !isNew && old.Name != t.Name {
+		if err := a.reindexWhere(ctx, func(e *wiki.Entry) bool { return slices.Contains(e.Topics, t.Slug) }); err != nil {
+			return nil, err
+		}
+	}
+	a.audit(ctx, v, map[bool]string{true: "topic.created", false: "topic.changed"}[isNew], t.Slug, t.Name)
+	return &t, nil
+}
+
+// MergeTopics moves every entry of topic from to topic into (a new revision each) and
+// deletes from. Only coordinators.
+func (a *App) MergeTopics(ctx context.Context, v auth.Viewer, from, into string) (int, error) {
+	if err := auth.Require(v, auth.ManageCatalog, nil); err != nil {
+		return 0, err
+	}
+	if err := a.writable(); err != nil {
+		return 0, err
+	}
+	src, ok1 := a.cat.topic(from)
+	dst, ok2 := a.cat.topic(into)
+	if !ok1 || !ok2 {
+		return 0, wiki.E(wiki.ENOTFOUND, "topic.not_found")
+	}
+	if from == into {
+		return 0, wiki.E(wiki.EINVALID, "topic.merge_itself")
+	}
+	var affected []*wiki.Entry
+	err := a.stores.Entries.ScanEntries(ctx, func(e *wiki.Entry) error {
+		if slices.Contains(e.Topics, from) {
+			affected = append(affected, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	comment := written.Text("note.topics_merged", src.Name, dst.Name)
+	for _, cur := range affected {
+		e := cur.Clone()
+		var topics []string
+		for _, t := range e.Topics {
+			if t == from {
+				t = into
+			}
+			if !slices.Contains(topics, t) {
+				topics = append(topics, t)
+			}
+		}
+		e.Topics = topics
+		if _, err := a.saveVersion(ctx, v, cur, e, comment); err != nil {
+			return 0, fmt.Errorf("merge topics: entry %s: %w", cur.Slug, err)
+		}
+	}
+	if err := a.stores.Topics.DeleteTopic(ctx, from); err != nil {
+		return 0, err
+	}
+	if err := a.cat.load(ctx, a.stores.Municipalities, a.stores.Topics); err != nil {
+		return 0, err
+	}
+	a.audit(ctx, v, "topic.merged", into, comment)
+	return len(affected), nil
+}
+
+// reindexWhere indexes again the entries for which match holds (after a rename).
+func (a *App) reindexWhere(ctx context.Context, match func(*wiki.Entry) bool) error {
+	var ids []string
+	err := a.stores.Entries.ScanEntries(ctx, func(e *wiki.Entry) error {
+		if match(e) {
+			ids = append(ids, e.ID)
+		}
+		return nil
+	})
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	var seq uint64
+	if a.feed != nil {
+		seq = a.feed.Seq()
+	}
+	a.indexMu.Lock()
+	defer a.indexMu.Unlock()
+	a.indexEntries(ctx, seq, ids...)
+	return nil
+}
+
+// Municipalities returns the member municipalities ordered by name.
+func (a *App) Municipalities() []wiki.Municipality { return a.cat.municipalities() }
+
+// MunicipalityBySlug returns a municipality by its slug. Returns ENOTFOUND.
+func (a *App) MunicipalityBySlug(slug string) (wiki.Municipality, error) {
+	if m, ok := a.cat.municipalityBySlug(slug); ok {
+		return m, nil
+	}
+	return wiki.Municipality{}, wiki.E(wiki.ENOTFOUND, "municipality.not_found")
+}
+
+// Municipality returns a municipality by its AGS. Returns ENOTFOUND.
+func (a *App) Municipality(ags string) (wiki.Municipality, error) {
+	if m, ok := a.cat.municipality(ags); ok {
+		return m, nil
+	}
+	return wiki.Municipality{}, wiki.E(wiki.ENOTFOUND, "municipality.not_found")
+}
+
+// Topics returns the topics ordered by name.
+func (a *App) Topics() []wiki.Topic { return a.cat.topicList() }
+
+// Topic returns a topic by its slug. Returns ENOTFOUND.
+func (a *App) Topic(slug string) (wiki.Topic, error) {
+	if t, ok := a.cat.topic(slug); ok {
+		return t, nil
+	}
+	return wiki.Topic{}, wiki.E(wiki.ENOTFOUND, "topic.not_found")
+}
+
+// Names turns municipality keys and topic slugs into names.
+func (a *App) Names() wiki.Names { return &a.cat }

@@ -324,33 +324,3 @@ func (a *App) compare(ctx context.Context, e *wiki.Entry, from, to int) (*Compar
 	}
 	return &Comparison{Entry: e, From: revs[0], To: revs[1], Changes: wiki.Compare(&revs[0].Entry, &revs[1].Entry, &a.cat)}, nil
 }
-
-// Municipalities returns the member municipalities ordered by name.
-func (a *App) Municipalities() []wiki.Municipality { return a.cat.municipalities() }
-
-// MunicipalityBySlug returns a municipality by its slug. Returns ENOTFOUND.
-func (a *App) MunicipalityBySlug(slug string) (wiki.Municipality, error) {
-	if m, ok := a.cat.municipalityBySlug(slug); ok {
-		return m, nil
-	}
-	return wiki.Municipality{}, wiki.E(wiki.ENOTFOUND, "municipality.not_found")
-}
-
-// Municipality returns a municipality by its AGS. Returns ENOTFOUND.
-func (a *App) Municipality(ags string) (wiki.Municipality, error) {
-	if m, ok := a.cat.municipality(ags); ok {
-		return m, nil
-	}
-	return wiki.Municipality{}, wiki.E(wiki.ENOTFOUND, "municipality.not_found")
-}
-
-// Topics returns the topics ordered by name.
-func (a *App) Topics() []wiki.Topic { return a.cat.topicList() }
-
-// Topic returns a topic by its slug. Returns ENOTFOUND.
-func (a *App) Topic(slug string) (wiki.Topic, error) {
-	if t, ok := a.cat.topic(slug); ok {
-		return t, nil
-	}
-	return wiki.Topic{}, wiki.E(wiki.ENOTFOUND, "topic.not_found")
-}

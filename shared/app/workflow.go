@@ -6,7 +6,6 @@ import (
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/mail"
-	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
@@ -158,96 +157,4 @@ func (a *App) MarkChecked(ctx context.Context, v auth.Viewer, slug string, versi
 		a.audit(ctx, v, "entry.checked", saved.Slug, written.Text("audit.detail.version", version))
 	}
 	return saved, err
-}
-
-// RecentChange is an entry edited since a coordinator last checked it, with what changed.
-type RecentChange struct {
-	*Comparison
-}
-
-// RecentChanges returns published entries edited since they were last checked, newest
-// first, each with its changes since then. Only coordinators.
-func (a *App) RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]RecentChange, uint64, error) {
-	if err := auth.Require(v, auth.Review, nil); err != nil {
-		return nil, 0, err
-	}
-	if err := a.fresh(ctx); err != nil {
-		return nil, 0, err
-	}
-	res, err := a.index.Search(ctx, search.Query{NeedsCheck: true, Sort: "newest", Page: page, PerPage: reviewPerPage})
-	if err != nil {
-		return nil, 0, err
-	}
-	var out []RecentChange
-	for _, h := range res.Hits {
-		e, err := a.stores.Entries.Entry(ctx, h.ID)
-		if err != nil {
-			return nil, 0, err
-		}
-		if e.PatrolledVersion >= e.Version {
-			continue // checked in the meantime
-		}
-		c, err := a.compare(ctx, e, max(e.PatrolledVersion, 1), e.Version)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, RecentChange{c})
-	}
-	return out, res.Total, nil
-}
-
-// Search runs a search restricted to what v may see: published entries (and archived ones
-// when asked for) and, for visitors, only public ones — in hits and in facet counts.
-func (a *App) Search(ctx context.Context, v auth.Viewer, q search.Query, withArchived bool) (*search.Result, error) {
-	if err := a.fresh(ctx); err != nil {
-		return nil, err
-	}
-	scope := auth.ListScope(v, withArchived)
-	q.States, q.Visibilities, q.NeedsCheck = scope.States, scope.Visibilities, false
-	return a.index.Search(ctx, q)
-}
-
-// MunicipalityEntries is a page of a municipality's entries.
-type MunicipalityEntries struct {
-	*search.Result
-	// States holds the workflow state of the hits that are not published, by slug, for the
-	// municipality's own members and coordinators, whose list holds drafts and entries in
-	// review too (the index does not return states); nil for everyone else.
-	States map[string]wiki.State
-}
-
-// MunicipalityEntries lists a municipality's entries, newest first: what v may see in
-// lists, and for its own members and coordinators also drafts and entries in review.
-func (a *App) MunicipalityEntries(ctx context.Context, v auth.Viewer, ags string, page, perPage int) (*MunicipalityEntries, error) {
-	q := search.Query{Municipality: ags, Sort: "newest", Page: page, PerPage: perPage}
-	if !v.IsCoordinator() && !(v.IsMember() && v.Municipality() == ags) {
-		res, err := a.Search(ctx, v, q, false)
-		if err != nil {
-			return nil, err
-		}
-		return &MunicipalityEntries{Result: res}, nil
-	}
-	if err := a.fresh(ctx); err != nil {
-		return nil, err
-	}
-	res, err := a.index.Search(ctx, q) // every state: Can(ReadEntry) holds for all of them
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	// The states as the table holds them; a failure costs the badges, not the page.
-	entries, err := a.entriesByID(ctx, ids)
-	if err != nil {
-		a.log.ErrorContext(ctx, "read entry states", "err", err)
-	}
-	out := &MunicipalityEntries{Result: res, States: map[string]wiki.State{}}
-	for _, e := range entries {
-		if e.State != wiki.StatePublished && auth.Can(v, auth.ReadEntry, e) {
-			out.States[e.Slug] = e.State
-		}
-	}
-	return out, nil
 }
