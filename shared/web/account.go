@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +11,17 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
+
+// signInApp is the part of the app behind the sign-in and password pages.
+// Each method's errors are those documented on app.App.
+type signInApp interface {
+	Login(ctx context.Context, email, password, clientAddr string) (string, *wiki.User, error)
+	Logout(ctx context.Context, secret string) error
+	RequestPasswordReset(ctx context.Context, email, clientAddr string) error
+	PasswordLink(ctx context.Context, secret string) (*wiki.User, error)
+	SetPassword(ctx context.Context, secret, password string) (string, *wiki.User, error)
+	DemoLogins() []app.NewUser
+}
 
 // loginPage is the data of the sign-in page.
 type loginPage struct {
@@ -67,7 +79,7 @@ func sameSitePath(p string) bool {
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
-	p := &loginPage{Next: safeNext(r.URL.Query().Get("weiter")), Demo: s.app.DemoLogins()}
+	p := &loginPage{Next: safeNext(r.URL.Query().Get("weiter")), Demo: s.signIn.DemoLogins()}
 	if r.URL.Query().Get("abgemeldet") == "1" {
 		p.Notice = T("login.loggedout")
 	}
@@ -80,8 +92,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	p := &loginPage{Email: form.Get("email"), Next: safeNext(form.Get("weiter")), Demo: s.app.DemoLogins()}
-	secret, _, err := s.app.Login(r.Context(), p.Email, form.Get("password"), clientAddr(r))
+	p := &loginPage{Email: form.Get("email"), Next: safeNext(form.Get("weiter")), Demo: s.signIn.DemoLogins()}
+	secret, _, err := s.signIn.Login(r.Context(), p.Email, form.Get("password"), clientAddr(r))
 	if err != nil {
 		if code := wiki.ErrorCode(err); code != wiki.EUNAUTHORIZED && code != wiki.ETOOMANY {
 			s.renderError(w, r, err)
@@ -99,7 +111,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if err := s.app.Logout(r.Context(), c.Value); err != nil {
+		if err := s.signIn.Logout(r.Context(), c.Value); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
@@ -128,7 +140,7 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &passwordPage{Email: form.Get("email")}
-	if err := s.app.RequestPasswordReset(r.Context(), p.Email, clientAddr(r)); err != nil {
+	if err := s.signIn.RequestPasswordReset(r.Context(), p.Email, clientAddr(r)); err != nil {
 		if wiki.ErrorCode(err) != wiki.ETOOMANY {
 			s.renderError(w, r, err)
 			return
@@ -143,7 +155,7 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) {
-	u, err := s.app.PasswordLink(r.Context(), r.PathValue("token"))
+	u, err := s.signIn.PasswordLink(r.Context(), r.PathValue("token"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -162,7 +174,7 @@ func (s *Server) passwordSet(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	if pw != again {
-		u, err := s.app.PasswordLink(r.Context(), token)
+		u, err := s.signIn.PasswordLink(r.Context(), token)
 		if err != nil {
 			s.renderError(w, r, err)
 			return
@@ -171,9 +183,9 @@ func (s *Server) passwordSet(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "password_set", view{Title: catalogue.Text("error.page_title", T("setpw.title")), Data: &passwordPage{User: u, Message: msg, Errors: map[string]string{"password2": msg}}})
 		return
 	}
-	secret, _, err := s.app.SetPassword(r.Context(), token, pw)
+	secret, _, err := s.signIn.SetPassword(r.Context(), token, pw)
 	if wiki.ErrorCode(err) == wiki.EINVALID {
-		u, lerr := s.app.PasswordLink(r.Context(), token)
+		u, lerr := s.signIn.PasswordLink(r.Context(), token)
 		if lerr != nil {
 			s.renderError(w, r, lerr)
 			return

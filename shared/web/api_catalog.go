@@ -7,15 +7,15 @@ import (
 )
 
 func (s *Server) apiMunicipalities(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, nonNil(s.app.Municipalities()))
+	writeJSON(w, http.StatusOK, nonNil(s.catalog.Municipalities()))
 }
 
 func (s *Server) apiTopics(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, nonNil(s.app.Topics()))
+	writeJSON(w, http.StatusOK, nonNil(s.catalog.Topics()))
 }
 
 func (s *Server) apiMunicipalityShow(w http.ResponseWriter, r *http.Request) {
-	m, err := s.app.Municipality(r.PathValue("ags"))
+	m, err := s.catalog.Municipality(r.PathValue("ags"))
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
@@ -48,7 +48,7 @@ func (s *Server) saveMunicipality(w http.ResponseWriter, r *http.Request, ags st
 		s.writeAPIError(w, r, err)
 		return
 	}
-	saved, err := s.app.SaveMunicipality(r.Context(), viewerOf(r), m, ags == "")
+	saved, err := s.catalogEdit.SaveMunicipality(r.Context(), viewerOf(r), m, ags == "")
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
@@ -62,7 +62,7 @@ func (s *Server) saveMunicipality(w http.ResponseWriter, r *http.Request, ags st
 }
 
 func (s *Server) apiTopicShow(w http.ResponseWriter, r *http.Request) {
-	t, err := s.app.Topic(r.PathValue("slug"))
+	t, err := s.catalog.Topic(r.PathValue("slug"))
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
@@ -95,7 +95,7 @@ func (s *Server) saveTopic(w http.ResponseWriter, r *http.Request, slug string) 
 		s.writeAPIError(w, r, err)
 		return
 	}
-	saved, err := s.app.SaveTopic(r.Context(), viewerOf(r), t, slug == "")
+	saved, err := s.catalogEdit.SaveTopic(r.Context(), viewerOf(r), t, slug == "")
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return

@@ -23,7 +23,7 @@ func (s *Server) apiReviewQueue(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	res, err := s.app.ReviewQueue(r.Context(), v, f)
+	res, err := s.office.ReviewQueue(r.Context(), v, f)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
@@ -50,12 +50,12 @@ func (s *Server) apiReviewFilter(r *http.Request) (app.ReviewFilter, error) {
 		f.Page = n
 	}
 	if f.Topic != "" {
-		if err := knownTopic(s.app, f.Topic); err != nil {
+		if err := knownTopic(s.catalog, f.Topic); err != nil {
 			return f, err
 		}
 	}
 	if m := q.Get("municipality"); m != "" {
-		ags, err := municipalityKey(s.app, m, true)
+		ags, err := municipalityKey(s.catalog, m, true)
 		if err != nil {
 			return f, err
 		}
@@ -100,7 +100,7 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	events, err := s.app.AuditLog(r.Context(), v, before, limit)
+	events, err := s.audit.AuditLog(r.Context(), v, before, limit)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return

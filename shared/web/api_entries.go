@@ -25,7 +25,7 @@ type apiEntrySummary struct {
 }
 
 func (s *Server) apiEntryList(w http.ResponseWriter, r *http.Request) {
-	req, err := parseSearch(r.URL.Query(), apiSearchParams, s.app)
+	req, err := parseSearch(r.URL.Query(), apiSearchParams, s.catalog)
 	if err == nil && req.Text != "" {
 		err = wiki.E(wiki.EINVALID, "api.search_elsewhere")
 	}
@@ -35,7 +35,7 @@ func (s *Server) apiEntryList(w http.ResponseWriter, r *http.Request) {
 	}
 	q := req.Query
 	q.Sort = "newest"
-	res, err := s.app.Search(r.Context(), viewerOf(r), q, req.Archived)
+	res, err := s.find.Search(r.Context(), viewerOf(r), q, req.Archived)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
@@ -59,7 +59,7 @@ func perPage(n int) int {
 }
 
 func (s *Server) apiEntryShow(w http.ResponseWriter, r *http.Request) {
-	e, err := s.app.Entry(r.Context(), viewerOf(r), r.PathValue("slug"))
+	e, err := s.entries.Entry(r.Context(), viewerOf(r), r.PathValue("slug"))
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
@@ -166,7 +166,7 @@ func (s *Server) apiEntryCreate(w http.ResponseWriter, r *http.Request) {
 	if in.Municipality == "" && v.IsMember() {
 		in.Municipality = v.Municipality()
 	}
-	e, err := s.app.CreateEntry(r.Context(), v, in.content(), in.Comment, in.Submit)
+	e, err := s.entries.CreateEntry(r.Context(), v, in.content(), in.Comment, in.Submit)
 	if err != nil {
 		s.writeAPIError(w, r, apiEntryError(err))
 		return
@@ -194,7 +194,7 @@ func (s *Server) apiEntryUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	e := in.content()
 	e.Version = version // If-Match decides, not a version in the body
-	saved, err := s.app.UpdateEntry(r.Context(), viewerOf(r), r.PathValue("slug"), e, in.Comment)
+	saved, err := s.entries.UpdateEntry(r.Context(), viewerOf(r), r.PathValue("slug"), e, in.Comment)
 	if wiki.ErrorCode(err) == wiki.ECONFLICT {
 		err = staleVersion() // the only conflict of an update: someone saved in between
 	}
@@ -223,11 +223,11 @@ func (s *Server) apiEntryTransition(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	slug := r.PathValue("slug")
-	e, err := s.app.Transition(r.Context(), viewerOf(r), slug, version, in.To, in.Comment)
+	e, err := s.workflow.Transition(r.Context(), viewerOf(r), slug, version, in.To, in.Comment)
 	if wiki.ErrorCode(err) == wiki.ECONFLICT && version != 0 {
 		// A conflict is a stale If-Match or a move the workflow does not allow from the
 		// current state; only the first is a failed precondition.
-		if cur, cerr := s.app.Entry(r.Context(), viewerOf(r), slug); cerr == nil && cur.Version != version {
+		if cur, cerr := s.entries.Entry(r.Context(), viewerOf(r), slug); cerr == nil && cur.Version != version {
 			err = staleVersion()
 		}
 	}

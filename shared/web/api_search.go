@@ -55,13 +55,13 @@ func apiFacet(values []search.FacetValue) []apiFacetValue {
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
-	req, err := parseSearch(r.URL.Query(), apiSearchParams, s.app)
+	req, err := parseSearch(r.URL.Query(), apiSearchParams, s.catalog)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}
 	q := req.Query
-	res, err := s.app.Search(r.Context(), viewerOf(r), q, req.Archived)
+	res, err := s.find.Search(r.Context(), viewerOf(r), q, req.Archived)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return

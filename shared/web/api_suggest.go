@@ -37,7 +37,7 @@ func (s *Server) apiSuggest(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, wiki.E(wiki.EINVALID, "api.q_too_long", search.MaxCompleteLength, n))
 		return
 	}
-	sug, err := s.app.Suggest(r.Context(), viewerOf(r), q, app.MaxSuggestions)
+	sug, err := s.find.Suggest(r.Context(), viewerOf(r), q, app.MaxSuggestions)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
@@ -81,7 +81,7 @@ func (s *Server) apiSimilar(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, &wiki.Error{Code: wiki.EINVALID, Message: text.M("api.similar_invalid"), Fields: fields})
 		return
 	}
-	hits, err := s.app.LookAlikes(r.Context(), viewerOf(r), title, summary, exclude, limit)
+	hits, err := s.find.LookAlikes(r.Context(), viewerOf(r), title, summary, exclude, limit)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return

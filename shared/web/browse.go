@@ -7,6 +7,16 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
+// catalogApp is the part of the app that reads the catalog of municipalities and topics,
+// held in memory; pages of every kind use it.
+// Each method's errors are those documented on app.App.
+type catalogApp interface {
+	catalogReader
+	Municipalities() []wiki.Municipality
+	Topics() []wiki.Topic
+	Names() wiki.Names
+}
+
 // homePage is the data of the start page.
 type homePage struct {
 	Welcome  bool
@@ -23,12 +33,12 @@ type topicCount struct {
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	v := viewerOf(r)
-	res, err := s.app.Search(r.Context(), v, search.Query{Sort: "newest", PerPage: 6}, false)
+	res, err := s.find.Search(r.Context(), v, search.Query{Sort: "newest", PerPage: 6}, false)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	featured, err := s.app.Search(r.Context(), v, search.Query{Featured: true, Sort: "newest", PerPage: 3}, false)
+	featured, err := s.find.Search(r.Context(), v, search.Query{Featured: true, Sort: "newest", PerPage: 3}, false)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -44,7 +54,7 @@ func (s *Server) topicCounts(res *search.Result) []topicCount {
 		counts[fv.Value] = fv.Count
 	}
 	var out []topicCount
-	for _, t := range s.app.Topics() {
+	for _, t := range s.catalog.Topics() {
 		out = append(out, topicCount{Topic: t, Count: counts[t.Slug]})
 	}
 	return out
@@ -65,7 +75,7 @@ type groupPage struct {
 const maxGroupEntries = 50
 
 func (s *Server) municipalityList(w http.ResponseWriter, r *http.Request) {
-	res, err := s.app.Search(r.Context(), viewerOf(r), search.Query{PerPage: 1}, false)
+	res, err := s.find.Search(r.Context(), viewerOf(r), search.Query{PerPage: 1}, false)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -79,19 +89,19 @@ func (s *Server) municipalityList(w http.ResponseWriter, r *http.Request) {
 		Count        int
 	}
 	var rows []row
-	for _, m := range s.app.Municipalities() {
+	for _, m := range s.catalog.Municipalities() {
 		rows = append(rows, row{m, counts[m.AGS]})
 	}
 	s.render(w, r, http.StatusOK, "municipalities", view{Title: T("municipalities.title"), Nav: "municipalities", Data: rows})
 }
 
 func (s *Server) municipalityShow(w http.ResponseWriter, r *http.Request) {
-	m, err := s.app.MunicipalityBySlug(r.PathValue("slug"))
+	m, err := s.catalog.MunicipalityBySlug(r.PathValue("slug"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	res, err := s.app.MunicipalityEntries(r.Context(), viewerOf(r), m.AGS, 1, maxGroupEntries)
+	res, err := s.find.MunicipalityEntries(r.Context(), viewerOf(r), m.AGS, 1, maxGroupEntries)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -101,7 +111,7 @@ func (s *Server) municipalityShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) topicList(w http.ResponseWriter, r *http.Request) {
-	res, err := s.app.Search(r.Context(), viewerOf(r), search.Query{PerPage: 1}, false)
+	res, err := s.find.Search(r.Context(), viewerOf(r), search.Query{PerPage: 1}, false)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -110,12 +120,12 @@ func (s *Server) topicList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) topicShow(w http.ResponseWriter, r *http.Request) {
-	t, err := s.app.Topic(r.PathValue("slug"))
+	t, err := s.catalog.Topic(r.PathValue("slug"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	res, err := s.app.Search(r.Context(), viewerOf(r), search.Query{Topic: t.Slug, Sort: "newest", PerPage: maxGroupEntries}, false)
+	res, err := s.find.Search(r.Context(), viewerOf(r), search.Query{Topic: t.Slug, Sort: "newest", PerPage: maxGroupEntries}, false)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +10,15 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
+
+// officeApp is the part of the app behind the coordination office's overview pages, also
+// used by the API.
+// Each method's errors are those documented on app.App.
+type officeApp interface {
+	ReviewQueue(ctx context.Context, v auth.Viewer, f app.ReviewFilter) (*app.ReviewQueue, error)
+	Dashboard(ctx context.Context, v auth.Viewer) (*app.Dashboard, error)
+	RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]app.RecentChange, uint64, error)
+}
 
 // coordinatorOnly lets a request for a coordination page through if the policy allows the
 // viewer a: visitors are sent to the sign-in page, everyone else gets the policy's error.
@@ -46,7 +56,7 @@ func (s *Server) coordination(w http.ResponseWriter, r *http.Request) {
 	if !s.coordinatorOnly(w, r, auth.Review) {
 		return
 	}
-	d, err := s.app.Dashboard(r.Context(), viewerOf(r))
+	d, err := s.office.Dashboard(r.Context(), viewerOf(r))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -109,7 +119,7 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request) {
 	f := parseReviewFilter(r)
 	filter := app.ReviewFilter{Page: f.Page}
 	if f.Topic != "" {
-		t, err := s.app.Topic(f.Topic)
+		t, err := s.catalog.Topic(f.Topic)
 		if err != nil {
 			s.renderError(w, r, wiki.E(wiki.EINVALID, "filter.unknown"))
 			return
@@ -117,20 +127,20 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request) {
 		filter.Topic = t.Slug
 	}
 	if f.Municipality != "" {
-		m, err := s.app.MunicipalityBySlug(f.Municipality)
+		m, err := s.catalog.MunicipalityBySlug(f.Municipality)
 		if err != nil {
 			s.renderError(w, r, wiki.E(wiki.EINVALID, "filter.unknown"))
 			return
 		}
 		filter.Municipality = m.AGS
 	}
-	res, err := s.app.ReviewQueue(r.Context(), viewerOf(r), filter)
+	res, err := s.office.ReviewQueue(r.Context(), viewerOf(r), filter)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	p := &reviewPage{Items: res.Items, Total: res.Total, Page: f.Page, Pages: pageCount(res.Total, coordinationPerPage),
-		Topic: f.Topic, Municipality: f.Municipality, Topics: s.app.Topics(), Municipalities: s.app.Municipalities(),
+		Topic: f.Topic, Municipality: f.Municipality, Topics: s.catalog.Topics(), Municipalities: s.catalog.Municipalities(),
 		Decided: r.URL.Query().Get("entschieden") == "1", Back: f.link(f.Page, "entschieden", "1")}
 	if f.Page > 1 {
 		p.PrevLink = f.link(f.Page - 1)
@@ -162,7 +172,7 @@ func (s *Server) recentChanges(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := pageParam(r)
-	changes, total, err := s.app.RecentChanges(r.Context(), viewerOf(r), page)
+	changes, total, err := s.office.RecentChanges(r.Context(), viewerOf(r), page)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -175,7 +185,7 @@ func (s *Server) recentChanges(w http.ResponseWriter, r *http.Request) {
 		p.NextLink = "/koordination/aenderungen?seite=" + strconv.Itoa(page+1)
 	}
 	for _, c := range changes {
-		p.Changes = append(p.Changes, changeItem{RecentChange: c, MunicipalityName: s.app.Names().MunicipalityName(c.Entry.Municipality)})
+		p.Changes = append(p.Changes, changeItem{RecentChange: c, MunicipalityName: s.catalog.Names().MunicipalityName(c.Entry.Municipality)})
 	}
 	s.render(w, r, http.StatusOK, "recent_changes", view{Title: T("changes.title"), Nav: "coordination", Data: p})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
@@ -11,6 +12,12 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
+
+// auditApp is the part of the app that reads the audit log, for the page and the API.
+// Each method's errors are those documented on app.App.
+type auditApp interface {
+	AuditLog(ctx context.Context, v auth.Viewer, before string, limit int) ([]wiki.AuditEvent, error)
+}
 
 // Audit log pages and exports.
 const (
@@ -58,7 +65,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	before := q.Get("vor")
-	events, err := s.app.AuditLog(r.Context(), viewerOf(r), before, auditPerPage+1)
+	events, err := s.audit.AuditLog(r.Context(), viewerOf(r), before, auditPerPage+1)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -84,7 +91,7 @@ type auditWriter func(w *bufio.Writer, events []wiki.AuditEvent, header bool) er
 // auditExport sends the whole audit log, newest first, as a download.
 func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, write auditWriter, ext, contentType string) {
 	ctx, v := r.Context(), viewerOf(r)
-	events, err := s.app.AuditLog(ctx, v, "", auditExportBatch)
+	events, err := s.audit.AuditLog(ctx, v, "", auditExportBatch)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -103,7 +110,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, write audit
 		if len(events) < auditExportBatch {
 			break
 		}
-		if events, err = s.app.AuditLog(ctx, v, events[len(events)-1].ID, auditExportBatch); err != nil {
+		if events, err = s.audit.AuditLog(ctx, v, events[len(events)-1].ID, auditExportBatch); err != nil {
 			// The status is sent: all that is left is to cut the download short.
 			logFor(r).Error("audit export", "err", err)
 			return

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +10,15 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
+
+// catalogEditApp is the part of the app that changes the catalog of municipalities and
+// topics, for the coordination pages and the API.
+// Each method's errors are those documented on app.App.
+type catalogEditApp interface {
+	SaveMunicipality(ctx context.Context, v auth.Viewer, m wiki.Municipality, isNew bool) (*wiki.Municipality, error)
+	SaveTopic(ctx context.Context, v auth.Viewer, t wiki.Topic, isNew bool) (*wiki.Topic, error)
+	MergeTopics(ctx context.Context, v auth.Viewer, from, into string) (int, error)
+}
 
 // catalogPage is the data of the pages that manage municipalities and topics: the list,
 // and the form to create or change one.
@@ -76,7 +86,7 @@ func (s *Server) renderCatalogError(w http.ResponseWriter, r *http.Request, page
 }
 
 func (s *Server) renderCatalog(w http.ResponseWriter, r *http.Request, status int, page string, p *catalogPage) {
-	p.Municipalities, p.Topics = s.app.Municipalities(), s.app.Topics()
+	p.Municipalities, p.Topics = s.catalog.Municipalities(), s.catalog.Topics()
 	title := map[string]string{
 		"coord_municipalities": T("municipalities.manage"), "coord_municipality": T("municipality.edit"),
 		"coord_topics": T("topics.manage"), "coord_topic": T("topic.edit"), "coord_topic_merge": T("topics.merge"),
@@ -101,7 +111,7 @@ func (s *Server) municipalityCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := parseMunicipalityForm(form)
-	if _, err := s.app.SaveMunicipality(r.Context(), viewerOf(r), m, true); err != nil {
+	if _, err := s.catalogEdit.SaveMunicipality(r.Context(), viewerOf(r), m, true); err != nil {
 		s.renderCatalogError(w, r, "coord_municipalities", &catalogPage{Municipality: m}, err)
 		return
 	}
@@ -112,7 +122,7 @@ func (s *Server) municipalityEdit(w http.ResponseWriter, r *http.Request) {
 	if !s.coordinatorOnly(w, r, auth.ManageCatalog) {
 		return
 	}
-	m, err := s.app.Municipality(r.PathValue("ags"))
+	m, err := s.catalog.Municipality(r.PathValue("ags"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -128,7 +138,7 @@ func (s *Server) municipalityUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	m := parseMunicipalityForm(form)
 	m.AGS = r.PathValue("ags")
-	if _, err := s.app.SaveMunicipality(r.Context(), viewerOf(r), m, false); err != nil {
+	if _, err := s.catalogEdit.SaveMunicipality(r.Context(), viewerOf(r), m, false); err != nil {
 		s.renderCatalogError(w, r, "coord_municipality", &catalogPage{Municipality: m, Edit: true}, err)
 		return
 	}
@@ -155,7 +165,7 @@ func (s *Server) topicCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := parseTopicForm(form)
-	if _, err := s.app.SaveTopic(r.Context(), viewerOf(r), t, true); err != nil {
+	if _, err := s.catalogEdit.SaveTopic(r.Context(), viewerOf(r), t, true); err != nil {
 		s.renderCatalogError(w, r, "coord_topics", &catalogPage{Topic: t}, err)
 		return
 	}
@@ -166,7 +176,7 @@ func (s *Server) topicEdit(w http.ResponseWriter, r *http.Request) {
 	if !s.coordinatorOnly(w, r, auth.ManageCatalog) {
 		return
 	}
-	t, err := s.app.Topic(r.PathValue("slug"))
+	t, err := s.catalog.Topic(r.PathValue("slug"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -182,7 +192,7 @@ func (s *Server) topicUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	t := parseTopicForm(form)
 	t.Slug = r.PathValue("slug")
-	if _, err := s.app.SaveTopic(r.Context(), viewerOf(r), t, false); err != nil {
+	if _, err := s.catalogEdit.SaveTopic(r.Context(), viewerOf(r), t, false); err != nil {
 		s.renderCatalogError(w, r, "coord_topic", &catalogPage{Topic: t, Edit: true}, err)
 		return
 	}
@@ -202,8 +212,8 @@ func (s *Server) topicMerge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := parseTopicMerge(form)
-	from, errFrom := s.app.Topic(f.From)
-	into, errInto := s.app.Topic(f.Into)
+	from, errFrom := s.catalog.Topic(f.From)
+	into, errInto := s.catalog.Topic(f.Into)
 	errs := map[string]string{}
 	switch {
 	case errFrom != nil:
@@ -223,7 +233,7 @@ func (s *Server) topicMerge(w http.ResponseWriter, r *http.Request) {
 		s.renderCatalog(w, r, http.StatusOK, "coord_topic_merge", &catalogPage{Merge: f})
 		return
 	}
-	n, err := s.app.MergeTopics(r.Context(), v, f.From, f.Into)
+	n, err := s.catalogEdit.MergeTopics(r.Context(), v, f.From, f.Into)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

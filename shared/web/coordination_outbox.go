@@ -8,6 +8,12 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
+// mailApp is the part of the app that shows the mails of local mode.
+// Each method's errors are those documented on app.App.
+type mailApp interface {
+	Outbox(v auth.Viewer, limit int) ([]mail.Message, error)
+}
+
 // outboxLimit is how many of the newest mails the outbox page shows.
 const outboxLimit = 50
 
@@ -21,7 +27,7 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request) {
 	if !s.coordinatorOnly(w, r, auth.ReadOutbox) {
 		return
 	}
-	msgs, err := s.app.Outbox(viewerOf(r), outboxLimit)
+	msgs, err := s.mails.Outbox(viewerOf(r), outboxLimit)
 	p := &outboxPage{Messages: msgs}
 	switch {
 	case wiki.ErrorCode(err) == wiki.ENOTFOUND:

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 
@@ -8,6 +9,15 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
+
+// accountApp is the part of the app that manages accounts.
+// Each method's errors are those documented on app.App.
+type accountApp interface {
+	Users(ctx context.Context, actor auth.Viewer) ([]wiki.User, error)
+	User(ctx context.Context, actor auth.Viewer, id string) (*wiki.User, error)
+	Invite(ctx context.Context, actor auth.Viewer, in app.NewUser) (*wiki.User, error)
+	UpdateUser(ctx context.Context, actor auth.Viewer, id string, c app.UserChange) (*wiki.User, error)
+}
 
 // peoplePage is the data of the accounts list with the invitation form, and of the page
 // that changes one account.
@@ -59,12 +69,12 @@ func (s *Server) people(w http.ResponseWriter, r *http.Request) {
 
 // renderPeople fills in the accounts and shows the list with the invitation form.
 func (s *Server) renderPeople(w http.ResponseWriter, r *http.Request, status int, p *peoplePage) {
-	users, err := s.app.Users(r.Context(), viewerOf(r))
+	users, err := s.accounts.Users(r.Context(), viewerOf(r))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	names := s.app.Names()
+	names := s.catalog.Names()
 	for _, u := range users {
 		row := person{User: u, Invited: u.PasswordHash == ""}
 		if u.Municipality != "" {
@@ -72,7 +82,7 @@ func (s *Server) renderPeople(w http.ResponseWriter, r *http.Request, status int
 		}
 		p.People = append(p.People, row)
 	}
-	p.Roles, p.Municipalities = wiki.Roles, s.app.Municipalities()
+	p.Roles, p.Municipalities = wiki.Roles, s.catalog.Municipalities()
 	title := T("people.title")
 	if p.Message != "" {
 		title = T("error.title") + ": " + title
@@ -87,7 +97,7 @@ func (s *Server) personInvite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := parseInviteForm(form)
-	u, err := s.app.Invite(r.Context(), viewerOf(r), in)
+	u, err := s.accounts.Invite(r.Context(), viewerOf(r), in)
 	if code := wiki.ErrorCode(err); code == wiki.EINVALID || code == wiki.ECONFLICT {
 		s.renderPeople(w, r, errorStatus(err), &peoplePage{Invite: in, Errors: fieldMessages(err), Message: wiki.ErrorText(catalogue, err)})
 		return
@@ -102,7 +112,7 @@ func (s *Server) personEdit(w http.ResponseWriter, r *http.Request) {
 	if !s.coordinatorOnly(w, r, auth.ManageUsers) {
 		return
 	}
-	u, err := s.app.User(r.Context(), viewerOf(r), r.PathValue("id"))
+	u, err := s.accounts.User(r.Context(), viewerOf(r), r.PathValue("id"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -112,7 +122,7 @@ func (s *Server) personEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, status int, p *peoplePage) {
-	p.Roles, p.Municipalities = wiki.Roles, s.app.Municipalities()
+	p.Roles, p.Municipalities = wiki.Roles, s.catalog.Municipalities()
 	title := T("person.edit") + ": " + p.User.Name
 	if p.Message != "" {
 		title = T("error.title") + ": " + title
@@ -128,9 +138,9 @@ func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, v := r.Context(), viewerOf(r)
 	c := parseUserChangeForm(form)
-	_, err = s.app.UpdateUser(ctx, v, r.PathValue("id"), c)
+	_, err = s.accounts.UpdateUser(ctx, v, r.PathValue("id"), c)
 	if code := wiki.ErrorCode(err); code == wiki.EINVALID || code == wiki.ECONFLICT {
-		u, uerr := s.app.User(ctx, v, r.PathValue("id"))
+		u, uerr := s.accounts.User(ctx, v, r.PathValue("id"))
 		if uerr != nil {
 			s.renderError(w, r, uerr)
 			return

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,6 +9,14 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
+
+// wordListApp is the part of the app that reads and saves the search's word lists.
+// Each method's errors are those documented on app.App.
+type wordListApp interface {
+	WordLists(ctx context.Context, v auth.Viewer) (*wiki.WordLists, error)
+	SaveWordLists(ctx context.Context, v auth.Viewer, w wiki.WordLists, base int) (*wiki.WordLists, error)
+	WordListsRebuiltElsewhere() bool
+}
 
 // searchWordsPage is the data of the page on which coordinators edit the search's
 // synonyms and protected words.
@@ -31,7 +40,7 @@ func parseSearchWordsForm(f url.Values) (wiki.WordLists, int) {
 }
 
 func (s *Server) renderSearchWords(w http.ResponseWriter, r *http.Request, status int, p *searchWordsPage) {
-	p.Delay = s.app.WordListsRebuiltElsewhere()
+	p.Delay = s.wordLists.WordListsRebuiltElsewhere()
 	title := T("searchwords.title")
 	if p.Message != "" {
 		title = T("error.title") + ": " + title
@@ -43,7 +52,7 @@ func (s *Server) searchWords(w http.ResponseWriter, r *http.Request) {
 	if !s.coordinatorOnly(w, r, auth.ManageSearchWords) {
 		return
 	}
-	lists, err := s.app.WordLists(r.Context(), viewerOf(r))
+	lists, err := s.wordLists.WordLists(r.Context(), viewerOf(r))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -66,7 +75,7 @@ func (s *Server) searchWordsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, v := r.Context(), viewerOf(r)
 	f, base := parseSearchWordsForm(form)
-	_, err = s.app.SaveWordLists(ctx, v, f, base)
+	_, err = s.wordLists.SaveWordLists(ctx, v, f, base)
 	if err == nil {
 		http.Redirect(w, r, "/koordination/suchwoerter?gespeichert=1", http.StatusSeeOther)
 		return
@@ -76,7 +85,7 @@ func (s *Server) searchWordsSave(w http.ResponseWriter, r *http.Request) {
 	case wiki.EINVALID:
 		p.Errors = fieldMessages(err)
 	case wiki.ECONFLICT:
-		stored, serr := s.app.WordLists(ctx, v)
+		stored, serr := s.wordLists.WordLists(ctx, v)
 		if serr != nil {
 			s.renderError(w, r, serr)
 			return

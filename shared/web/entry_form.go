@@ -33,14 +33,14 @@ type conflict struct {
 // formPage builds the form page. Members choose no municipality: theirs is set.
 func (s *Server) formPage(r *http.Request, form *entryForm, isNew bool, slug string) *formPage {
 	v := viewerOf(r)
-	p := &formPage{Form: form, IsNew: isNew, Slug: slug, Topics: s.app.Topics(),
+	p := &formPage{Form: form, IsNew: isNew, Slug: slug, Topics: s.catalog.Topics(),
 		Kinds: wiki.Kinds, Statuses: wiki.ProjectStatuses, Action: "/eintraege"}
-	for _, m := range s.app.Municipalities() {
+	for _, m := range s.catalog.Municipalities() {
 		if v.IsCoordinator() || m.AGS == form.Entry.Municipality || (isNew && m.AGS == v.Municipality()) {
 			p.Municipalities = append(p.Municipalities, m)
 		}
 	}
-	p.AllMunicipalities = s.app.Municipalities()
+	p.AllMunicipalities = s.catalog.Municipalities()
 	if !isNew {
 		p.Action = "/eintraege/" + slug + "/bearbeiten"
 	}
@@ -74,7 +74,7 @@ func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request) {
 	if v.IsMember() {
 		form.Entry.Municipality = v.Municipality()
 	}
-	e, err := s.app.CreateEntry(r.Context(), v, form.Entry, form.Comment, form.Submit)
+	e, err := s.entries.CreateEntry(r.Context(), v, form.Entry, form.Comment, form.Submit)
 	if err != nil {
 		s.formError(w, r, s.formPage(r, form, true, ""), err)
 		return
@@ -87,7 +87,7 @@ func (s *Server) entryEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := viewerOf(r)
-	e, err := s.app.Entry(r.Context(), v, r.PathValue("slug"))
+	e, err := s.entries.Entry(r.Context(), v, r.PathValue("slug"))
 	if err == nil {
 		err = auth.Require(v, auth.EditEntry, e)
 	}
@@ -105,7 +105,7 @@ func (s *Server) entryUpdate(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	e, err := s.app.UpdateEntry(r.Context(), viewerOf(r), slug, form.Entry, form.Comment)
+	e, err := s.entries.UpdateEntry(r.Context(), viewerOf(r), slug, form.Entry, form.Comment)
 	switch {
 	case wiki.ErrorCode(err) == wiki.ECONFLICT:
 		s.entryConflict(w, r, slug, form)
@@ -119,7 +119,7 @@ func (s *Server) entryUpdate(w http.ResponseWriter, r *http.Request) {
 // entryConflict shows the current version next to the user's input, with the form filled
 // with the input and set to the current version, so that saving again is a deliberate act.
 func (s *Server) entryConflict(w http.ResponseWriter, r *http.Request, slug string, form *entryForm) {
-	cur, err := s.app.Entry(r.Context(), viewerOf(r), slug)
+	cur, err := s.entries.Entry(r.Context(), viewerOf(r), slug)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -128,7 +128,7 @@ func (s *Server) entryConflict(w http.ResponseWriter, r *http.Request, slug stri
 	mine.Normalize()
 	mine.State = cur.State
 	p := s.formPage(r, form, false, slug)
-	p.Conflict = &conflict{Current: cur, Changes: wiki.Compare(cur, mine, s.app.Names())}
+	p.Conflict = &conflict{Current: cur, Changes: wiki.Compare(cur, mine, s.catalog.Names())}
 	form.Entry.Version = cur.Version
 	s.render(w, r, http.StatusConflict, "entry_form", view{Title: T("conflict.title") + ": " + cur.Title, Data: p})
 }

@@ -1,13 +1,34 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
+	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
+
+// workflowApp is the part of the app that moves an entry through its workflow.
+// Each method's errors are those documented on app.App.
+type workflowApp interface {
+	Transition(ctx context.Context, v auth.Viewer, slug string, version int, to wiki.State, comment string) (*wiki.Entry, error)
+	SetFeatured(ctx context.Context, v auth.Viewer, slug string, version int, featured bool) (*wiki.Entry, error)
+	MarkChecked(ctx context.Context, v auth.Viewer, slug string, version int) (*wiki.Entry, error)
+}
+
+// entryApp is the part of the app that reads and writes entries, for the pages and the
+// API.
+// Each method's errors are those documented on app.App.
+type entryApp interface {
+	CreateEntry(ctx context.Context, v auth.Viewer, in *wiki.Entry, comment string, submit bool) (*wiki.Entry, error)
+	UpdateEntry(ctx context.Context, v auth.Viewer, slug string, in *wiki.Entry, comment string) (*wiki.Entry, error)
+	Entry(ctx context.Context, v auth.Viewer, slug string) (*wiki.Entry, error)
+	History(ctx context.Context, v auth.Viewer, slug string) (*wiki.Entry, []wiki.Revision, error)
+	Compare(ctx context.Context, v auth.Viewer, slug string, from, to int) (*app.Comparison, error)
+}
 
 // maxSimilar is the number of similar entries shown on an entry's page.
 const maxSimilar = 5
@@ -38,7 +59,7 @@ type move struct {
 }
 
 func (s *Server) entryShow(w http.ResponseWriter, r *http.Request) {
-	e, err := s.app.Entry(r.Context(), viewerOf(r), r.PathValue("slug"))
+	e, err := s.entries.Entry(r.Context(), viewerOf(r), r.PathValue("slug"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -50,19 +71,19 @@ func (s *Server) entryShow(w http.ResponseWriter, r *http.Request) {
 	for _, to := range auth.Moves(v, e) {
 		p.Moves = append(p.Moves, move{To: to, Label: wiki.ActionLabel(e.State, to), NeedsComment: to == wiki.StateChangesRequested})
 	}
-	p.Municipality, _ = s.app.Municipality(e.Municipality)
+	p.Municipality, _ = s.catalog.Municipality(e.Municipality)
 	for _, ags := range e.Partners {
-		if m, err := s.app.Municipality(ags); err == nil {
+		if m, err := s.catalog.Municipality(ags); err == nil {
 			p.Partners = append(p.Partners, m)
 		}
 	}
 	for _, slug := range e.Topics {
-		if t, err := s.app.Topic(slug); err == nil {
+		if t, err := s.catalog.Topic(slug); err == nil {
 			p.Topics = append(p.Topics, t)
 		}
 	}
 	p.Related = s.readableRelated(r, e)
-	if sim, err := s.app.Related(r.Context(), v, e, maxSimilar); err != nil {
+	if sim, err := s.find.Related(r.Context(), v, e, maxSimilar); err != nil {
 		s.log.Error("similar entries", "entry", e.ID, "err", err) // the page works without them
 	} else {
 		p.Similar = sim
@@ -77,7 +98,7 @@ type historyPage struct {
 }
 
 func (s *Server) entryHistory(w http.ResponseWriter, r *http.Request) {
-	e, revs, err := s.app.History(r.Context(), viewerOf(r), r.PathValue("slug"))
+	e, revs, err := s.entries.History(r.Context(), viewerOf(r), r.PathValue("slug"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -93,7 +114,7 @@ func (s *Server) entryCompare(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, wiki.E(wiki.EINVALID, "compare.pick_two"))
 		return
 	}
-	c, err := s.app.Compare(r.Context(), viewerOf(r), r.PathValue("slug"), from, to)
+	c, err := s.entries.Compare(r.Context(), viewerOf(r), r.PathValue("slug"), from, to)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -108,7 +129,7 @@ func (s *Server) entryTransition(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	version, _ := strconv.Atoi(form.Get("version"))
-	e, err := s.app.Transition(r.Context(), viewerOf(r), r.PathValue("slug"), version, wiki.State(form.Get("to")), form.Get("comment"))
+	e, err := s.workflow.Transition(r.Context(), viewerOf(r), r.PathValue("slug"), version, wiki.State(form.Get("to")), form.Get("comment"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -127,7 +148,7 @@ func (s *Server) entryFeature(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	version, _ := strconv.Atoi(form.Get("version"))
-	e, err := s.app.SetFeatured(r.Context(), viewerOf(r), r.PathValue("slug"), version, form.Get("featured") == "1")
+	e, err := s.workflow.SetFeatured(r.Context(), viewerOf(r), r.PathValue("slug"), version, form.Get("featured") == "1")
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -142,7 +163,7 @@ func (s *Server) entryChecked(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	version, _ := strconv.Atoi(form.Get("version"))
-	if _, err := s.app.MarkChecked(r.Context(), viewerOf(r), r.PathValue("slug"), version); err != nil {
+	if _, err := s.workflow.MarkChecked(r.Context(), viewerOf(r), r.PathValue("slug"), version); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

@@ -29,7 +29,7 @@ func (s *Server) entryForViewer(r *http.Request, e *wiki.Entry) *wiki.Entry {
 func (s *Server) readableRelated(r *http.Request, e *wiki.Entry) []*wiki.Entry {
 	var out []*wiki.Entry
 	for _, slug := range e.Related {
-		re, err := s.app.Entry(r.Context(), viewerOf(r), slug)
+		re, err := s.entries.Entry(r.Context(), viewerOf(r), slug)
 		if err != nil {
 			logIfInternal(r, err)
 			continue

@@ -1,13 +1,26 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
+
+// ownAccountApp is the part of the app behind a signed-in user's own profile: password,
+// sessions and API tokens.
+// Each method's errors are those documented on app.App.
+type ownAccountApp interface {
+	ChangePassword(ctx context.Context, v auth.Viewer, current, next, clientAddr string) (string, error)
+	LogoutEverywhere(ctx context.Context, v auth.Viewer) error
+	CreateAPIToken(ctx context.Context, v auth.Viewer, name string) (string, error)
+	APITokens(ctx context.Context, v auth.Viewer) ([]store.Token, error)
+	RevokeAPIToken(ctx context.Context, v auth.Viewer, hash string) error
+}
 
 // profilePage is the data of the profile page: the account, the password form and the
 // API tokens.
@@ -59,13 +72,13 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 // renderProfile fills in the account and its tokens and shows the profile page.
 func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, p *profilePage) {
 	v := viewerOf(r)
-	tokens, err := s.app.APITokens(r.Context(), v)
+	tokens, err := s.ownAccount.APITokens(r.Context(), v)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	p.User, p.Tokens = v.User, tokens
-	if m, err := s.app.Municipality(v.Municipality()); err == nil {
+	if m, err := s.catalog.Municipality(v.Municipality()); err == nil {
 		p.Municipality = &m
 	}
 	title := T("profile.title")
@@ -93,7 +106,7 @@ func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
 		s.renderProfile(w, r, http.StatusBadRequest, &profilePage{Message: msg, Errors: map[string]string{"password2": msg}})
 		return
 	}
-	secret, err := s.app.ChangePassword(r.Context(), v, f.Current, f.New, clientAddr(r))
+	secret, err := s.ownAccount.ChangePassword(r.Context(), v, f.Current, f.New, clientAddr(r))
 	if err != nil {
 		if code := wiki.ErrorCode(err); code != wiki.EINVALID && code != wiki.ETOOMANY {
 			s.renderError(w, r, err)
@@ -114,7 +127,7 @@ func (s *Server) profileTokenCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := form.Get("name")
-	secret, err := s.app.CreateAPIToken(r.Context(), viewerOf(r), name)
+	secret, err := s.ownAccount.CreateAPIToken(r.Context(), viewerOf(r), name)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -133,7 +146,7 @@ func (s *Server) profileTokenRevoke(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if err := s.app.RevokeAPIToken(r.Context(), viewerOf(r), form.Get("token")); err != nil {
+	if err := s.ownAccount.RevokeAPIToken(r.Context(), viewerOf(r), form.Get("token")); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
@@ -146,7 +159,7 @@ func (s *Server) profileLogoutEverywhere(w http.ResponseWriter, r *http.Request)
 		s.renderError(w, r, errSignInNeeded)
 		return
 	}
-	if err := s.app.LogoutEverywhere(r.Context(), v); err != nil {
+	if err := s.ownAccount.LogoutEverywhere(r.Context(), v); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

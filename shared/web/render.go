@@ -179,7 +179,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		return
 	}
 	v.Viewer, v.w, v.r = viewerOf(r), w, r
-	if m, err := s.app.Municipality(v.Viewer.Municipality()); err == nil {
+	if m, err := s.catalog.Municipality(v.Viewer.Municipality()); err == nil {
 		v.MyMunicipality = &m
 	}
 	if v.Viewer.SignedIn() {

@@ -1,14 +1,28 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 
+	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
+
+// findApp is the part of the app that finds entries: search, a municipality's entries,
+// related entries and suggestions.
+// Each method's errors are those documented on app.App.
+type findApp interface {
+	Search(ctx context.Context, v auth.Viewer, q search.Query, withArchived bool) (*search.Result, error)
+	MunicipalityEntries(ctx context.Context, v auth.Viewer, ags string, page, perPage int) (*app.MunicipalityEntries, error)
+	Related(ctx context.Context, v auth.Viewer, e *wiki.Entry, n int) ([]search.Hit, error)
+	Suggest(ctx context.Context, v auth.Viewer, text string, n int) (app.Suggestions, error)
+	LookAlikes(ctx context.Context, v auth.Viewer, title, summary, exclude string, n int) ([]search.Hit, error)
+}
 
 // resultsPage is the data of the search page and the entry list: the query as the user
 // set it, the hits and the facets to narrow it down.
@@ -91,13 +105,13 @@ func (s *Server) entryList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) results(w http.ResponseWriter, r *http.Request, path, heading string) {
-	req, err := parseSearch(r.URL.Query(), pageSearchParams, s.app)
+	req, err := parseSearch(r.URL.Query(), pageSearchParams, s.catalog)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	p := listParamsOf(r.URL.Query(), req)
-	res, err := s.app.Search(r.Context(), viewerOf(r), req.Query, req.Archived)
+	res, err := s.find.Search(r.Context(), viewerOf(r), req.Query, req.Archived)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -136,7 +150,7 @@ func (p *resultsPage) PageLink(n int) template.URL {
 }
 
 func (s *Server) facetGroups(p *resultsPage) []facetGroup {
-	names := s.app.Names()
+	names := s.catalog.Names()
 	f := p.Result.Facets
 	group := func(key, label, selected string, values []search.FacetValue, value func(string) (string, string)) facetGroup {
 		g := facetGroup{Key: key, Label: label}
@@ -154,7 +168,7 @@ func (s *Server) facetGroups(p *resultsPage) []facetGroup {
 	return []facetGroup{
 		group("thema", T("list.filter.topic"), p.Params.Topic, f.Topic, func(v string) (string, string) { return v, names.TopicName(v) }),
 		group("kommune", T("list.filter.municipality"), p.Params.Municipality, f.Municipality, func(v string) (string, string) {
-			m, err := s.app.Municipality(v)
+			m, err := s.catalog.Municipality(v)
 			if err != nil {
 				return v, v
 			}

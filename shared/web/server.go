@@ -21,7 +21,23 @@ const maxFormBytes = 1 << 20
 
 // Server holds what the handlers share. Create it with New.
 type Server struct {
-	app     *app.App
+	app *app.App // for what no handler asks: Refresh and Storage
+
+	// The parts of the app the handlers use, each declared beside its handlers.
+	sessions    sessionApp
+	signIn      signInApp
+	ownAccount  ownAccountApp
+	catalog     catalogApp
+	catalogEdit catalogEditApp
+	accounts    accountApp
+	audit       auditApp
+	mails       mailApp
+	wordLists   wordListApp
+	office      officeApp
+	entries     entryApp
+	workflow    workflowApp
+	find        findApp
+
 	log     *slog.Logger
 	pages   *pages
 	mux     *http.ServeMux
@@ -48,7 +64,8 @@ func New(a *app.App, logger *slog.Logger, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{app: a, log: logger, pages: p, mux: http.NewServeMux()}
+	s := &Server{app: a, log: logger, pages: p, mux: http.NewServeMux(),
+		sessions: a, signIn: a, ownAccount: a, catalog: a, catalogEdit: a, accounts: a, audit: a, mails: a, wordLists: a, office: a, entries: a, workflow: a, find: a}
 	for _, o := range opts {
 		o(s)
 	}

@@ -12,6 +12,14 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
+// sessionApp is the part of the app that finds who is signed in: a session cookie's or an
+// API token's account.
+// Each method's errors are those documented on app.App.
+type sessionApp interface {
+	Session(ctx context.Context, secret string) (*wiki.User, *store.Session, error)
+	APIUser(ctx context.Context, secret string) (*wiki.User, error)
+}
+
 // Cookie names. The session cookie holds the session's secret; the form cookie holds the
 // form token of visitors (double submit), signed-in people use their session's token.
 const (
@@ -53,13 +61,13 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) (*http.Request
 		if !ok {
 			return r, wiki.E(wiki.EUNAUTHORIZED, "api.token_header")
 		}
-		u, err := s.app.APIUser(r.Context(), strings.TrimSpace(token))
+		u, err := s.sessions.APIUser(r.Context(), strings.TrimSpace(token))
 		if err != nil {
 			return r, err
 		}
 		rv.viewer, rv.api = auth.Viewer{User: u}, true
 	} else if c, err := r.Cookie(sessionCookie); err == nil {
-		u, sess, err := s.app.Session(r.Context(), c.Value)
+		u, sess, err := s.sessions.Session(r.Context(), c.Value)
 		switch {
 		case err == nil:
 			rv.viewer, rv.session = auth.Viewer{User: u}, sess
