@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
@@ -243,6 +244,73 @@ func (a *App) Entry(ctx context.Context, v auth.Viewer, slug string) (*wiki.Entr
 		return nil, err
 	}
 	return e, nil
+}
+
+// EntryPage is an entry as its page (or the API) shows it to a viewer.
+type EntryPage struct {
+	Entry   *wiki.Entry   // as stored, for the page's permission checks
+	Shown   *wiki.Entry   // what the viewer may see of it; see Shown
+	Related []*wiki.Entry // the related entries the viewer may read, in the entry's order
+	Similar []search.Hit  // up to the n asked for; none if the search failed (logged)
+}
+
+// EntryPage returns the entry with the given slug as v may see it, with the related
+// entries v may read and up to similar entries that look like it.
+func (a *App) EntryPage(ctx context.Context, v auth.Viewer, slug string, similar int) (*EntryPage, error) {
+	e, err := a.Entry(ctx, v, slug)
+	if err != nil {
+		return nil, err
+	}
+	p := &EntryPage{Entry: e, Related: a.readableRelated(ctx, v, e)}
+	p.Shown = shown(v, e, p.Related)
+	if similar > 0 {
+		if sim, err := a.Related(ctx, v, e, similar); err != nil {
+			a.log.Error("similar entries", "entry", e.ID, "err", err) // the page works without them
+		} else {
+			p.Similar = sim
+		}
+	}
+	return p, nil
+}
+
+// Shown returns e as v may see it: with the fields the policy lets them see
+// (auth.EntryFor), and, unless they may edit the entry, without the related entries they
+// may not read — a slug is made from the title, so it would name an internal or
+// unpublished entry.
+func (a *App) Shown(ctx context.Context, v auth.Viewer, e *wiki.Entry) *wiki.Entry {
+	if auth.Can(v, auth.EditEntry, e) {
+		return auth.EntryFor(v, e)
+	}
+	return shown(v, e, a.readableRelated(ctx, v, e))
+}
+
+// shown is Shown with the related entries v may read.
+func shown(v auth.Viewer, e *wiki.Entry, readable []*wiki.Entry) *wiki.Entry {
+	c := auth.EntryFor(v, e)
+	if !auth.Can(v, auth.EditEntry, e) {
+		c.Related = nil
+		for _, re := range readable {
+			c.Related = append(c.Related, re.Slug)
+		}
+	}
+	return c
+}
+
+// readableRelated returns the related entries of e that v may read, in the entry's order.
+// Entries that do not exist and entries v may not read are left out alike.
+func (a *App) readableRelated(ctx context.Context, v auth.Viewer, e *wiki.Entry) []*wiki.Entry {
+	var out []*wiki.Entry
+	for _, slug := range e.Related {
+		re, err := a.Entry(ctx, v, slug)
+		if err != nil {
+			if wiki.ErrorCode(err) == wiki.EINTERNAL {
+				a.log.Error("related entry", "entry", e.ID, "related", slug, "err", err)
+			}
+			continue
+		}
+		out = append(out, re)
+	}
+	return out
 }
 
 func (a *App) entry(ctx context.Context, slug string) (*wiki.Entry, error) {

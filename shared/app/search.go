@@ -76,3 +76,23 @@ func (a *App) Related(ctx context.Context, v auth.Viewer, e *wiki.Entry, n int) 
 	q := search.Query{States: scope.States, Visibilities: scope.Visibilities}
 	return a.index.Similar(ctx, search.NewDocument(e, &a.cat), q, n)
 }
+
+// FrontPage is what the start page shows a viewer.
+type FrontPage struct {
+	Newest   *search.Result // the newest entries, with the count of all and the topic facet
+	Featured []search.Hit   // the newest featured entries
+}
+
+// FrontPage returns the newest entries and the newest featured ones that v may see in
+// lists.
+func (a *App) FrontPage(ctx context.Context, v auth.Viewer, newest, featured int) (*FrontPage, error) {
+	res, err := a.Search(ctx, v, search.Query{Sort: "newest", PerPage: newest}, false)
+	if err != nil {
+		return nil, err
+	}
+	feat, err := a.Search(ctx, v, search.Query{Featured: true, Sort: "newest", PerPage: featured}, false)
+	if err != nil {
+		return nil, err
+	}
+	return &FrontPage{Newest: res, Featured: feat.Hits}, nil
+}

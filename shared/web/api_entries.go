@@ -59,13 +59,13 @@ func perPage(n int) int {
 }
 
 func (s *Server) apiEntryShow(w http.ResponseWriter, r *http.Request) {
-	e, err := s.entries.Entry(r.Context(), viewerOf(r), r.PathValue("slug"))
+	p, err := s.entries.EntryPage(r.Context(), viewerOf(r), r.PathValue("slug"), 0)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	w.Header().Set("ETag", etag(e.Version))
-	writeJSON(w, http.StatusOK, s.entryForViewer(r, e))
+	w.Header().Set("ETag", etag(p.Entry.Version))
+	writeJSON(w, http.StatusOK, p.Shown)
 }
 
 // entryInput is the body of POST /api/v1/entries and PUT /api/v1/entries/{slug}: the
@@ -149,7 +149,7 @@ func staleVersion() error {
 // writeEntry answers with an entry, its ETag and the given status.
 func (s *Server) writeEntry(w http.ResponseWriter, r *http.Request, status int, e *wiki.Entry) {
 	w.Header().Set("ETag", etag(e.Version))
-	writeJSON(w, status, s.entryForViewer(r, e))
+	writeJSON(w, status, s.entries.Shown(r.Context(), viewerOf(r), e))
 }
 
 func (s *Server) apiEntryCreate(w http.ResponseWriter, r *http.Request) {

@@ -33,18 +33,14 @@ type topicCount struct {
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	v := viewerOf(r)
-	res, err := s.find.Search(r.Context(), v, search.Query{Sort: "newest", PerPage: 6}, false)
+	front, err := s.find.FrontPage(r.Context(), v, 6, 3)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	featured, err := s.find.Search(r.Context(), v, search.Query{Featured: true, Sort: "newest", PerPage: 3}, false)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	res := front.Newest
 	s.render(w, r, http.StatusOK, "home", view{Title: T("home.title"), Nav: "home",
-		Data: &homePage{Welcome: r.URL.Query().Get("willkommen") == "1", Featured: featured.Hits, Newest: res.Hits, Total: res.Total, Topics: s.topicCounts(res)}})
+		Data: &homePage{Welcome: r.URL.Query().Get("willkommen") == "1", Featured: front.Featured, Newest: res.Hits, Total: res.Total, Topics: s.topicCounts(res)}})
 }
 
 // topicCounts lists every topic with the number of entries the result's facet counted.

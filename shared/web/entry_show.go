@@ -28,6 +28,8 @@ type entryApp interface {
 	Entry(ctx context.Context, v auth.Viewer, slug string) (*wiki.Entry, error)
 	History(ctx context.Context, v auth.Viewer, slug string) (*wiki.Entry, []wiki.Revision, error)
 	Compare(ctx context.Context, v auth.Viewer, slug string, from, to int) (*app.Comparison, error)
+	EntryPage(ctx context.Context, v auth.Viewer, slug string, similar int) (*app.EntryPage, error)
+	Shown(ctx context.Context, v auth.Viewer, e *wiki.Entry) *wiki.Entry
 }
 
 // maxSimilar is the number of similar entries shown on an entry's page.
@@ -59,13 +61,14 @@ type move struct {
 }
 
 func (s *Server) entryShow(w http.ResponseWriter, r *http.Request) {
-	e, err := s.entries.Entry(r.Context(), viewerOf(r), r.PathValue("slug"))
+	v := viewerOf(r)
+	page, err := s.entries.EntryPage(r.Context(), v, r.PathValue("slug"), maxSimilar)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v := viewerOf(r)
-	p := &entryPage{Entry: auth.EntryFor(v, e), Saved: r.URL.Query().Get("gespeichert") == "1", Demo: e.CreatedBy == wiki.DemoAuthor,
+	e := page.Entry
+	p := &entryPage{Entry: auth.EntryFor(v, e), Related: page.Related, Similar: page.Similar, Saved: r.URL.Query().Get("gespeichert") == "1", Demo: e.CreatedBy == wiki.DemoAuthor,
 		CanEdit: auth.Can(v, auth.EditEntry, e), CanHistory: auth.Can(v, auth.ReadHistory, e),
 		CanContact: auth.Can(v, auth.SeeContact, e), HasContact: !e.Contact.IsZero(), CanFeature: auth.Can(v, auth.FeatureEntry, e) && e.State == wiki.StatePublished}
 	for _, to := range auth.Moves(v, e) {
@@ -81,12 +84,6 @@ func (s *Server) entryShow(w http.ResponseWriter, r *http.Request) {
 		if t, err := s.catalog.Topic(slug); err == nil {
 			p.Topics = append(p.Topics, t)
 		}
-	}
-	p.Related = s.readableRelated(r, e)
-	if sim, err := s.find.Related(r.Context(), v, e, maxSimilar); err != nil {
-		s.log.Error("similar entries", "entry", e.ID, "err", err) // the page works without them
-	} else {
-		p.Similar = sim
 	}
 	s.render(w, r, http.StatusOK, "entry", view{Title: e.Title, Data: p})
 }

@@ -22,6 +22,7 @@ type findApp interface {
 	Related(ctx context.Context, v auth.Viewer, e *wiki.Entry, n int) ([]search.Hit, error)
 	Suggest(ctx context.Context, v auth.Viewer, text string, n int) (app.Suggestions, error)
 	LookAlikes(ctx context.Context, v auth.Viewer, title, summary, exclude string, n int) ([]search.Hit, error)
+	FrontPage(ctx context.Context, v auth.Viewer, newest, featured int) (*app.FrontPage, error)
 }
 
 // resultsPage is the data of the search page and the entry list: the query as the user
