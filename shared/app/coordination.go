@@ -46,11 +46,7 @@ func (a *App) ReviewQueue(ctx context.Context, v auth.Viewer, f ReviewFilter) (*
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	entries, err := a.entriesByID(ctx, ids)
+	entries, err := a.entriesByID(ctx, hitIDs(res))
 	if err != nil {
 		return nil, err
 	}

@@ -46,12 +46,8 @@ func (a *App) MunicipalityEntries(ctx context.Context, v auth.Viewer, ags string
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
 	// The states as the table holds them; a failure costs the badges, not the page.
-	entries, err := a.entriesByID(ctx, ids)
+	entries, err := a.entriesByID(ctx, hitIDs(res))
 	if err != nil {
 		a.log.ErrorContext(ctx, "read entry states", "err", err)
 	}
@@ -95,4 +91,13 @@ func (a *App) FrontPage(ctx context.Context, v auth.Viewer, newest, featured int
 		return nil, err
 	}
 	return &FrontPage{Newest: res, Featured: feat.Hits}, nil
+}
+
+// hitIDs returns the entry ids of the hits of res, in their order.
+func hitIDs(res *search.Result) []string {
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids
 }
