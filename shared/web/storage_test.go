@@ -1,9 +1,13 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
@@ -73,4 +77,23 @@ func apiErrorCode(r apiResponse) string {
 	e, _ := r.body["error"].(map[string]any)
 	s, _ := e["code"].(string)
 	return s
+}
+
+// A write that meets the end of the disk (ENOSPC, or a quota: EDQUOT), however deep in a
+// store it failed, is answered as a full disk: 507 with the German message, not 500.
+func TestDiskFullErrors(t *testing.T) {
+	t.Parallel()
+	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EDQUOT} {
+		err := diskFull(fmt.Errorf("embedded: create entry: %w", &os.PathError{Op: "write", Path: "wissensnetz.db", Err: errno}))
+		if st := errorStatus(err); st != http.StatusInsufficientStorage {
+			t.Errorf("%v: status %d, want 507", errno, st)
+		}
+		if msg := userMessage(err); !strings.HasPrefix(msg, "Der Speicher ist voll") {
+			t.Errorf("%v: message %q", errno, msg)
+		}
+	}
+	other := errors.New("embedded: create entry: disk on fire")
+	if st := errorStatus(diskFull(other)); st != http.StatusInternalServerError {
+		t.Errorf("another failure: status %d, want 500", st)
+	}
 }
