@@ -25,10 +25,10 @@ func (a *App) Transition(ctx context.Context, v auth.Viewer, slug string, versio
 	if !to.Valid() {
 		return nil, wiki.E(wiki.EINVALID, "workflow.unknown_state", to)
 	}
-	if !wiki.CanMove(cur.State, to) {
+	if !wiki.CanTransition(cur.State, to) {
 		return nil, wiki.E(wiki.ECONFLICT, "workflow.move_refused", text.M(cur.State.LabelKey()), text.M(to.LabelKey()))
 	}
-	if !auth.CanMove(v, cur, to) {
+	if !auth.CanTransition(v, cur, to) {
 		return nil, auth.Require(v, auth.Review, nil)
 	}
 	comment = strings.TrimSpace(comment)

@@ -1,6 +1,6 @@
 // Package auth decides who may do what. Every permission decision of Wissensnetz — pages,
 // JSON API, search hits and facet counts, lists, history, exports, feeds and downloads —
-// goes through Can and CanMove here. It also hashes passwords and makes the secrets of
+// goes through Can and CanTransition here. It also hashes passwords and makes the secrets of
 // sessions, one-time links and API tokens.
 package auth
 
@@ -94,9 +94,9 @@ func readable(v Viewer, e *wiki.Entry) bool {
 	return true
 }
 
-// CanMove reports whether v may move e to the workflow state to.
-func CanMove(v Viewer, e *wiki.Entry, to wiki.State) bool {
-	if e == nil || !wiki.CanMove(e.State, to) {
+// CanTransition reports whether v may take e to the workflow state to.
+func CanTransition(v Viewer, e *wiki.Entry, to wiki.State) bool {
+	if e == nil || !wiki.CanTransition(e.State, to) {
 		return false
 	}
 	if v.IsCoordinator() {
@@ -112,11 +112,11 @@ func CanMove(v Viewer, e *wiki.Entry, to wiki.State) bool {
 	return false
 }
 
-// Moves lists the workflow moves v may make on e, for buttons.
-func Moves(v Viewer, e *wiki.Entry) []wiki.State {
+// Transitions lists the workflow transitions v may make on e, for buttons.
+func Transitions(v Viewer, e *wiki.Entry) []wiki.State {
 	var out []wiki.State
 	for _, to := range wiki.NextStates(e.State) {
-		if CanMove(v, e, to) {
+		if CanTransition(v, e, to) {
 			out = append(out, to)
 		}
 	}

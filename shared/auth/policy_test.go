@@ -125,8 +125,8 @@ func TestCanMove(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := CanMove(tt.viewer, tt.e, tt.to); got != tt.want {
-				t.Errorf("CanMove = %v, want %v", got, tt.want)
+			if got := CanTransition(tt.viewer, tt.e, tt.to); got != tt.want {
+				t.Errorf("CanTransition = %v, want %v", got, tt.want)
 			}
 		})
 	}

@@ -94,7 +94,7 @@ func BenchmarkPolicyChecks(b *testing.B) {
 	e := &wiki.Entry{Municipality: "07312000", State: wiki.StatePublished, Visibility: wiki.Internal}
 	for b.Loop() {
 		if !auth.Can(v, auth.ReadEntry, e) || auth.Can(v, auth.EditEntry, e) || !auth.Can(v, auth.ReadHistory, e) ||
-			!auth.Can(v, auth.SeeContact, e) || auth.Can(v, auth.FeatureEntry, e) || len(auth.Moves(v, e)) != 0 {
+			!auth.Can(v, auth.SeeContact, e) || auth.Can(v, auth.FeatureEntry, e) || len(auth.Transitions(v, e)) != 0 {
 			b.Fatal("unexpected decision")
 		}
 	}

@@ -71,7 +71,7 @@ func (s *Server) entryShow(w http.ResponseWriter, r *http.Request) {
 	p := &entryPage{Entry: auth.EntryFor(v, e), Related: page.Related, Similar: page.Similar, Saved: r.URL.Query().Get("gespeichert") == "1", Demo: e.CreatedBy == wiki.DemoAuthor,
 		CanEdit: auth.Can(v, auth.EditEntry, e), CanHistory: auth.Can(v, auth.ReadHistory, e),
 		CanContact: auth.Can(v, auth.SeeContact, e), HasContact: !e.Contact.IsZero(), CanFeature: auth.Can(v, auth.FeatureEntry, e) && e.State == wiki.StatePublished}
-	for _, to := range auth.Moves(v, e) {
+	for _, to := range auth.Transitions(v, e) {
 		p.Moves = append(p.Moves, move{To: to, Label: wiki.ActionLabel(e.State, to), NeedsComment: to == wiki.StateChangesRequested})
 	}
 	p.Municipality, _ = s.catalog.Municipality(e.Municipality)

@@ -11,9 +11,9 @@ var transitions = map[State][]State{
 	StateArchived:         {StatePublished, StateDraft},
 }
 
-// CanMove reports whether the workflow allows moving from one state to another; who may
+// CanTransition reports whether the workflow allows moving from one state to another; who may
 // make the move is the permission policy's business.
-func CanMove(from, to State) bool { return oneOf(to, transitions[from]) }
+func CanTransition(from, to State) bool { return oneOf(to, transitions[from]) }
 
 // NextStates lists the states an entry in state s may move to.
 func NextStates(s State) []State { return transitions[s] }
