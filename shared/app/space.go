@@ -18,6 +18,10 @@ import (
 // full disk, since a write that fails for want of space can leave its segments closed under
 // running searches, which then crash the process in a goroutine of bleve's own. Once
 // MinFree is free again, the index moves back to the disk and writes are taken again.
+//
+// What the reserve cannot prevent: another program taking the last bytes while bleve
+// persists or merges segments in the background, after a write. Keeping the data folder on
+// a file system of its own rules that out.
 
 // DefaultMinFree is the space in bytes a local installation keeps free by default.
 const DefaultMinFree = 200 << 20
