@@ -41,6 +41,8 @@ type App struct {
 	throttle throttle     // failed logins per client address
 	creates  throttle     // new entries per account
 	edits    throttle     // saved edits of entries per account
+	uploads  throttle     // files uploaded per account
+	files    fileWork     // limits, scanner and the texts of files being read
 	hashes   hashGate     // bounds the password hashes running at once
 
 	resetAnswer time.Duration // how long RequestPasswordReset takes; 0: resetAnswerTime
@@ -172,6 +174,9 @@ func (a *App) startLocal(ctx context.Context, feed store.Feed, l Local, bootstra
 		}
 		a.log.Info("demo content loaded", "municipalities", res.Municipalities, "topics", res.Topics, "entries", res.Entries, "accounts", len(l.DemoLogins))
 	}
+	if err := a.readMissingTexts(ctx); err != nil {
+		return fmt.Errorf("find files without text: %w", err)
+	}
 	for _, u := range l.DemoLogins { // still usable with the demo password?
 		if stored, err := a.stores.Users.UserByEmail(ctx, u.Email); err == nil && !stored.Disabled && auth.VerifyPassword(stored.PasswordHash, u.Password) {
 			a.demoLogins = append(a.demoLogins, u)
@@ -195,6 +200,9 @@ type Options struct {
 	// modes without an in-process change feed (Lambda), so that a person finds what they
 	// just saved; other instances learn of it from the published index snapshots.
 	IndexOnWrite bool
+
+	// Files configures the files of entries: limits, malware scanner, text extraction.
+	Files Files
 }
 
 // New builds an App on the given stores and index. The caller keeps the index current
@@ -205,6 +213,8 @@ func New(stores store.Stores, index *search.Index, o Options) *App {
 		throttle: throttle{limit: addrFailures, window: addrWindow},
 		creates:  throttle{limit: createsPerHour, window: time.Hour},
 		edits:    throttle{limit: editsPerHour, window: time.Hour},
+		uploads:  throttle{limit: filesPerHour, window: time.Hour},
+		files:    fileWork{conf: o.Files},
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -217,6 +227,11 @@ func New(stores store.Stores, index *search.Index, o Options) *App {
 
 // Close releases the stores and the index.
 func (a *App) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), fileWaitTimeout)
+	if err := a.WaitForTexts(ctx); err != nil {
+		a.log.Warn("closing while texts of files are read; they are read again at the next start", "err", err)
+	}
+	cancel()
 	var errs []error
 	for _, c := range a.closers {
 		errs = append(errs, c())

@@ -63,6 +63,12 @@ func (a *App) slugCandidate(base string, try int) string {
 // or submitted for review when submit is set. Returns EINVALID with field messages, or the
 // permission error (members create for their own municipality only).
 func (a *App) CreateEntry(ctx context.Context, v auth.Viewer, in *wiki.Entry, comment string, submit bool) (*wiki.Entry, error) {
+	return a.CreateEntryFiles(ctx, v, in, comment, submit, nil)
+}
+
+// CreateEntryFiles is CreateEntry with files saved in the first version. The files of in
+// are not read. A refused file is an error naming it, and then nothing is stored.
+func (a *App) CreateEntryFiles(ctx context.Context, v auth.Viewer, in *wiki.Entry, comment string, submit bool, add []FileUpload) (*wiki.Entry, error) {
 	if err := auth.Require(v, auth.CreateEntry, in); err != nil {
 		if v.SignedIn() && wiki.ErrorCode(err) != wiki.EUNAUTHORIZED {
 			return nil, wiki.FieldError(wiki.EFORBIDDEN, "municipality", "entry.own_municipality_only")
@@ -78,10 +84,29 @@ func (a *App) CreateEntry(ctx context.Context, v auth.Viewer, in *wiki.Entry, co
 	if submit {
 		e.State, e.SubmittedBy = wiki.StateSubmitted, v.User.ID
 	}
-	created, err := a.createEntry(ctx, e, Note{Author: v.User.Name, Comment: comment})
+	e.ID, e.Attachments = "", nil
+	note := Note{Author: v.User.Name, Comment: comment}
+	undo := func() {}
+	if len(add) > 0 {
+		// The fields first, so that a refused entry stores no file.
+		check := e.Clone()
+		check.Normalize()
+		if err := validate(check, &a.cat, note); err != nil {
+			return nil, err
+		}
+		e.ID = newID(a.clock())
+		files, undoFiles, err := a.applyFiles(ctx, v, e.ID, nil, FileChanges{Add: add})
+		if err != nil {
+			return nil, err
+		}
+		e.Attachments, undo = files, undoFiles
+	}
+	created, err := a.createEntry(ctx, e, note)
 	if err != nil {
+		undo()
 		return nil, err
 	}
+	a.readTexts(created.ID, created.Attachments)
 	a.creates.add(v.User.ID, a.now())
 	a.audit(ctx, v, "entry.created", created.Slug, created.State.Label())
 	if submit {
@@ -106,7 +131,9 @@ func (a *App) createEntry(ctx context.Context, in *wiki.Entry, note Note) (*wiki
 		return nil, err
 	}
 	now := a.clock()
-	e.ID = newID(now)
+	if e.ID == "" { // CreateEntryFiles made it already, for the keys of the files
+		e.ID = newID(now)
+	}
 	e.Version, e.PatrolledVersion = 1, 1 // new entries go through review, not the patrol
 	e.CreatedAt, e.CreatedBy = now, note.Author
 	e.UpdatedAt, e.UpdatedBy = now, note.Author
@@ -138,6 +165,13 @@ func (a *App) createEntry(ctx context.Context, in *wiki.Entry, note Note) (*wiki
 // the owning municipality. Edits of published entries go live at once and wait in
 // "Letzte Änderungen" until a coordinator marks them checked.
 func (a *App) UpdateEntry(ctx context.Context, v auth.Viewer, slug string, in *wiki.Entry, comment string) (*wiki.Entry, error) {
+	return a.UpdateEntryFiles(ctx, v, slug, in, comment, FileChanges{})
+}
+
+// UpdateEntryFiles is UpdateEntry with the entry's files changed as ch says, in the same
+// new version. The files of in are not read: the stored entry's files, changed by ch,
+// are saved. A refused file is an error naming it, and then nothing is stored.
+func (a *App) UpdateEntryFiles(ctx context.Context, v auth.Viewer, slug string, in *wiki.Entry, comment string, ch FileChanges) (*wiki.Entry, error) {
 	cur, err := a.Entry(ctx, v, slug)
 	if err != nil {
 		return nil, err
@@ -160,11 +194,23 @@ func (a *App) UpdateEntry(ctx context.Context, v auth.Viewer, slug string, in *w
 	if err := validate(e, &a.cat, Note{Author: v.User.Name, Comment: comment}); err != nil {
 		return nil, err
 	}
-	saved, err := a.saveVersion(ctx, v, cur, e, comment)
+	files, undo, err := a.applyFiles(ctx, v, cur.ID, cur.Attachments, ch)
 	if err != nil {
 		return nil, err
 	}
+	e.Attachments = files
+	e.Normalize()
+	if err := validate(e, &a.cat, Note{Author: v.User.Name, Comment: comment}); err != nil {
+		undo()
+		return nil, err
+	}
+	saved, err := a.saveVersion(ctx, v, cur, e, comment)
+	if err != nil {
+		undo()
+		return nil, err
+	}
 	a.edits.add(v.User.ID, a.now())
+	a.readTexts(saved.ID, newFiles(cur, saved))
 	return saved, nil
 }
 
@@ -193,6 +239,7 @@ func keepControl(e, cur *wiki.Entry) {
 	e.CreatedAt, e.CreatedBy = cur.CreatedAt, cur.CreatedBy
 	e.State, e.StateComment, e.SubmittedBy = cur.State, cur.StateComment, cur.SubmittedBy
 	e.Featured, e.PatrolledVersion = cur.Featured, cur.PatrolledVersion
+	e.Attachments = cur.Attachments // changed through FileChanges only
 }
 
 // saveVersion stores e as the version after cur. A coordinator's save counts as checked.

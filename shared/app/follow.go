@@ -234,7 +234,7 @@ func (a *App) applyEntries(ctx context.Context, f *follower, cs *changeSet, now 
 				f.remember(id, c.seq, nil)
 				continue
 			}
-			d := search.NewDocument(e, &a.cat)
+			d := a.document(ctx, e)
 			b.Put = append(b.Put, d)
 			f.remember(id, c.seq, &d)
 		}

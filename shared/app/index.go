@@ -32,7 +32,7 @@ func (a *App) written(ctx context.Context, e *wiki.Entry) {
 		a.pending[e.ID] = true
 		return
 	}
-	if err := a.index.Apply(ctx, search.Batch{Put: []search.Document{search.NewDocument(e, &a.cat)}}); err != nil {
+	if err := a.index.Apply(ctx, search.Batch{Put: []search.Document{a.document(ctx, e)}}); err != nil {
 		a.log.Error("index written entry", "entry", e.ID, "err", err)
 	}
 }
@@ -69,7 +69,7 @@ func (a *App) indexEntries(ctx context.Context, seq uint64, ids ...string) {
 				a.log.Error("index change: load entry", "entry", id, "err", err)
 				return
 			default:
-				b.Put = append(b.Put, search.NewDocument(e, &a.cat))
+				b.Put = append(b.Put, a.document(ctx, e))
 			}
 		}
 		if a.space.lowForIndex() && !a.index.InMemory() {

@@ -124,7 +124,7 @@ func (a *App) checkSpace(ctx context.Context) error {
 func (a *App) scanDocuments(ctx context.Context) func(put func(search.Document) error) error {
 	return func(put func(search.Document) error) error {
 		return a.stores.Entries.ScanEntries(ctx, func(e *wiki.Entry) error {
-			return put(search.NewDocument(e, &a.cat))
+			return put(a.document(ctx, e))
 		})
 	}
 }

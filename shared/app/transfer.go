@@ -174,7 +174,9 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 			}
 		} else {
 			var e *wiki.Entry
-			if e, err = a.createEntry(ctx, rec.Entry, Note{Author: author, Comment: "Import"}); err == nil {
+			fresh := rec.Entry.Clone()
+			fresh.ID = "" // an entry without history is new here
+			if e, err = a.createEntry(ctx, fresh, Note{Author: author, Comment: "Import"}); err == nil {
 				j.steps = append(j.steps, importStep{entryID: e.ID, version: e.Version, title: e.Title})
 			}
 		}

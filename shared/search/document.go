@@ -30,6 +30,15 @@ type Document struct {
 
 	Featured   bool // shown on the start page
 	NeedsCheck bool // published and edited since a coordinator last checked it
+
+	Files []File // the entry's files, in its order
+}
+
+// File is one file of an entry as the index knows it: NewDocument fills in what the entry
+// says of it, the caller adds the text read from it (Parts).
+type File struct {
+	ID, Name, Title, Format string
+	Parts                   []wiki.TextPart
 }
 
 // NewDocument returns the document of e. Names turn the municipality and topic keys into the
@@ -57,6 +66,9 @@ func NewDocument(e *wiki.Entry, n wiki.Names) Document {
 	}
 	if n != nil {
 		d.MunicipalityName = n.MunicipalityName(e.Municipality)
+	}
+	for _, f := range e.Attachments {
+		d.Files = append(d.Files, File{ID: f.ID, Name: f.Name, Title: f.Title, Format: f.Format})
 	}
 	for _, t := range e.Topics {
 		if n != nil {

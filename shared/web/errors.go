@@ -21,6 +21,8 @@ var statusOf = map[wiki.Code]int{
 	wiki.EUNAUTHORIZED: http.StatusUnauthorized,
 	wiki.ETOOMANY:      http.StatusTooManyRequests,
 	wiki.EFULL:         http.StatusInsufficientStorage,
+	wiki.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	wiki.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	wiki.EINTERNAL:     http.StatusInternalServerError,
 }
 

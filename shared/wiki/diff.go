@@ -78,6 +78,7 @@ func Compare(a, b *Entry, n Names) []FieldChange {
 	short("field.open_source_url", a.OpenSourceURL, b.OpenSourceURL)
 	short("field.links", linksLine(a.Links), linksLine(b.Links))
 	short("field.related", join(a.Related, nil), join(b.Related, nil))
+	short("field.files", filesLine(a.Attachments), filesLine(b.Attachments))
 	short("field.visibility", a.Visibility.Label(), b.Visibility.Label())
 	short("field.state", a.State.Label(), b.State.Label())
 	return out

@@ -30,6 +30,8 @@ type Entry struct {
 	Links         []Link        `json:"links,omitempty"`
 	Related       []string      `json:"related,omitempty"` // slugs of related entries
 
+	Attachments []Attachment `json:"attachments,omitempty"` // files, in the order shown
+
 	Visibility       Visibility `json:"visibility"`
 	State            State      `json:"state"`
 	StateComment     string     `json:"state_comment,omitempty"`     // the coordinator's comment on the last workflow decision
@@ -84,6 +86,7 @@ func (e *Entry) Clone() *Entry {
 	c.Software = cloneSlice(e.Software)
 	c.Links = cloneSlice(e.Links)
 	c.Related = cloneSlice(e.Related)
+	c.Attachments = cloneSlice(e.Attachments)
 	return &c
 }
 

@@ -22,6 +22,8 @@ const (
 	EUNAUTHORIZED Code = "unauthorized"
 	ETOOMANY      Code = "too_many_requests"
 	EFULL         Code = "insufficient_storage" // the disk of a local installation is full
+	ETOOLARGE     Code = "too_large"            // an uploaded file is over a size limit
+	EUNAVAILABLE  Code = "unavailable"          // a service the request needs (the malware scanner) cannot be reached
 	EINTERNAL     Code = "internal"
 )
 

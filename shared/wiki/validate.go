@@ -74,6 +74,12 @@ func (e *Entry) Normalize() {
 	if len(e.Links) == 0 {
 		e.Links = nil
 	}
+	for i := range e.Attachments {
+		e.Attachments[i].Normalize()
+	}
+	if len(e.Attachments) == 0 {
+		e.Attachments = nil
+	}
 }
 
 func normalizeNewlines(s string) string {
@@ -186,6 +192,7 @@ func (e *Entry) Validate(c Catalog) error {
 			v.add("related", "validate.related.slug")
 		}
 	}
+	v.attachments(e.Attachments)
 	if !e.Visibility.Valid() {
 		v.add("visibility", "validate.visibility.missing")
 	}
