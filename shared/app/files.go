@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -414,21 +415,32 @@ func (a *App) readText(ctx context.Context, job fileJob) {
 	a.indexAgain(ctx, job.entryID)
 }
 
-// ReadFileText reads the text of the file stored under key. The content is read into
-// memory: files are at most the upload limit, and the extractors need random access.
-// A file that cannot be read gives a FileText with status TextFailed, not an error;
-// errors are the store's.
+// ReadFileText reads the text of the file of size bytes stored under key. The extractors
+// need random access: a blob that is a file (local mode) is read where it is, any other
+// is copied into a temporary file first, so that a large file never sits in memory. A file
+// that cannot be read gives a FileText with status TextFailed, not an error; errors are
+// the store's or the temporary file's.
 func ReadFileText(ctx context.Context, x *extract.Extractor, blobs store.Blobs, key string, size int64) (*wiki.FileText, error) {
 	rc, err := blobs.Blob(ctx, key)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	content, err := io.ReadAll(io.LimitReader(rc, size+1))
-	if err != nil {
-		return nil, err
+	content, ok := rc.(io.ReaderAt)
+	if !ok {
+		tmp, err := os.CreateTemp("", "wissensnetz-text-*")
+		if err != nil {
+			return nil, err
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		n, err := io.Copy(tmp, io.LimitReader(rc, size+1))
+		if err != nil {
+			return nil, fmt.Errorf("copy %s: %w", key, err)
+		}
+		content, size = tmp, n
 	}
-	res, err := x.ExtractBytes(ctx, content)
+	res, err := x.Extract(ctx, content, size)
 	if err != nil {
 		return extract.FailedText(err), nil
 	}
