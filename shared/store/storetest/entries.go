@@ -43,6 +43,7 @@ func runEntries(t *testing.T, open openEntries) {
 		{"ReturnsCopies", testEntriesReturnCopies},
 		{"TimesUTC", testEntryTimes},
 		{"GermanText", testGermanText},
+		{"Files", testEntryFiles},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, open) })
@@ -774,4 +775,22 @@ func testGermanText(t *testing.T, open openEntries) {
 	}
 	wantStored(t, s, e2)
 	wantRevisions(t, s, e.ID, rev2, rev)
+}
+
+// testEntryFiles stores an entry whose files change between versions: every revision
+// keeps the files it had, times and sizes exact.
+func testEntryFiles(t *testing.T, open openEntries) {
+	s := open(t)
+	e := NewEntry(entryID(1), "mit-dateien")
+	report := wiki.Attachment{ID: "01HRZ8Q3K9V1X4M2N7P5T6F001", Name: "Abschlussbericht – Übersicht.pdf", Title: "Abschlussbericht",
+		Description: "Zweite Fassung\nmit Anhang", Format: "pdf", Size: 104857600, SHA256: strings.Repeat("ab", 32),
+		UploadedAt: time.Date(2026, 12, 5, 9, 30, 15, 123e6, time.UTC), UploadedBy: "Max Muster"}
+	e.Attachments = []wiki.Attachment{report}
+	rev1 := create(t, s, e)
+	guide := report
+	guide.ID, guide.Name, guide.Title, guide.Description, guide.Format, guide.Size = "01HRZ8Q3K9V1X4M2N7P5T6F002", "Leitfaden.docx", "Leitfaden", "", "docx", 1
+	e2, rev2 := edit(e, "Max Muster", "Datei ersetzt", func(e *wiki.Entry) { e.Attachments = []wiki.Attachment{guide} })
+	update(t, s, e2, rev2)
+	wantStored(t, s, e2)
+	wantRevisions(t, s, e.ID, rev2, rev1)
 }
