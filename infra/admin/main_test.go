@@ -136,7 +136,7 @@ func TestUserCreate(t *testing.T) {
 		})
 	}
 	// The accounts work: sign in with the password read from stdin.
-	a, err := openLocal(t.Context(), dir)
+	a, err := openLocal(t.Context(), dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestTokenCreate(t *testing.T) {
 	if !strings.HasPrefix(token, "wn_") || strings.Count(out.String(), "\n") != 1 || !strings.Contains(errOut.String(), "nur dieses eine Mal") {
 		t.Errorf("stdout %q stderr %q, want the token alone on stdout and a German note", out.String(), errOut.String())
 	}
-	a, err := openLocal(t.Context(), dir)
+	a, err := openLocal(t.Context(), dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
