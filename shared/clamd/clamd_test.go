@@ -36,7 +36,8 @@ type fakeClamd struct {
 	chunks   []int    // chunk lengths seen, in order
 }
 
-func startFake(t *testing.T, network string) *fakeClamd {
+// startFake starts a fake clamd, set up by each of set before it accepts connections.
+func startFake(t *testing.T, network string, set ...func(*fakeClamd)) *fakeClamd {
 	t.Helper()
 	addr := "127.0.0.1:0"
 	if network == "unix" {
@@ -47,6 +48,9 @@ func startFake(t *testing.T, network string) *fakeClamd {
 		t.Fatal(err)
 	}
 	f := &fakeClamd{ln: ln, maxStream: 25 << 20}
+	for _, s := range set {
+		s(f)
+	}
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -179,8 +183,7 @@ func TestScanCannotCheck(t *testing.T) {
 		text  string
 	}{
 		{"over clamd's stream limit", func(t *testing.T) *Client {
-			f := startFake(t, "tcp")
-			f.maxStream = 1 << 20
+			f := startFake(t, "tcp", func(f *fakeClamd) { f.maxStream = 1 << 20 })
 			c, _ := New(f.addr())
 			return c
 		}, ErrSizeLimit, ""},
@@ -202,15 +205,13 @@ func TestScanCannotCheck(t *testing.T) {
 			return c
 		}, nil, "connect"},
 		{"slow server", func(t *testing.T) *Client {
-			f := startFake(t, "tcp")
-			f.delay = 5 * time.Second
+			f := startFake(t, "tcp", func(f *fakeClamd) { f.delay = 5 * time.Second })
 			c, _ := New(f.addr())
 			c.Timeout = 300 * time.Millisecond
 			return c
 		}, nil, "timeout"},
 		{"silent server", func(t *testing.T) *Client {
-			f := startFake(t, "unix")
-			f.silent = true
+			f := startFake(t, "unix", func(f *fakeClamd) { f.silent = true })
 			c, _ := New(f.addr())
 			c.Timeout = 300 * time.Millisecond
 			return c
@@ -241,8 +242,7 @@ func TestScanCannotCheck(t *testing.T) {
 
 // TestScanCancelled: a cancelled context ends a scan that clamd does not answer.
 func TestScanCancelled(t *testing.T) {
-	f := startFake(t, "tcp")
-	f.silent = true
+	f := startFake(t, "tcp", func(f *fakeClamd) { f.silent = true })
 	c, _ := New(f.addr())
 	ctx, cancel := context.WithCancel(t.Context())
 	time.AfterFunc(200*time.Millisecond, cancel)
