@@ -9,23 +9,29 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
 
 	"github.com/ikone-ds/wissensnetz/infra/demo"
 	"github.com/ikone-ds/wissensnetz/shared/app"
+	"github.com/ikone-ds/wissensnetz/shared/clamd"
+	"github.com/ikone-ds/wissensnetz/shared/extract"
 	"github.com/ikone-ds/wissensnetz/shared/store/embedded"
 	"github.com/ikone-ds/wissensnetz/shared/web"
 )
 
+var _ app.Scanner = (*clamd.Client)(nil)
+
 // localConfig is what local mode alone reads from the environment (see README).
 type localConfig struct {
-	addr       string // WISSENSNETZ_ADDR
-	dataDir    string // WISSENSNETZ_DATA_DIR
-	demo       bool   // WISSENSNETZ_DEMO != "off"
-	trustProxy bool   // WISSENSNETZ_TRUST_PROXY == "on": X-Forwarded-Proto comes from our proxy
-	minFree    uint64 // WISSENSNETZ_MIN_FREE_MB, in bytes; 0: app.DefaultMinFree
+	addr       string        // WISSENSNETZ_ADDR
+	dataDir    string        // WISSENSNETZ_DATA_DIR
+	demo       bool          // WISSENSNETZ_DEMO != "off"
+	trustProxy bool          // WISSENSNETZ_TRUST_PROXY == "on": X-Forwarded-Proto comes from our proxy
+	minFree    uint64        // WISSENSNETZ_MIN_FREE_MB, in bytes; 0: app.DefaultMinFree
+	clamd      *clamd.Client // WISSENSNETZ_CLAMD; nil: uploads are not checked for malware
 }
 
 func readLocalConfig() (localConfig, error) {
@@ -42,7 +48,36 @@ func readLocalConfig() (localConfig, error) {
 		}
 		c.minFree = mb << 20
 	}
+	if v := os.Getenv("WISSENSNETZ_CLAMD"); v != "" {
+		cl, err := clamd.New(v)
+		if err != nil {
+			return c, fmt.Errorf("WISSENSNETZ_CLAMD=%q: erwartet wird host:port (z. B. 127.0.0.1:3310) oder unix:/pfad/zum/socket (z. B. unix:/run/clamav/clamd.ctl)", v)
+		}
+		c.clamd = cl
+	}
 	return c, nil
+}
+
+// localFiles returns the configuration of files in local mode: their texts are read in
+// this process, with the PDF engine compiled once and kept in the data folder for the
+// next start, and with WISSENSNETZ_CLAMD uploads are checked by that clamd (whether it
+// answers is logged now; until it does, uploads are refused). done releases the reader.
+func localFiles(ctx context.Context, cfg localConfig, logger *slog.Logger) (f app.Files, done func()) {
+	x := extract.New(extract.Options{PDFCacheDir: filepath.Join(cfg.dataDir, "cache", "pdf")})
+	f.Extractor = x
+	if cfg.clamd != nil {
+		f.Scanner = cfg.clamd
+		ping, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if err := cfg.clamd.Ping(ping); err != nil {
+			logger.Warn("clamd does not answer; uploads are refused until it does", "clamd", cfg.clamd.String(), "err", err)
+		} else {
+			logger.Info("uploads are checked for malware", "clamd", cfg.clamd.String())
+		}
+		cancel()
+	} else {
+		logger.Info("uploads are not checked for malware: WISSENSNETZ_CLAMD is not set")
+	}
+	return f, func() { x.Close() }
 }
 
 // runLocal serves the local installation in the data folder over HTTP until SIGINT or
@@ -61,6 +96,9 @@ func runLocal() error {
 	if opts.BaseURL == "" {
 		opts.BaseURL = "http://" + cfg.addr
 	}
+	files, closeFiles := localFiles(ctx, cfg, logger)
+	defer closeFiles() // after the app, which waits for the text being read
+	opts.Files = files
 	local := app.Local{DataDir: cfg.dataDir, DemoAuthor: demo.Author, MinFree: cfg.minFree,
 		Progress: func(done, total int) {
 			if done == total || done%1000 == 0 {

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/ikone-ds/wissensnetz/infra/demo"
 	"github.com/ikone-ds/wissensnetz/shared/store/dynamo"
 )
 
@@ -65,7 +66,7 @@ func awsEnv(t *testing.T) *dynamo.Store {
 func TestAdminOnAWS(t *testing.T) {
 	ds := awsEnv(t)
 	ctx := t.Context()
-	file := filepath.Join(t.TempDir(), "demo.jsonl")
+	file := filepath.Join(t.TempDir(), "demo.zip")
 	if err := os.WriteFile(file, mustRead(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -86,8 +87,9 @@ func TestAdminOnAWS(t *testing.T) {
 	}
 	first, _ := admin("", "export")
 	second, _ := admin("", "export")
-	if first != second || strings.Count(first, `"type":"entry"`) < 36 {
-		t.Errorf("exports differ or lack the demo's entries (%d entries)", strings.Count(first, `"type":"entry"`))
+	recs, files := readExport(t, []byte(first))
+	if first != second || strings.Count(recs, `"type":"entry"`) < 36 || len(files) != len(demo.Files) {
+		t.Errorf("exports differ or lack the demo's entries and files (%d entries, files %q)", strings.Count(recs, `"type":"entry"`), files)
 	}
 	_, msg := admin("", "reindex")
 	if !strings.Contains(msg, "veröffentlicht") {

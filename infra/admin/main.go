@@ -1,7 +1,7 @@
 // Command admin maintains a local Wissensnetz installation:
 //
-//	go run ./infra/admin export [-o datei.jsonl]   whole knowledge base as JSON Lines
-//	go run ./infra/admin import datei.jsonl        read such a file (all or nothing)
+//	go run ./infra/admin export [-o datei.zip]     whole knowledge base: JSON Lines, with files a ZIP archive
+//	go run ./infra/admin import datei.zip          read such a file (all or nothing)
 //	go run ./infra/admin reindex                   rebuild the search index
 //	go run ./infra/admin user create --email E --name N --role koordination|mitglied [--kommune AGS]
 //	                                               create an account; the password is read from stdin
@@ -19,6 +19,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -26,11 +27,14 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/extract"
 	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
@@ -38,11 +42,16 @@ import (
 const usage = `Verwendung: admin [-data ORDNER] BEFEHL
 
 Befehle:
-  export [-o DATEI]   schreibt die ganze Wissensbasis als JSON Lines (Standard: Standardausgabe)
-  import DATEI        liest eine solche Datei; bei einem Fehler wird nichts übernommen
-                      (Exit-Status 1). Lässt sich nach einem Fehler beim Schreiben das
-                      schon Geschriebene nicht zurücknehmen, nennt die Ausgabe, was
-                      davon gespeichert blieb (Exit-Status 3).
+  export [-o DATEI]   schreibt die ganze Wissensbasis (Standard: Standardausgabe): als
+                      JSON Lines, oder – sobald Einträge Dateien haben – als ZIP-Archiv mit
+                      wissensnetz.jsonl und den Dateien unter dateien/. Endet DATEI auf
+                      .zip, wird immer ein ZIP-Archiv geschrieben.
+  import DATEI        liest eine solche Datei (JSON Lines oder ZIP-Archiv); bei einem
+                      Fehler wird nichts übernommen (Exit-Status 1), auch keine Datei,
+                      deren Inhalt nicht zu ihrer Prüfsumme passt. Lässt sich nach einem
+                      Fehler beim Schreiben das schon Geschriebene nicht zurücknehmen,
+                      nennt die Ausgabe, was davon gespeichert blieb (Exit-Status 3).
+                      Lokal liest der Befehl danach die Texte der Dateien für die Suche.
   reindex             baut den Suchindex neu auf
   user create --email E-MAIL --name NAME --role koordination|mitglied [--kommune AGS]
                       legt ein Konto an; das Passwort steht in einer Zeile auf der
@@ -153,8 +162,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if cloud {
 		a, done, err = openAWS(ctx, cmd == "reindex")
 	} else {
-		a, err = openLocal(ctx, *dataDir)
-		done = func() { a.Close() }
+		var x *extract.Extractor
+		if cmd == "import" { // the texts of imported files are read before the command ends
+			x = extract.New(extract.Options{PDFCacheDir: filepath.Join(*dataDir, "cache", "pdf")})
+		}
+		a, err = openLocal(ctx, *dataDir, x)
+		done = func() {
+			a.Close()
+			if x != nil {
+				x.Close()
+			}
+		}
 	}
 	if err != nil {
 		return err
@@ -164,7 +182,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "export":
 		return export(ctx, a, rest, stdout, stderr)
 	case "import":
-		return importFile(ctx, a, rest, stdout)
+		if err := importFile(ctx, a, rest, stdout); err != nil {
+			return err
+		}
+		return waitForTexts(ctx, a, stderr)
 	case "user":
 		return userCreate(ctx, a, rest[1:], stdin, stderr)
 	case "token":
@@ -192,15 +213,20 @@ func export(ctx context.Context, a *app.App, args []string, stdout, stderr io.Wr
 	if err := fs.Parse(args); err != nil {
 		return flagError(err)
 	}
+	exp := a.Export
+	if strings.HasSuffix(strings.ToLower(*out), ".zip") {
+		exp = a.ExportArchive
+	}
 	if *out == "" {
-		return a.Export(ctx, stdout)
+		return exp(ctx, stdout)
 	}
 	tmp := *out + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
 		return err
 	}
-	if err := a.Export(ctx, f); err != nil {
+	head := &headWriter{w: f}
+	if err := exp(ctx, head); err != nil {
 		f.Close()
 		os.Remove(tmp)
 		return err
@@ -209,7 +235,46 @@ func export(ctx context.Context, a *app.App, args []string, stdout, stderr io.Wr
 		os.Remove(tmp)
 		return err
 	}
+	if bytes.HasPrefix(head.head, []byte("PK")) && !strings.HasSuffix(strings.ToLower(*out), ".zip") {
+		fmt.Fprintf(stderr, "Hinweis: Einträge haben Dateien, %s ist deshalb ein ZIP-Archiv (wissensnetz.jsonl und dateien/). Ein Name auf .zip passt besser.\n", *out)
+	}
 	return os.Rename(tmp, *out)
+}
+
+// headWriter passes writes on and keeps the first bytes written.
+type headWriter struct {
+	w    io.Writer
+	head []byte
+}
+
+func (h *headWriter) Write(p []byte) (int, error) {
+	if n := min(len(p), 4-len(h.head)); n > 0 {
+		h.head = append(h.head, p[:n]...)
+	}
+	return h.w.Write(p)
+}
+
+// texter is the part of the app that waits for the texts of files being read.
+type texter interface {
+	WaitForTexts(ctx context.Context) error
+}
+
+// waitForTexts waits until the texts of the imported files are read, saying so if that
+// takes a moment. Without a text reader (on AWS the extract function reads them) it
+// returns at once.
+func waitForTexts(ctx context.Context, a texter, stderr io.Writer) error {
+	quick, cancel := context.WithTimeout(ctx, time.Second)
+	err := a.WaitForTexts(quick)
+	cancel()
+	if err == nil {
+		return nil
+	}
+	fmt.Fprintln(stderr, "Die Texte der Dateien werden für die Suche gelesen …")
+	if err := a.WaitForTexts(ctx); err != nil {
+		return fmt.Errorf("Texte der Dateien: %w (sie werden beim nächsten Start des Servers gelesen)", err)
+	}
+	fmt.Fprintln(stderr, "Texte der Dateien gelesen.")
+	return nil
 }
 
 // importer is the part of the app that importFile uses.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -21,7 +22,7 @@ func TestExportImportExport(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	src, dst := t.TempDir(), t.TempDir()
-	file := filepath.Join(t.TempDir(), "demo.jsonl")
+	file := filepath.Join(t.TempDir(), "demo.zip")
 	if err := os.WriteFile(file, mustRead(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -32,10 +33,11 @@ func TestExportImportExport(t *testing.T) {
 	if !strings.Contains(out.String(), "Einträge") {
 		t.Errorf("import output = %q", out.String())
 	}
-	first := filepath.Join(t.TempDir(), "first.jsonl")
+	first := filepath.Join(t.TempDir(), "first.zip")
 	if err := run(ctx, []string{"-data", src, "export", "-o", first}, strings.NewReader(""), &out, &errOut); err != nil {
 		t.Fatalf("export: %v", err)
 	}
+	errOut.Reset()
 	if err := run(ctx, []string{"-data", dst, "import", first}, strings.NewReader(""), &out, &errOut); err != nil {
 		t.Fatalf("import export: %v", err)
 	}
@@ -47,8 +49,37 @@ func TestExportImportExport(t *testing.T) {
 	if !bytes.Equal(want, second.Bytes()) {
 		t.Fatalf("export → import → export differs (%d vs %d bytes)", len(want), second.Len())
 	}
-	if n := bytes.Count(want, []byte(`"type":"entry"`)); n < 36 {
+	recs, files := readExport(t, want)
+	if n := strings.Count(recs, `"type":"entry"`); n < 36 {
 		t.Errorf("export has %d entries, want the demo's", n)
+	}
+	if len(files) != len(demo.Files) {
+		t.Errorf("export has the files %q, want the demo's %d", files, len(demo.Files))
+	}
+
+	// The import read the texts of the files before it ended.
+	a, err := openLocal(ctx, dst, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := a.Entry(ctx, auth.Visitor, wiki.Slugify(demo.Files[0].Entry))
+	if err != nil || len(e.Attachments) == 0 {
+		t.Fatalf("entry with files: %v", err)
+	}
+	txt, err := a.FileText(ctx, e.ID, e.Attachments[0].ID)
+	if err != nil || txt == nil || txt.Status != wiki.TextSearchable {
+		t.Errorf("text of %s after the import: %+v, %v", e.Attachments[0].Name, txt, err)
+	}
+	a.Close()
+
+	// A name without .zip gets the archive all the same, and a word about it.
+	errOut.Reset()
+	named := filepath.Join(t.TempDir(), "wissen.jsonl")
+	if err := run(ctx, []string{"-data", dst, "export", "-o", named}, strings.NewReader(""), &out, &errOut); err != nil {
+		t.Fatalf("export to .jsonl: %v", err)
+	}
+	if got, _ := os.ReadFile(named); !bytes.Equal(got, want) || !strings.Contains(errOut.String(), "ZIP-Archiv") {
+		t.Errorf("export to %s: %d bytes, said %q; want the archive and a note", named, len(got), errOut.String())
 	}
 
 	errOut.Reset()
@@ -58,6 +89,36 @@ func TestExportImportExport(t *testing.T) {
 	if !strings.Contains(errOut.String(), "100 %") {
 		t.Errorf("reindex progress = %q, want it to reach 100 %%", errOut.String())
 	}
+}
+
+// readExport returns the records of an export and the names of its files: those of an
+// archive, or the JSON Lines as they are.
+func readExport(t *testing.T, b []byte) (records string, files []string) {
+	t.Helper()
+	if !bytes.HasPrefix(b, []byte("PK")) {
+		return string(b), nil
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name != app.ArchiveRecords {
+			files = append(files, f.Name)
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		records = string(r)
+	}
+	return records, files
 }
 
 func TestImportReportsLines(t *testing.T) {
@@ -91,7 +152,7 @@ func mustRead(t *testing.T) []byte {
 func TestUserCreate(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	file := filepath.Join(t.TempDir(), "demo.jsonl")
+	file := filepath.Join(t.TempDir(), "demo.zip")
 	if err := os.WriteFile(file, mustRead(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +197,7 @@ func TestUserCreate(t *testing.T) {
 		})
 	}
 	// The accounts work: sign in with the password read from stdin.
-	a, err := openLocal(t.Context(), dir)
+	a, err := openLocal(t.Context(), dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +228,7 @@ func TestTokenCreate(t *testing.T) {
 	if !strings.HasPrefix(token, "wn_") || strings.Count(out.String(), "\n") != 1 || !strings.Contains(errOut.String(), "nur dieses eine Mal") {
 		t.Errorf("stdout %q stderr %q, want the token alone on stdout and a German note", out.String(), errOut.String())
 	}
-	a, err := openLocal(t.Context(), dir)
+	a, err := openLocal(t.Context(), dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

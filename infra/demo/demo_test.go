@@ -1,8 +1,11 @@
 package demo
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -13,6 +16,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -44,10 +48,10 @@ type demoData struct {
 	entries        []entryLine
 }
 
-// load parses Open() line by line and fails with the line number on any format problem.
+// load parses Records() line by line and fails with the line number on any format problem.
 func load(t *testing.T) demoData {
 	t.Helper()
-	raw, err := io.ReadAll(Open())
+	raw, err := io.ReadAll(Records())
 	if err != nil {
 		t.Fatalf("reading demo data: %v", err)
 	}
@@ -135,6 +139,59 @@ func TestOpenReturnsFreshReaders(t *testing.T) {
 	b, _ := io.ReadAll(Open())
 	if len(a) == 0 || !bytes.Equal(a, b) {
 		t.Fatal("Open must return the full content on every call")
+	}
+}
+
+// TestArchive: Open is an import archive of the records, with the files added to their
+// entries and their content under the names the import looks for.
+func TestArchive(t *testing.T) {
+	raw, _ := io.ReadAll(Open())
+	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(raw) > 100<<10 {
+		t.Errorf("archive has %d bytes, want a few dozen KB", len(raw))
+	}
+	members := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		members[f.Name], _ = io.ReadAll(rc)
+		rc.Close()
+	}
+	records := members[app.ArchiveRecords]
+	if n, want := bytes.Count(records, []byte("\n")), strings.Count(data, "\n"); n != want {
+		t.Fatalf("archive has %d records, demo.jsonl %d", n, want)
+	}
+	withFiles := 0
+	for _, line := range bytes.Split(bytes.TrimSpace(records), []byte("\n")) {
+		var r record
+		if err := json.Unmarshal(line, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Entry == nil || len(r.Entry.Attachments) == 0 {
+			continue
+		}
+		withFiles++
+		for _, f := range r.Entry.Attachments {
+			b, ok := members[app.ArchiveFilePath("", f)]
+			sum := sha256.Sum256(b)
+			if !ok || int64(len(b)) != f.Size || hex.EncodeToString(sum[:]) != f.SHA256 {
+				t.Errorf("%s: file %s not in the archive as its record says", r.Entry.Title, f.Name)
+			}
+			if wiki.CleanFileName(f.Name, f.Format) != f.Name {
+				t.Errorf("%s: file name %q is not clean", r.Entry.Title, f.Name)
+			}
+		}
+	}
+	if withFiles != 2 || len(members) != 1+len(Files) {
+		t.Errorf("%d entries with files, %d members; want 2 and the records with %d files", withFiles, len(members), len(Files))
+	}
+	if strings.Contains(data, FileWord) {
+		t.Errorf("%q is in demo.jsonl: a search for it would not show that files are searched", FileWord)
 	}
 }
 

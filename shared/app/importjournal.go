@@ -14,6 +14,13 @@ import (
 // be taken back.
 type importJournal struct {
 	steps []importStep
+	blobs []importBlob // files stored, before the entries that name them
+}
+
+// importBlob is a file's content that an import stored for an entry.
+type importBlob struct {
+	entryID, key string
+	name, title  string // of the file and its entry, for messages
 }
 
 // importStep is one write of an import. Exactly one of muni, topic and entryID is set.
@@ -43,7 +50,8 @@ func (s importStep) describe() string {
 }
 
 // undo takes back the journal's writes in reverse order and returns what it could not take
-// back, described in the language of written, and the first error. The entries go first; if one of them
+// back, described in the language of written, and the first error. The entries go first,
+// then the files stored for them, except those of an entry that stays; if anything
 // stays, the municipalities and topics stay too, so that it keeps what it refers to. An
 // entry changed by someone since the import stays (ECONFLICT from DeleteEntry); one that
 // is gone already counts as taken back.
@@ -54,6 +62,7 @@ func (a *App) undo(ctx context.Context, j *importJournal) (left []string, first 
 			first = err
 		}
 	}
+	stays := map[string]bool{} // entries that could not be removed keep their files
 	for _, s := range slices.Backward(j.steps) {
 		if s.entryID == "" {
 			continue
@@ -61,6 +70,18 @@ func (a *App) undo(ctx context.Context, j *importJournal) (left []string, first 
 		err := a.stores.Entries.DeleteEntry(ctx, s.entryID, s.version)
 		if err != nil && wiki.ErrorCode(err) != wiki.ENOTFOUND {
 			fail(s, fmt.Errorf("remove entry %s: %w", s.entryID, err))
+			stays[s.entryID] = true
+		}
+	}
+	for _, b := range slices.Backward(j.blobs) {
+		if stays[b.entryID] {
+			continue
+		}
+		if err := a.stores.Blobs.DeleteBlob(ctx, b.key); err != nil {
+			left = append(left, written.Text("import.left.file", b.name, b.title, b.key))
+			if first == nil {
+				first = fmt.Errorf("remove file %s: %w", b.key, err)
+			}
 		}
 	}
 	if len(left) > 0 {

@@ -35,43 +35,11 @@ const (
 // maxRecordBytes bounds one line of an import: an entry with a long history.
 const maxRecordBytes = 256 << 20
 
-// Export writes the whole knowledge base as JSON Lines: municipalities by AGS, topics by
-// slug, then entries by id, each with its revisions oldest first. The same content always
-// gives the same bytes.
-func (a *App) Export(ctx context.Context, w io.Writer) error {
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
+// jsonEncoder writes records as the export has them: one a line, HTML left as it is.
+func jsonEncoder(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	munis, err := a.stores.Municipalities.Municipalities(ctx)
-	if err != nil {
-		return err
-	}
-	for i := range munis {
-		if err := enc.Encode(Record{Type: RecordMunicipality, Municipality: &munis[i]}); err != nil {
-			return err
-		}
-	}
-	topics, err := a.stores.Topics.Topics(ctx)
-	if err != nil {
-		return err
-	}
-	for i := range topics {
-		if err := enc.Encode(Record{Type: RecordTopic, Topic: &topics[i]}); err != nil {
-			return err
-		}
-	}
-	err = a.stores.Entries.ScanEntries(ctx, func(e *wiki.Entry) error {
-		revs, err := a.stores.Entries.Revisions(ctx, e.ID)
-		if err != nil {
-			return err
-		}
-		slices.Reverse(revs)
-		return enc.Encode(Record{Type: RecordEntry, Entry: e, Revisions: revs})
-	})
-	if err != nil {
-		return err
-	}
-	return bw.Flush()
+	return enc
 }
 
 // ImportResult counts what an import stored, or lists the problems that stopped it.
@@ -91,16 +59,25 @@ type LineProblem struct {
 	Message string
 }
 
-func (p LineProblem) String() string { return written.Text("import.line", p.Line, p.Message) }
+func (p LineProblem) String() string {
+	if p.Line == 0 { // the file as a whole
+		return p.Message
+	}
+	return written.Text("import.line", p.Line, p.Message)
+}
 
-// Import reads JSON Lines as written by Export. Entries with revisions are restored as they
-// are; entries without (hand-written files, demo content) are created as new entries with
-// author as the author of their first revision.
+// Import reads what Export writes: JSON Lines, or a ZIP archive of them with the files.
+// Entries with revisions are restored as they are, their files under their keys;
+// entries without (hand-written files, demo content) are created as new entries with
+// author as the author of their first revision, their files with new ids. Every file
+// must have the size and SHA-256 that the records give: a file changed or missing is a
+// problem of the entry's line. The texts of the files are read afresh, in the
+// background where the App reads them (local mode).
 //
 // An import is all or nothing. Everything is checked first, slugs of new entries included:
 // if any line has a problem, nothing is written and the result lists every problem with
-// its line number (error EINVALID). Should a write then fail (an entry written in between,
-// a store error), what the import wrote is taken back: entries it stored are removed, and
+// its line number (error EINVALID). The files are stored first. Should a write then fail (an entry written in between,
+// a store error), what the import wrote is taken back: entries and files it stored are removed, and
 // municipalities and topics it created or replaced are removed or put back as they were.
 // The result's Undone says whether that succeeded and Left what is still stored if not;
 // the error is ECONFLICT for a conflict that was taken back and EINTERNAL otherwise.
@@ -108,12 +85,34 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 	if err := a.writable(); err != nil {
 		return &ImportResult{}, err
 	}
-	recs, res := a.readImport(ctx, r)
+	src, problem := openImport(r)
+	defer src.close()
+	if problem != "" {
+		res := &ImportResult{Problems: []LineProblem{{0, problem}}}
+		return res, wiki.E(wiki.EINVALID, "import.problems", len(res.Problems))
+	}
+	recs, files, res := a.readImport(ctx, src)
 	if len(res.Problems) > 0 {
 		return res, wiki.E(wiki.EINVALID, "import.problems", len(res.Problems))
 	}
-	// The versions that the file's municipalities and topics replace, to put them back.
 	j := &importJournal{}
+	// The files first: an entry is never stored without them. An entry new here gets its
+	// id now, for the keys of its files.
+	now := a.clock()
+	for _, rec := range recs {
+		if rec.Entry == nil || len(files[rec.Entry]) == 0 {
+			continue
+		}
+		e, ids := rec.Entry, sameIDs(files[rec.Entry])
+		if len(rec.Revisions) == 0 {
+			e.ID = newID(now)
+			ids = freshFiles(e, now, author)
+		}
+		if err := a.storeImportFiles(ctx, j, e.ID, e.Title, files[e], ids); err != nil {
+			return res, a.importFailed(ctx, j, res, text.M("import.failed.files", e.Title), err)
+		}
+	}
+	// The versions that the file's municipalities and topics replace, to put them back.
 	munis, err := a.stores.Municipalities.Municipalities(ctx)
 	if err != nil {
 		return res, a.importFailed(ctx, j, res, text.M("import.failed.read_municipalities"), err)
@@ -162,6 +161,7 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 	// index then drops what was taken back.
 	flush := a.deferIndexing(context.WithoutCancel(ctx))
 	defer flush()
+	var texts []*wiki.Entry // whose files' texts are to be read
 	for _, rec := range recs {
 		if rec.Entry == nil {
 			continue
@@ -174,22 +174,32 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 			}
 		} else {
 			var e *wiki.Entry
-			fresh := rec.Entry.Clone()
-			fresh.ID = "" // an entry without history is new here
-			if e, err = a.createEntry(ctx, fresh, Note{Author: author, Comment: "Import"}); err == nil {
+			// An entry without history is new here: the id it got for its files above,
+			// or one of createEntry.
+			if e, err = a.createEntry(ctx, rec.Entry, Note{Author: author, Comment: "Import"}); err == nil {
 				j.steps = append(j.steps, importStep{entryID: e.ID, version: e.Version, title: e.Title})
+				texts = append(texts, e)
 			}
 		}
 		if err != nil {
 			return res, a.importFailed(ctx, j, res, text.M("import.failed.entry", rec.Entry.Title), fmt.Errorf("import entry %q: %w", rec.Entry.Title, err))
 		}
+		if len(rec.Revisions) > 0 {
+			texts = append(texts, rec.Entry)
+		}
 		res.Entries++
+	}
+	for _, e := range texts {
+		a.readTexts(e.ID, e.Attachments)
 	}
 	return res, nil
 }
 
-// readImport parses and checks every line against the store and the file itself.
-func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportResult) {
+// readImport parses and checks every line against the store and the file itself, and the
+// files that the entries name against the archive. It returns the files to store by
+// entry.
+func (a *App) readImport(ctx context.Context, src *importSource) ([]Record, map[*wiki.Entry][]archivedFile, *ImportResult) {
+	r := src.records
 	res := &ImportResult{}
 	problem := func(line int, key string, args ...any) {
 		res.Problems = append(res.Problems, LineProblem{line, written.Text(key, args...)})
@@ -250,7 +260,7 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 	}
 	if err := sc.Err(); err != nil {
 		problem(0, "import.unreadable", err)
-		return nil, res
+		return nil, nil, res
 	}
 
 	// Entries are checked against the stored catalog plus what the file brings.
@@ -275,6 +285,8 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 		entry *wiki.Entry
 	}
 	var news []newEntry // entries without history, given slugs once the file's are known
+	files := map[*wiki.Entry][]archivedFile{}
+	checker := &fileChecker{src: src, checked: map[string]string{}}
 	i := 0
 	for _, rec := range recs {
 		if rec.Entry == nil {
@@ -283,6 +295,7 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 		line := entryLines[i]
 		i++
 		e := rec.Entry
+		checker.mark(e, rec.Revisions)
 		if len(rec.Revisions) == 0 {
 			if e.ID != "" || e.Version != 0 {
 				problem(line, "import.entry.needs_revisions", e.Title)
@@ -296,6 +309,7 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 				problem(line, "import.entry", e.Title, fieldText(err))
 				continue
 			}
+			files[e] = checker.check(line, e, nil, problem)
 			news = append(news, newEntry{line, e})
 			continue
 		}
@@ -315,6 +329,7 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 			problem(line, "import.entry", e.Title, msg)
 			continue
 		}
+		files[e] = checker.check(line, e, rec.Revisions, problem)
 		if prev, dup := ids[e.ID]; dup {
 			problem(line, "import.entry.id_twice", e.Title, prev)
 		} else if prev, dup := slugs[e.Slug]; dup {
@@ -349,8 +364,11 @@ func (a *App) readImport(ctx context.Context, r io.Reader) ([]Record, *ImportRes
 			problem(n.line, "import.entry.no_slug", n.entry.Title)
 		}
 	}
+	if src.files != nil {
+		checker.unused(problem)
+	}
 	slices.SortStableFunc(res.Problems, func(a, b LineProblem) int { return a.Line - b.Line })
-	return recs, res
+	return recs, files, res
 }
 
 // checkHistory returns what is wrong with the versions of e, or the zero Message.

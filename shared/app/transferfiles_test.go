@@ -1,0 +1,380 @@
+package app
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ikone-ds/wissensnetz/shared/store"
+	"github.com/ikone-ds/wissensnetz/shared/text"
+	"github.com/ikone-ds/wissensnetz/shared/wiki"
+)
+
+// openEmpty opens a local app on an empty store that reads the texts of files.
+func openEmpty(t *testing.T) *App {
+	t.Helper()
+	a, err := openLocal(t.Context(), Local{DataDir: t.TempDir()}, Options{Files: Files{Extractor: testExtractor()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+func corpus(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "extract", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// exportWithFiles returns an export of the fixture and an entry whose version 1 has a
+// PDF, version 2 the PDF and a DOCX, and version 3 (the current one) the DOCX alone.
+func exportWithFiles(t *testing.T) (archive []byte, e *wiki.Entry) {
+	t.Helper()
+	a := openFiles(t, Files{})
+	member, _ := users(t, a)
+	ctx := t.Context()
+	e, err := a.CreateEntryFiles(ctx, member, newEntry(), "", false, []FileUpload{upload(t, "bericht.pdf", "Abschlussbericht")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err = a.ChangeFiles(ctx, member, e.Slug, e.Version, FileChanges{Add: []FileUpload{upload(t, "leitfaden.docx", "Leitfaden")}}, "Leitfaden dazu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err = a.ChangeFiles(ctx, member, e.Slug, e.Version, FileChanges{Remove: []string{e.Attachments[0].ID}}, "Bericht ersetzt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitTexts(t, a)
+	var b bytes.Buffer
+	if err := a.Export(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes(), e
+}
+
+// zipMembers returns the members of a ZIP archive by name, in their order.
+func zipMembers(t *testing.T, archive []byte) (names []string, content map[string][]byte) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(archive), int64(len(archive)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	content = map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, f.Name)
+		content[f.Name] = b
+	}
+	return names, content
+}
+
+// rezip writes an archive of the given members; change may alter each one's content.
+func rezip(t *testing.T, names []string, content map[string][]byte, change func(name string, b []byte) []byte) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, name := range names {
+		b := content[name]
+		if change != nil {
+			if b = change(name, b); b == nil {
+				continue
+			}
+		}
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(b)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+func blobKeys(t *testing.T, a *App, prefix string) []string {
+	t.Helper()
+	keys, err := a.stores.Blobs.ListBlobs(t.Context(), prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
+
+// TestExportImportFiles: an export carries every file that any version names; imported
+// elsewhere, the files are there under the same keys with the same bytes, the export of
+// the copy is the same archive byte for byte, and the texts are read again.
+func TestExportImportFiles(t *testing.T) {
+	archive, e := exportWithFiles(t)
+	if !bytes.HasPrefix(archive, []byte("PK\x03\x04")) {
+		t.Fatalf("export with files starts %q, want a ZIP archive", archive[:min(len(archive), 8)])
+	}
+	names, content := zipMembers(t, archive)
+	if len(names) != 3 || names[0] != ArchiveRecords {
+		t.Fatalf("archive holds %q, want the records and two files", names)
+	}
+	revs := 0
+	for _, line := range strings.Split(string(content[ArchiveRecords]), "\n") {
+		if strings.Contains(line, e.ID) {
+			var rec Record
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatal(err)
+			}
+			revs = len(rec.Revisions)
+		}
+	}
+	if revs != 3 {
+		t.Errorf("the entry has %d versions in the export, want 3", revs)
+	}
+
+	for _, tc := range []struct {
+		name string
+		r    func() io.Reader
+	}{
+		{"from a file in memory", func() io.Reader { return bytes.NewReader(archive) }},
+		{"from a stream", func() io.Reader { return struct{ io.Reader }{bytes.NewReader(archive)} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := openEmpty(t)
+			ctx := t.Context()
+			res, err := b.Import(ctx, tc.r(), "Import")
+			if err != nil {
+				t.Fatalf("Import: %v %+v", err, res)
+			}
+			var again bytes.Buffer
+			if err := b.Export(ctx, &again); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(again.Bytes(), archive) {
+				t.Errorf("export → import → export differs: %d bytes, then %d", len(archive), again.Len())
+			}
+			rev1, err := b.stores.Entries.Revision(ctx, e.ID, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string][]byte{rev1.Entry.Attachments[0].ID: corpus(t, "bericht.pdf"), e.Attachments[0].ID: corpus(t, "leitfaden.docx")}
+			for id, orig := range want {
+				rc, err := b.stores.Blobs.Blob(ctx, wiki.AttachmentKey(e.ID, id))
+				if err != nil {
+					t.Fatalf("file %s: %v", id, err)
+				}
+				got, _ := io.ReadAll(rc)
+				rc.Close()
+				if !bytes.Equal(got, orig) {
+					t.Errorf("file %s: %d bytes, not the %d uploaded", id, len(got), len(orig))
+				}
+			}
+			waitTexts(t, b)
+			txt, err := b.FileText(ctx, e.ID, e.Attachments[0].ID)
+			if err != nil || txt == nil || txt.Status != wiki.TextSearchable {
+				t.Errorf("text of the imported DOCX: %+v, %v", txt, err)
+			}
+		})
+	}
+}
+
+// importProblems imports archive into a fresh app and returns the problems, checking
+// that the import is refused and stores nothing.
+func importProblems(t *testing.T, archive []byte) string {
+	t.Helper()
+	b := openEmpty(t)
+	res, err := b.Import(t.Context(), bytes.NewReader(archive), "Import")
+	if wiki.ErrorCode(err) != wiki.EINVALID {
+		t.Fatalf("Import: %v, want EINVALID", err)
+	}
+	if keys := blobKeys(t, b, ""); len(keys) != 0 {
+		t.Errorf("refused import stored %q", keys)
+	}
+	if n := indexed(t, b); n != 0 {
+		t.Errorf("refused import indexed %d entries", n)
+	}
+	var lines []string
+	for _, p := range res.Problems {
+		lines = append(lines, p.String())
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestImportRefusesBadFiles: a file changed in the archive, one missing, one too many and
+// records that name files without them are refused, in German, naming entry and file;
+// nothing is stored.
+func TestImportRefusesBadFiles(t *testing.T) {
+	archive, _ := exportWithFiles(t)
+	names, content := zipMembers(t, archive)
+	pdf := ""
+	for _, n := range names {
+		if strings.HasSuffix(n, ".pdf") {
+			pdf = n
+		}
+	}
+	for _, tc := range []struct {
+		name    string
+		archive []byte
+		want    []string
+	}{
+		{"tampered", rezip(t, names, content, func(name string, b []byte) []byte {
+			if name == pdf {
+				b = bytes.Clone(b)
+				b[len(b)/2] ^= 1
+			}
+			return b
+		}), []string{"Zeile 10: Eintrag \"Digitaler Mängelmelder\": Datei \"bericht.pdf\" stimmt nicht mit ihrer Prüfsumme überein", pdf}},
+		{"longer", rezip(t, names, content, func(name string, b []byte) []byte {
+			if name == pdf {
+				b = append(bytes.Clone(b), '\n')
+			}
+			return b
+		}), []string{"Datei \"bericht.pdf\" stimmt nicht mit ihrer Prüfsumme überein"}},
+		{"missing", rezip(t, names, content, func(name string, b []byte) []byte {
+			if name == pdf {
+				return nil
+			}
+			return b
+		}), []string{"Datei \"bericht.pdf\" fehlt im Archiv (" + pdf + ")"}},
+		{"one too many", rezip(t, append(names, "dateien/beiwerk.txt"), content, func(name string, b []byte) []byte {
+			if b == nil {
+				return []byte("Notiz")
+			}
+			return b
+		}), []string{"dateien/beiwerk.txt im Archiv gehört zu keinem Eintrag"}},
+		{"records without the archive", content[ArchiveRecords], []string{"Zeile 10: Eintrag \"Digitaler Mängelmelder\": hat Dateien, die nur ein ZIP-Archiv mitbringen kann"}},
+		{"archive without records", rezip(t, names[1:], content, nil), []string{"Im ZIP-Archiv fehlt wissensnetz.jsonl"}},
+		{"cut short", archive[:len(archive)/2], []string{"Das ZIP-Archiv ist beschädigt"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := importProblems(t, tc.archive)
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("problems\n%s\nlack %q", got, w)
+				}
+			}
+		})
+	}
+}
+
+// faultyBlobs makes the k-th PutBlob of attachments fail (0: none), after storing it.
+type faultyBlobs struct {
+	store.Blobs
+	mu   sync.Mutex
+	n, k int
+}
+
+func (b *faultyBlobs) PutBlob(ctx context.Context, key string, r io.Reader, contentType string) error {
+	b.mu.Lock()
+	b.n++
+	fail := b.n == b.k
+	b.mu.Unlock()
+	if err := b.Blobs.PutBlob(ctx, key, r, contentType); err != nil {
+		return err
+	}
+	if fail {
+		return errInjected
+	}
+	return nil
+}
+
+// TestFailedImportLeavesNoFiles: an import that fails while storing its files or its
+// entries takes the stored files back, too; the store is as before.
+func TestFailedImportLeavesNoFiles(t *testing.T) {
+	archive, _ := exportWithFiles(t)
+	for _, tc := range []struct {
+		name      string
+		blob, rec int // the failing write of a file, of a record
+	}{
+		{"first file", 1, 0},
+		{"second file, stored before the failure", 2, 0},
+		{"first municipality", 0, 1},
+		{"last entry", 0, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := openEmpty(t)
+			blobs := &faultyBlobs{Blobs: b.stores.Blobs, k: tc.blob}
+			b.stores.Blobs = blobs
+			f := injectFaults(b)
+			f.arm(tc.rec, false, false)
+			res, err := b.Import(t.Context(), bytes.NewReader(archive), "Import")
+			if !errors.Is(err, errInjected) {
+				t.Fatalf("Import: %v, want the injected fault", err)
+			}
+			if !res.Undone {
+				t.Errorf("Undone = false, Left = %q", res.Left)
+			}
+			var we *wiki.Error
+			if !errors.As(err, &we) || !strings.HasPrefix(text.German.Render(we.Message), "Import abgebrochen, nichts übernommen") {
+				t.Errorf("message of %v, want one that says nothing was kept", err)
+			}
+			if keys := blobKeys(t, b, ""); len(keys) != 0 {
+				t.Errorf("failed import left %q", keys)
+			}
+			if n := indexed(t, b); n != 0 {
+				t.Errorf("failed import indexed %d entries", n)
+			}
+		})
+	}
+}
+
+// TestImportNewEntryWithFiles: an entry without id in a hand-made archive is created with
+// its files from dateien/<file id>.<format>, under new ids, and their text is read.
+func TestImportNewEntryWithFiles(t *testing.T) {
+	pdf := corpus(t, "bericht.pdf")
+	sum := sha256.Sum256(pdf)
+	e := newEntry()
+	e.State = wiki.StatePublished
+	e.Attachments = []wiki.Attachment{{ID: "bericht", Name: "Abschlussbericht.pdf", Title: "Abschlussbericht",
+		Format: "pdf", Size: int64(len(pdf)), SHA256: hex.EncodeToString(sum[:])}}
+	var records bytes.Buffer
+	enc := jsonEncoder(&records)
+	enc.Encode(Record{Type: RecordMunicipality, Municipality: &wiki.Municipality{AGS: "07312000", Name: "Kaiserslautern"}})
+	enc.Encode(Record{Type: RecordTopic, Topic: &wiki.Topic{Slug: "buergerbeteiligung", Name: "Bürgerbeteiligung"}})
+	enc.Encode(Record{Type: RecordEntry, Entry: e})
+	archive := rezip(t, []string{ArchiveRecords, "dateien/bericht.pdf"},
+		map[string][]byte{ArchiveRecords: records.Bytes(), "dateien/bericht.pdf": pdf}, nil)
+
+	b := openEmpty(t)
+	ctx := t.Context()
+	if res, err := b.Import(ctx, bytes.NewReader(archive), "Beispieldaten"); err != nil {
+		t.Fatalf("Import: %v %+v", err, res)
+	}
+	got, err := b.stores.Entries.EntryBySlug(ctx, wiki.Slugify(e.Title))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Attachments) != 1 {
+		t.Fatalf("files = %+v", got.Attachments)
+	}
+	f := got.Attachments[0]
+	if f.ID == "bericht" || f.UploadedBy != "Beispieldaten" || f.UploadedAt.IsZero() || f.SHA256 != e.Attachments[0].SHA256 {
+		t.Errorf("file = %+v, want a new id and the import's author and time", f)
+	}
+	if keys := blobKeys(t, b, "attachments/"); len(keys) != 1 || keys[0] != wiki.AttachmentKey(got.ID, f.ID) {
+		t.Errorf("stored %q, want the file under the new entry's id", keys)
+	}
+	waitTexts(t, b)
+	txt, err := b.FileText(ctx, got.ID, f.ID)
+	if err != nil || txt == nil || txt.Status != wiki.TextSearchable || len(txt.Parts) < 2 || txt.Parts[1].Label != "Seite 2" {
+		t.Errorf("text = %+v, %v", txt, err)
+	}
+}
