@@ -50,6 +50,8 @@ const guardDutyName = "GuardDuty Malware Protection for S3"
 // DirectUpload is what a browser or script needs to send files of an entry straight to
 // the blob store: two signed forms for the same key prefix.
 type DirectUpload struct {
+	// Entry is the entry the files are for.
+	Entry *wiki.Entry
 	// Form is for the HTML form: the fields go before the file input, which comes last;
 	// after the upload the store sends the browser to the confirmation page (303).
 	Form *store.PresignedPost
@@ -108,7 +110,7 @@ func (a *App) DirectUpload(ctx context.Context, v auth.Viewer, slug string) (*Di
 	if err != nil {
 		return nil, err
 	}
-	return &DirectUpload{Form: form, Script: script, KeyPrefix: prefix, MaxSize: max, Expires: form.Expires}, nil
+	return &DirectUpload{Entry: e, Form: form, Script: script, KeyPrefix: prefix, MaxSize: max, Expires: form.Expires}, nil
 }
 
 // UploadedFile is a file a browser or script sent to the blob store, to be added to its
