@@ -137,6 +137,11 @@ func TestEnvironment(t *testing.T) {
 	s := loadTemplate(t, nil)
 	table := s.resourceOfType(t, "AWS::DynamoDB::Table")
 	bucket := s.resourceOfType(t, "AWS::S3::Bucket")
+	b, _ := s.GetS3BucketWithName(bucket)
+	bucketName := ""
+	if b.BucketName != nil {
+		bucketName = sub(*b.BucketName)
+	}
 	for _, fn := range s.functions(t) {
 		t.Run(fn.name, func(t *testing.T) {
 			read := make(map[string]bool)
@@ -169,8 +174,10 @@ func TestEnvironment(t *testing.T) {
 						t.Errorf("%s = %s, want Ref %s", name, describe(value), table)
 					}
 				case "WISSENSNETZ_BUCKET":
-					if ref(value) != bucket {
-						t.Errorf("%s = %s, want Ref %s", name, describe(value), bucket)
+					// The bucket's fixed name where a Ref would make a circular dependency
+					// (the function its notification calls).
+					if ref(value) != bucket && (bucketName == "" || sub(value) != bucketName) {
+						t.Errorf("%s = %s, want Ref %s or its name", name, describe(value), bucket)
 					}
 				}
 				if strings.Contains(name, "PASSWORD") {

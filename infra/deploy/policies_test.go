@@ -21,12 +21,9 @@ import (
 const module = "github.com/ikone-ds/wissensnetz"
 
 // planned are permissions granted ahead of the behaviour a later issue adds to a function
-// (see template.yaml): the indexer will publish index snapshots, the extract function will
-// store the text of attachments and touch their entry. Once the function's code calls
-// them, the test derives them and asks to remove them here.
-var planned = map[string][]string{
-	"extract": {"dynamodb:UpdateItem", "s3:GetObject", "s3:PutObject"},
-}
+// (see template.yaml). Once the function's code calls them, the test derives them and
+// asks to remove them here.
+var planned = map[string][]string{}
 
 // awsClients are the constructors through which a function's main hands an AWS client to
 // the code (AWS clients are built in main and passed in as narrow interfaces), and the IAM
@@ -37,6 +34,7 @@ var awsClients = []struct {
 }{
 	{module + "/shared/store/dynamo.New", dynamoActions},
 	{module + "/shared/store/s3blob.New", s3blobActions},
+	{module + "/shared/store/s3blob.NewDirect", directActions},
 	{module + "/shared/mail.NewSES", sesActions},
 }
 
@@ -138,6 +136,10 @@ var s3Actions = map[string][]string{
 	"CompleteMultipartUpload": {"s3:PutObject"},
 	"AbortMultipartUpload":    {"s3:AbortMultipartUpload"},
 	"ListParts":               {"s3:ListMultipartUploadParts"},
+	"GetObjectTagging":        {"s3:GetObjectTagging"},
+	// Presigning calls nothing; S3 checks the signed request against the signer's role.
+	"PresignPostObject": {"s3:PutObject"},
+	"PresignGetObject":  {"s3:GetObject"},
 }
 
 // s3blobActions returns the actions of the S3 calls in s3blob.API.
@@ -147,6 +149,20 @@ func s3blobActions(t *testing.T, _ map[string]bool) []string {
 		a, ok := s3Actions[m]
 		if !ok {
 			t.Errorf("s3blob.API has %s: add its IAM actions to s3Actions", m)
+		}
+		actions = append(actions, a...)
+	}
+	return actions
+}
+
+// directActions returns the actions of the S3 calls in s3blob.DirectAPI and of the
+// requests s3blob.Presign signs for browsers.
+func directActions(t *testing.T, _ map[string]bool) []string {
+	var actions []string
+	for _, m := range append(methods[s3blob.DirectAPI](), methods[s3blob.Presign]()...) {
+		a, ok := s3Actions[m]
+		if !ok {
+			t.Errorf("s3blob.DirectAPI or Presign has %s: add its IAM actions to s3Actions", m)
 		}
 		actions = append(actions, a...)
 	}
@@ -327,5 +343,56 @@ func TestPolicies(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestExtractScope checks that the extract function, which builds the whole table and
+// bucket stores to log a change and store a text, may use them only where it works: the
+// table's change log partition, attachments/ to read and text/ to write.
+func TestExtractScope(t *testing.T) {
+	s := loadTemplate(t, nil)
+	var id string
+	for _, fn := range s.functions(t) {
+		if fn.name == "extract" {
+			id = fn.id
+		}
+	}
+	if id == "" {
+		t.Fatal("no extract function in the template")
+	}
+	f, _ := s.GetServerlessFunctionWithName(id)
+	if f.Policies == nil || f.Policies.IAMPolicyDocumentArray == nil {
+		t.Fatal("extract: want a list of policy statements")
+	}
+	for _, doc := range *f.Policies.IAMPolicyDocumentArray {
+		for _, raw := range doc.Statement {
+			var st statement
+			strictDecode(t, "extract policy statement", raw, &st)
+			for _, a := range stringList(st.Action) {
+				action := a.(string)
+				for _, res := range stringList(st.Resource) {
+					r := sub(res)
+					switch {
+					case strings.HasPrefix(action, "dynamodb:"):
+						keys := stringList(st.Condition["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"])
+						if len(keys) != 1 || keys[0] != dynamo.ChangeLogPartition {
+							t.Errorf("%s (%s): want the condition ForAllValues:StringEquals dynamodb:LeadingKeys [%s], have %v", action, st.Sid, dynamo.ChangeLogPartition, st.Condition)
+						}
+					case action == "s3:GetObject":
+						if !strings.HasSuffix(r, "/attachments/*") {
+							t.Errorf("%s on %s: want attachments/* only", action, r)
+						}
+					case action == "s3:ListBucket":
+						if st.Condition["StringLike"]["s3:prefix"] != "text/*" {
+							t.Errorf("%s: want the condition s3:prefix text/*, have %v", action, st.Condition)
+						}
+					case strings.HasPrefix(action, "s3:"):
+						if !strings.HasSuffix(r, "/text/*") {
+							t.Errorf("%s on %s: want text/* only", action, r)
+						}
+					}
+				}
+			}
+		}
 	}
 }

@@ -170,13 +170,15 @@ func TestBucket(t *testing.T) {
 		t.Errorf("VersioningConfiguration = %+v, want Enabled", v)
 	}
 
-	var indexRule, everywhereRule bool
+	var indexRule, everywhereRule, uploadsRule bool
 	if b.LifecycleConfiguration != nil {
 		for _, r := range b.LifecycleConfiguration.Rules {
 			if r.Status != "Enabled" || r.NoncurrentVersionExpiration == nil {
 				continue
 			}
 			switch {
+			case r.Prefix != nil && *r.Prefix == "uploads/":
+				uploadsRule = r.ExpirationInDays != nil && *r.ExpirationInDays == 1 && r.NoncurrentVersionExpiration.NoncurrentDays <= 1
 			case r.Prefix != nil && *r.Prefix == "index/":
 				indexRule = true
 			case r.Prefix == nil && r.TagFilters == nil:
@@ -187,17 +189,20 @@ func TestBucket(t *testing.T) {
 	if !indexRule || !everywhereRule {
 		t.Errorf("lifecycle: rule expiring old index snapshots under index/ %t, rule expiring noncurrent versions everywhere %t; want both", indexRule, everywhereRule)
 	}
+	if !uploadsRule {
+		t.Errorf("lifecycle: want a rule expiring unconfirmed uploads under uploads/ after a day, with their noncurrent versions")
+	}
 
 	var upload bool
 	if b.CorsConfiguration != nil {
 		for _, r := range b.CorsConfiguration.CorsRules {
-			if slices.Equal(r.AllowedMethods, []string{"PUT"}) && len(r.AllowedOrigins) == 1 && ref(r.AllowedOrigins[0]) == "AllowedOrigin" {
+			if slices.Equal(r.AllowedMethods, []string{"POST"}) && len(r.AllowedOrigins) == 1 && ref(r.AllowedOrigins[0]) == "AllowedOrigin" {
 				upload = true
 			}
 		}
 	}
 	if !upload {
-		t.Errorf("CORS: want a rule allowing PUT from the AllowedOrigin parameter only")
+		t.Errorf("CORS: want a rule allowing POST (presigned POST uploads by the pages' script) from the AllowedOrigin parameter only")
 	}
 }
 

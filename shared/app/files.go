@@ -32,6 +32,11 @@ type Files struct {
 	// are not checked, which the coordination page says.
 	Scanner Scanner
 
+	// MalwareTags: files are scanned in the blob store by GuardDuty Malware Protection
+	// for S3 (AWS), and downloads are given out only for files whose GuardDutyScanTag
+	// says they are clean (FileURL).
+	MalwareTags bool
+
 	// Extractor reads the text of files in this process (local mode). nil: the text is
 	// read elsewhere (on AWS, by the extract function on the bucket's notification).
 	Extractor *extract.Extractor
@@ -103,6 +108,9 @@ func (a *App) FileLimits() (perFile, perEntry int64) {
 
 // ScannerName names the malware scanner that checks uploads, "" if none is configured.
 func (a *App) ScannerName() string {
+	if a.files.conf.MalwareTags {
+		return guardDutyName
+	}
 	if a.files.conf.Scanner == nil {
 		return ""
 	}

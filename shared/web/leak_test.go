@@ -133,6 +133,9 @@ func leakProbes() []routeProbe {
 		{"GET /eintraege/{slug}", []probe{pget("/eintraege/{slug}"), pget("/eintraege/" + p)}},
 		{"GET /eintraege/{slug}/bearbeiten", []probe{pget("/eintraege/{slug}/bearbeiten"), pget("/eintraege/" + p + "/bearbeiten")}},
 		{"POST /eintraege/{slug}/bearbeiten", []probe{{method: "POST", path: "/eintraege/{slug}/bearbeiten", form: entryForm}}},
+		{"GET /eintraege/{slug}/dateien/hochladen", []probe{pget("/eintraege/{slug}/dateien/hochladen"), pget("/eintraege/" + p + "/dateien/hochladen")}},
+		{"GET /eintraege/{slug}/dateien/bestaetigen", []probe{pget("/eintraege/{slug}/dateien/bestaetigen?key=uploads/x/y/z/{word}.pdf"), pget("/eintraege/" + p + "/dateien/bestaetigen?key=uploads/x/y/z/a.pdf")}},
+		{"POST /eintraege/{slug}/dateien/bestaetigen", []probe{{method: "POST", path: "/eintraege/{slug}/dateien/bestaetigen", form: url.Values{"version": {"2"}, "key": {"uploads/x/y/z/{word}.pdf"}, "title": {"{word}"}}}}},
 		{"GET /eintraege/{slug}/versionen", []probe{pget("/eintraege/{slug}/versionen"), pget("/eintraege/" + p + "/versionen")}},
 		{"GET /eintraege/{slug}/vergleich", []probe{pget("/eintraege/{slug}/vergleich?von=1&zu=2"), pget("/eintraege/" + p + "/vergleich?von=1&zu=2")}},
 		{"POST /eintraege/{slug}/status", []probe{

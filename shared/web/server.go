@@ -37,6 +37,7 @@ type Server struct {
 	entries     entryApp
 	workflow    workflowApp
 	find        findApp
+	directFiles directFilesApp
 
 	log     *slog.Logger
 	pages   *pages
@@ -65,7 +66,7 @@ func New(a *app.App, logger *slog.Logger, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{app: a, log: logger, pages: p, mux: http.NewServeMux(),
-		sessions: a, signIn: a, ownAccount: a, catalog: a, catalogEdit: a, accounts: a, audit: a, mails: a, wordLists: a, office: a, entries: a, workflow: a, find: a}
+		sessions: a, signIn: a, ownAccount: a, catalog: a, catalogEdit: a, accounts: a, audit: a, mails: a, wordLists: a, office: a, entries: a, workflow: a, find: a, directFiles: a}
 	for _, o := range opts {
 		o(s)
 	}
@@ -92,6 +93,9 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /eintraege/{slug}/status", s.entryTransition)
 	m.HandleFunc("POST /eintraege/{slug}/hervorheben", s.entryFeature)
 	m.HandleFunc("POST /eintraege/{slug}/geprueft", s.entryChecked)
+	m.HandleFunc("GET /eintraege/{slug}/dateien/hochladen", s.directUploadForm)
+	m.HandleFunc("GET /eintraege/{slug}/dateien/bestaetigen", s.directUploadConfirmForm)
+	m.HandleFunc("POST /eintraege/{slug}/dateien/bestaetigen", s.directUploadConfirm)
 	m.HandleFunc("GET /anmelden", s.loginForm)
 	m.HandleFunc("POST /anmelden", s.login)
 	m.HandleFunc("POST /abmelden", s.logout)

@@ -31,6 +31,11 @@ const (
 	attrAt        = "at" // Unix milliseconds
 )
 
+// ChangeLogPartition is the partition key of the change log's items: the counter and the
+// changes. A function that only logs changes (extract) may be granted the table's item
+// calls on this partition alone (IAM condition dynamodb:LeadingKeys).
+const ChangeLogPartition = pkChanges
+
 func changeSK(seq uint64) string { return fmt.Sprintf("%s%020d", changePrefix, seq) }
 
 // logChange logs one change: it takes the next number from the counter (an atomic ADD) and
