@@ -41,13 +41,20 @@ func openFiles(t *testing.T, f Files) *App {
 	return a
 }
 
-// upload returns the corpus file name of shared/extract as an upload.
-func upload(t *testing.T, name, title string) FileUpload {
+// corpus returns the file name of the test corpus of shared/extract.
+func corpus(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "extract", "testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b
+}
+
+// upload returns the corpus file name as an upload.
+func upload(t *testing.T, name, title string) FileUpload {
+	t.Helper()
+	b := corpus(t, name)
 	return FileUpload{Name: name, Title: title, Content: bytes.NewReader(b), Size: int64(len(b))}
 }
 

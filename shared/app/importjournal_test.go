@@ -21,6 +21,7 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/store/dynamo"
+	"github.com/ikone-ds/wissensnetz/shared/store/embedded"
 	"github.com/ikone-ds/wissensnetz/shared/store/storetest"
 	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
@@ -194,7 +195,15 @@ var importBackends = []struct {
 			defer cancel()
 			db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)})
 		})
-		return New(ds.Stores(), newMemoryIndex(t), Options{IndexOnWrite: true, Now: func() time.Time { return fixedNow }})
+		// Files go to a folder: on AWS they go to S3, which this test does not need.
+		folder, err := embedded.Open(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { folder.Close() })
+		stores := ds.Stores()
+		stores.Blobs = folder.Stores().Blobs
+		return New(stores, newMemoryIndex(t), Options{IndexOnWrite: true, Now: func() time.Time { return fixedNow }})
 	}},
 }
 

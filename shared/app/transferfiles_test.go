@@ -9,8 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -29,15 +27,6 @@ func openEmpty(t *testing.T) *App {
 	}
 	t.Cleanup(func() { a.Close() })
 	return a
-}
-
-func corpus(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "extract", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // exportWithFiles returns an export of the fixture and an entry whose version 1 has a

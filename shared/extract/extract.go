@@ -238,6 +238,25 @@ func (e *Extractor) Close() error {
 	return e.pdf.close()
 }
 
+// readyFor compiles the PDF engine if the file starts like a PDF and the engine is not
+// ready yet. Whether it is one is decided by sniff, later.
+func (e *Extractor) readyFor(r io.ReaderAt, size int64) error {
+	if size <= 0 {
+		return nil
+	}
+	head := make([]byte, min(size, 1024))
+	if _, err := r.ReadAt(head, 0); err != nil && err != io.EOF {
+		return nil // sniff reports it
+	}
+	if !bytes.Contains(head, []byte("%PDF-")) {
+		return nil
+	}
+	if _, err := e.pdf.getPool(); err != nil {
+		return &Error{Kind: ErrFailed, Format: PDF, Err: err}
+	}
+	return nil
+}
+
 // ExtractBytes is Extract for a file held in memory.
 func (e *Extractor) ExtractBytes(ctx context.Context, b []byte) (*Result, error) {
 	return e.Extract(ctx, bytes.NewReader(b), int64(len(b)))
@@ -250,7 +269,16 @@ func (e *Extractor) ExtractBytes(ctx context.Context, b []byte) (*Result, error)
 // ErrCorrupt (damaged or truncated), ErrTimeout (the deadline passed) or ErrFailed (the
 // extractor itself failed). Encrypted and image-only PDFs are no error but a Result with
 // Status NotSearchable.
-func (e *Extractor) Extract(ctx context.Context, r io.ReaderAt, size int64) (res *Result, err error) {
+func (e *Extractor) Extract(ctx context.Context, r io.ReaderAt, size int64) (*Result, error) {
+	// The file's time starts once the engine for it is ready: compiling the PDF engine
+	// (seconds, once per process) is no fault of the file.
+	if err := e.readyFor(r, size); err != nil {
+		return nil, err
+	}
+	return e.extract(ctx, r, size)
+}
+
+func (e *Extractor) extract(ctx context.Context, r io.ReaderAt, size int64) (res *Result, err error) {
 	ctx, cancel := context.WithTimeout(ctx, e.limits.Timeout)
 	defer cancel()
 	var format Format
