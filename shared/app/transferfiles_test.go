@@ -11,10 +11,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/store"
 	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
@@ -376,5 +378,133 @@ func TestImportNewEntryWithFiles(t *testing.T) {
 	txt, err := b.FileText(ctx, got.ID, f.ID)
 	if err != nil || txt == nil || txt.Status != wiki.TextSearchable || len(txt.Parts) < 2 || txt.Parts[1].Label != "Seite 2" {
 		t.Errorf("text = %+v, %v", txt, err)
+	}
+}
+
+// textContent is a large text file made up on the fly: the same line again and again.
+type textContent int64
+
+func (c textContent) ReadAt(p []byte, off int64) (int, error) {
+	const line = "Messwerte der Bodenfeuchte am Ostring, Stunde für Stunde.\n"
+	if off >= int64(c) {
+		return 0, io.EOF
+	}
+	n := 0
+	for n < len(p) && off+int64(n) < int64(c) {
+		i := (off + int64(n)) % int64(len(line))
+		n += copy(p[n:min(len(p), n+int(int64(c)-off-int64(n)))], line[i:])
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// largeFileApp returns an app whose one entry has a text file of size bytes, stored
+// without its content passing through memory at once.
+func largeFileApp(tb testing.TB, size int64) *App {
+	tb.Helper()
+	ctx := tb.Context()
+	a, err := openLocal(ctx, Local{DataDir: tb.TempDir()}, Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { a.Close() })
+	catalog := `{"type":"municipality","municipality":{"ags":"07312000","name":"Kaiserslautern"}}
+{"type":"topic","topic":{"slug":"buergerbeteiligung","name":"Bürgerbeteiligung"}}
+`
+	if _, err := a.Import(ctx, strings.NewReader(catalog), "Import"); err != nil {
+		tb.Fatal(err)
+	}
+	u, err := a.CreateUser(ctx, auth.Visitor, NewUser{Email: "max@beispiel-kommune.de", Name: "Max Muster", Role: wiki.RoleMember, Municipality: "07312000", Password: "Pegelstand-2024!"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	up := FileUpload{Name: "messwerte.txt", Content: textContent(size), Size: size}
+	if _, err := a.CreateEntryFiles(ctx, auth.Viewer{User: u}, newEntry(), "", false, []FileUpload{up}); err != nil {
+		tb.Fatal(err)
+	}
+	return a
+}
+
+// emptyApp opens a local app on an empty store, without text reading.
+func emptyApp(tb testing.TB) *App {
+	tb.Helper()
+	b, err := openLocal(tb.Context(), Local{DataDir: tb.TempDir()}, Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// exportImport exports a into the file f and imports that into b.
+func exportImport(tb testing.TB, a, b *App, f *os.File) {
+	tb.Helper()
+	if err := f.Truncate(0); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		tb.Fatal(err)
+	}
+	if err := a.Export(tb.Context(), f); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		tb.Fatal(err)
+	}
+	if res, err := b.Import(tb.Context(), f, "Import"); err != nil {
+		tb.Fatalf("Import: %v %+v", err, res)
+	}
+}
+
+// TestTransferStreamsFiles: a large file goes into the export and back into a store
+// without being held in memory: export and import of an entry with a 48 MB file
+// allocate hardly more than with a 1 MB file (the import's other work, such as the
+// search index learning the municipalities, is the same for both).
+func TestTransferStreamsFiles(t *testing.T) {
+	const small, large = 1 << 20, 48 << 20
+	allocated := func(size int64) uint64 {
+		a, b := largeFileApp(t, size), emptyApp(t)
+		defer b.Close()
+		f, err := os.CreateTemp(t.TempDir(), "export-*.zip")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		exportImport(t, a, b, f)
+		runtime.ReadMemStats(&after)
+		if st, err := f.Stat(); err != nil || st.Size() < size {
+			t.Errorf("export file: %v, %v; want the file in it", st, err)
+		}
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	s, l := allocated(small), allocated(large)
+	t.Logf("allocated %.1f MB with a %d MB file, %.1f MB with a %d MB file", float64(s)/(1<<20), small>>20, float64(l)/(1<<20), large>>20)
+	if l > s+4<<20 {
+		t.Errorf("the larger file allocated %d MB more; want the file streamed, not held", (l-s)>>20)
+	}
+}
+
+// BenchmarkTransferLargeFile exports an entry with a file of the largest size allowed
+// and imports it elsewhere.
+func BenchmarkTransferLargeFile(b *testing.B) {
+	const size = wiki.DefaultMaxFileSize
+	a := largeFileApp(b, size)
+	f, err := os.CreateTemp(b.TempDir(), "export-*.zip")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	b.SetBytes(size)
+	for b.Loop() {
+		b.StopTimer()
+		to := emptyApp(b)
+		b.StartTimer()
+		exportImport(b, a, to, f)
+		b.StopTimer()
+		to.Close()
+		b.StartTimer()
 	}
 }
