@@ -310,6 +310,9 @@ func (a *App) readImport(ctx context.Context, src *importSource) ([]Record, map[
 				continue
 			}
 			files[e] = checker.check(line, e, nil, problem)
+			if len(files[e]) > 0 && !a.checkNew(ctx, line, e, files[e], problem) {
+				files[e] = nil
+			}
 			news = append(news, newEntry{line, e})
 			continue
 		}

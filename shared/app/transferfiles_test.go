@@ -338,29 +338,35 @@ func TestFailedImportLeavesNoFiles(t *testing.T) {
 	}
 }
 
-// TestImportNewEntryWithFiles: an entry without id in a hand-made archive is created with
-// its files from dateien/<file id>.<format>, under new ids, and their text is read.
-func TestImportNewEntryWithFiles(t *testing.T) {
-	pdf := corpus(t, "bericht.pdf")
-	sum := sha256.Sum256(pdf)
+// newEntryArchive returns a hand-made archive with one new entry whose file has the
+// given content and, in its record, the given format.
+func newEntryArchive(t *testing.T, content []byte, format string) []byte {
+	t.Helper()
+	sum := sha256.Sum256(content)
 	e := newEntry()
 	e.State = wiki.StatePublished
-	e.Attachments = []wiki.Attachment{{ID: "bericht", Name: "Abschlussbericht.pdf", Title: "Abschlussbericht",
-		Format: "pdf", Size: int64(len(pdf)), SHA256: hex.EncodeToString(sum[:])}}
+	e.Attachments = []wiki.Attachment{{ID: "bericht", Name: "Abschlussbericht." + format, Title: "Abschlussbericht",
+		Format: format, Size: int64(len(content)), SHA256: hex.EncodeToString(sum[:])}}
 	var records bytes.Buffer
 	enc := jsonEncoder(&records)
 	enc.Encode(Record{Type: RecordMunicipality, Municipality: &wiki.Municipality{AGS: "07312000", Name: "Kaiserslautern"}})
 	enc.Encode(Record{Type: RecordTopic, Topic: &wiki.Topic{Slug: "buergerbeteiligung", Name: "Bürgerbeteiligung"}})
 	enc.Encode(Record{Type: RecordEntry, Entry: e})
-	archive := rezip(t, []string{ArchiveRecords, "dateien/bericht.pdf"},
-		map[string][]byte{ArchiveRecords: records.Bytes(), "dateien/bericht.pdf": pdf}, nil)
+	path := ArchiveFilePath("", e.Attachments[0])
+	return rezip(t, []string{ArchiveRecords, path}, map[string][]byte{ArchiveRecords: records.Bytes(), path: content}, nil)
+}
 
+// TestImportNewEntryWithFiles: an entry without id in a hand-made archive is created with
+// its files from dateien/<file id>.<format>, under new ids, and their text is read.
+func TestImportNewEntryWithFiles(t *testing.T) {
+	pdf := corpus(t, "bericht.pdf")
+	archive := newEntryArchive(t, pdf, "pdf")
 	b := openEmpty(t)
 	ctx := t.Context()
 	if res, err := b.Import(ctx, bytes.NewReader(archive), "Beispieldaten"); err != nil {
 		t.Fatalf("Import: %v %+v", err, res)
 	}
-	got, err := b.stores.Entries.EntryBySlug(ctx, wiki.Slugify(e.Title))
+	got, err := b.stores.Entries.EntryBySlug(ctx, wiki.Slugify(newEntry().Title))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,7 +374,8 @@ func TestImportNewEntryWithFiles(t *testing.T) {
 		t.Fatalf("files = %+v", got.Attachments)
 	}
 	f := got.Attachments[0]
-	if f.ID == "bericht" || f.UploadedBy != "Beispieldaten" || f.UploadedAt.IsZero() || f.SHA256 != e.Attachments[0].SHA256 {
+	sum := sha256.Sum256(pdf)
+	if f.ID == "bericht" || f.UploadedBy != "Beispieldaten" || f.UploadedAt.IsZero() || f.SHA256 != hex.EncodeToString(sum[:]) {
 		t.Errorf("file = %+v, want a new id and the import's author and time", f)
 	}
 	if keys := blobKeys(t, b, "attachments/"); len(keys) != 1 || keys[0] != wiki.AttachmentKey(got.ID, f.ID) {
@@ -378,6 +385,68 @@ func TestImportNewEntryWithFiles(t *testing.T) {
 	txt, err := b.FileText(ctx, got.ID, f.ID)
 	if err != nil || txt == nil || txt.Status != wiki.TextSearchable || len(txt.Parts) < 2 || txt.Parts[1].Label != "Seite 2" {
 		t.Errorf("text = %+v, %v", txt, err)
+	}
+}
+
+// scannerFunc is a Scanner answering with a function.
+type scannerFunc func(content []byte) (string, error)
+
+func (s scannerFunc) Scan(_ context.Context, r io.Reader) (string, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return "", err
+	}
+	return s(b)
+}
+
+func (s scannerFunc) Name() string { return "Testprüfung" }
+
+// TestImportChecksNewFiles: the files of entries new here are checked as uploads are:
+// size, format by content, malware. A refused file refuses the import, nothing stored.
+func TestImportChecksNewFiles(t *testing.T) {
+	pdf, docx := corpus(t, "bericht.pdf"), corpus(t, "leitfaden.docx")
+	clean := scannerFunc(func([]byte) (string, error) { return "", nil })
+	for _, tc := range []struct {
+		name    string
+		files   Files
+		archive []byte
+		want    string
+	}{
+		{"format other than its record says", Files{}, newEntryArchive(t, docx, "pdf"), "Datei \"Abschlussbericht.pdf\" ist laut Datensatz PDF, ihr Inhalt aber DOCX"},
+		{"not a document", Files{}, newEntryArchive(t, corpus(t, "archiv.docx"), "docx"), "wurde nicht angenommen: "},
+		{"too large", Files{MaxFile: 1 << 10}, newEntryArchive(t, pdf, "pdf"), "ist größer als 1 KB"},
+		{"malware", Files{Scanner: scannerFunc(func(b []byte) (string, error) {
+			if bytes.Equal(b, pdf) {
+				return "Win.Test.EICAR_HDB-1", nil
+			}
+			return "", nil
+		})}, newEntryArchive(t, pdf, "pdf"), "Schadsoftware hat „Win.Test.EICAR_HDB-1“ gefunden"},
+		{"scanner down", Files{Scanner: scannerFunc(func([]byte) (string, error) { return "", errInjected })}, newEntryArchive(t, pdf, "pdf"), "nicht auf Schadsoftware geprüft werden"},
+		{"clean", Files{Scanner: clean}, newEntryArchive(t, pdf, "pdf"), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := openLocal(t.Context(), Local{DataDir: t.TempDir()}, Options{Files: tc.files})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			res, err := b.Import(t.Context(), bytes.NewReader(tc.archive), "Import")
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("Import: %v %+v", err, res)
+				}
+				return
+			}
+			if wiki.ErrorCode(err) != wiki.EINVALID || len(res.Problems) != 1 {
+				t.Fatalf("Import: %v, problems %v; want EINVALID with one problem", err, res.Problems)
+			}
+			if got := res.Problems[0].String(); !strings.Contains(got, tc.want) || !strings.Contains(got, "Digitaler Mängelmelder") {
+				t.Errorf("problem %q, want the entry and %q", got, tc.want)
+			}
+			if keys := blobKeys(t, b, ""); len(keys) != 0 {
+				t.Errorf("refused import stored %q", keys)
+			}
+		})
 	}
 }
 
