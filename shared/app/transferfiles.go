@@ -54,12 +54,15 @@ func isZip(head []byte) bool {
 }
 
 // Export writes the whole knowledge base: as JSON Lines (see exportRecords) while no file
-// is stored, otherwise as a ZIP archive with the files (ExportArchive). The same content
-// always gives the same bytes.
+// is stored (or the stores have no blob store), otherwise as a ZIP archive with the files
+// (ExportArchive). The same content always gives the same bytes.
 func (a *App) Export(ctx context.Context, w io.Writer) error {
-	keys, err := a.stores.Blobs.ListBlobs(ctx, "attachments/")
-	if err != nil {
-		return err
+	var keys []string
+	if a.stores.Blobs != nil {
+		var err error
+		if keys, err = a.stores.Blobs.ListBlobs(ctx, "attachments/"); err != nil {
+			return err
+		}
 	}
 	if len(keys) == 0 {
 		bw := bufio.NewWriter(w)

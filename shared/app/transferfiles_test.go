@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,9 +16,18 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/store"
+	"github.com/ikone-ds/wissensnetz/shared/store/dynamo"
+	"github.com/ikone-ds/wissensnetz/shared/store/s3blob"
 	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
@@ -31,6 +41,55 @@ func openEmpty(t *testing.T) *App {
 	}
 	t.Cleanup(func() { a.Close() })
 	return a
+}
+
+// fileBackends open an App on an empty store of each kind, with a blob store: local, and
+// the AWS shape on the stand-ins (DynamoDB and S3, skipped without them unless required).
+// texts says whether the App reads the texts of files.
+var fileBackends = []struct {
+	name  string
+	texts bool
+	open  func(t *testing.T) *App
+}{
+	{"embedded", true, openEmpty},
+	{"dynalite+versitygw", false, func(t *testing.T) *App {
+		ddb, s3end := os.Getenv("WISSENSNETZ_TEST_DYNAMODB"), os.Getenv("WISSENSNETZ_TEST_S3")
+		access, secret := os.Getenv("WISSENSNETZ_TEST_S3_ACCESS"), os.Getenv("WISSENSNETZ_TEST_S3_SECRET")
+		if ddb == "" || s3end == "" {
+			msg := `stand-ins not running: eval "$(bash infra/standins.sh)"`
+			if os.Getenv("WISSENSNETZ_REQUIRE_STANDINS") == "1" {
+				t.Fatal(msg)
+			}
+			t.Skip(msg)
+		}
+		ctx := t.Context()
+		db := dynamodb.New(dynamodb.Options{Region: "eu-central-1", BaseEndpoint: aws.String(ddb),
+			Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+		s3c := s3.New(s3.Options{Region: "eu-central-1", BaseEndpoint: aws.String(s3end), UsePathStyle: true,
+			Credentials: credentials.NewStaticCredentialsProvider(access, secret, "")})
+		name := fmt.Sprintf("wissensnetz-files-%d", time.Now().UnixNano())
+		if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name),
+			CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintEuCentral1}}); err != nil {
+			t.Fatal(err)
+		}
+		blobs := s3blob.New(s3c, name, "")
+		ds := dynamo.New(db, name, blobs)
+		if err := ds.CreateTable(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)})
+			if keys, err := blobs.ListBlobs(ctx, ""); err == nil {
+				for _, k := range keys {
+					blobs.DeleteBlob(ctx, k)
+				}
+			}
+			s3c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(name)})
+		})
+		return New(ds.Stores(), newMemoryIndex(t), Options{IndexOnWrite: true})
+	}},
 }
 
 func corpus(t *testing.T, name string) []byte {
@@ -152,49 +211,58 @@ func TestExportImportFiles(t *testing.T) {
 		t.Errorf("the entry has %d versions in the export, want 3", revs)
 	}
 
-	for _, tc := range []struct {
+	type source struct {
 		name string
 		r    func() io.Reader
-	}{
-		{"from a file in memory", func() io.Reader { return bytes.NewReader(archive) }},
-		{"from a stream", func() io.Reader { return struct{ io.Reader }{bytes.NewReader(archive)} }},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			b := openEmpty(t)
-			ctx := t.Context()
-			res, err := b.Import(ctx, tc.r(), "Import")
-			if err != nil {
-				t.Fatalf("Import: %v %+v", err, res)
-			}
-			var again bytes.Buffer
-			if err := b.Export(ctx, &again); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(again.Bytes(), archive) {
-				t.Errorf("export → import → export differs: %d bytes, then %d", len(archive), again.Len())
-			}
-			rev1, err := b.stores.Entries.Revision(ctx, e.ID, 1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := map[string][]byte{rev1.Entry.Attachments[0].ID: corpus(t, "bericht.pdf"), e.Attachments[0].ID: corpus(t, "leitfaden.docx")}
-			for id, orig := range want {
-				rc, err := b.stores.Blobs.Blob(ctx, wiki.AttachmentKey(e.ID, id))
+	}
+	inMemory := source{"from a file in memory", func() io.Reader { return bytes.NewReader(archive) }}
+	stream := source{"from a stream", func() io.Reader { return struct{ io.Reader }{bytes.NewReader(archive)} }}
+	for _, be := range fileBackends {
+		sources := []source{inMemory}
+		if be.name == "embedded" {
+			sources = append(sources, stream)
+		}
+		for _, src := range sources {
+			t.Run(be.name+"/"+src.name, func(t *testing.T) {
+				b := be.open(t)
+				ctx := t.Context()
+				res, err := b.Import(ctx, src.r(), "Import")
 				if err != nil {
-					t.Fatalf("file %s: %v", id, err)
+					t.Fatalf("Import: %v %+v", err, res)
 				}
-				got, _ := io.ReadAll(rc)
-				rc.Close()
-				if !bytes.Equal(got, orig) {
-					t.Errorf("file %s: %d bytes, not the %d uploaded", id, len(got), len(orig))
+				var again bytes.Buffer
+				if err := b.Export(ctx, &again); err != nil {
+					t.Fatal(err)
 				}
-			}
-			waitTexts(t, b)
-			txt, err := b.FileText(ctx, e.ID, e.Attachments[0].ID)
-			if err != nil || txt == nil || txt.Status != wiki.TextSearchable {
-				t.Errorf("text of the imported DOCX: %+v, %v", txt, err)
-			}
-		})
+				if !bytes.Equal(again.Bytes(), archive) {
+					t.Errorf("export → import → export differs: %d bytes, then %d", len(archive), again.Len())
+				}
+				rev1, err := b.stores.Entries.Revision(ctx, e.ID, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := map[string][]byte{rev1.Entry.Attachments[0].ID: corpus(t, "bericht.pdf"), e.Attachments[0].ID: corpus(t, "leitfaden.docx")}
+				for id, orig := range want {
+					rc, err := b.stores.Blobs.Blob(ctx, wiki.AttachmentKey(e.ID, id))
+					if err != nil {
+						t.Fatalf("file %s: %v", id, err)
+					}
+					got, _ := io.ReadAll(rc)
+					rc.Close()
+					if !bytes.Equal(got, orig) {
+						t.Errorf("file %s: %d bytes, not the %d uploaded", id, len(got), len(orig))
+					}
+				}
+				if !be.texts {
+					return
+				}
+				waitTexts(t, b)
+				txt, err := b.FileText(ctx, e.ID, e.Attachments[0].ID)
+				if err != nil || txt == nil || txt.Status != wiki.TextSearchable {
+					t.Errorf("text of the imported DOCX: %+v, %v", txt, err)
+				}
+			})
+		}
 	}
 }
 
@@ -302,39 +370,41 @@ func (b *faultyBlobs) PutBlob(ctx context.Context, key string, r io.Reader, cont
 // entries takes the stored files back, too; the store is as before.
 func TestFailedImportLeavesNoFiles(t *testing.T) {
 	archive, _ := exportWithFiles(t)
-	for _, tc := range []struct {
-		name      string
-		blob, rec int // the failing write of a file, of a record
-	}{
-		{"first file", 1, 0},
-		{"second file, stored before the failure", 2, 0},
-		{"first municipality", 0, 1},
-		{"last entry", 0, 10},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			b := openEmpty(t)
-			blobs := &faultyBlobs{Blobs: b.stores.Blobs, k: tc.blob}
-			b.stores.Blobs = blobs
-			f := injectFaults(b)
-			f.arm(tc.rec, false, false)
-			res, err := b.Import(t.Context(), bytes.NewReader(archive), "Import")
-			if !errors.Is(err, errInjected) {
-				t.Fatalf("Import: %v, want the injected fault", err)
-			}
-			if !res.Undone {
-				t.Errorf("Undone = false, Left = %q", res.Left)
-			}
-			var we *wiki.Error
-			if !errors.As(err, &we) || !strings.HasPrefix(text.German.Render(we.Message), "Import abgebrochen, nichts übernommen") {
-				t.Errorf("message of %v, want one that says nothing was kept", err)
-			}
-			if keys := blobKeys(t, b, ""); len(keys) != 0 {
-				t.Errorf("failed import left %q", keys)
-			}
-			if n := indexed(t, b); n != 0 {
-				t.Errorf("failed import indexed %d entries", n)
-			}
-		})
+	for _, be := range fileBackends {
+		for _, tc := range []struct {
+			name      string
+			blob, rec int // the failing write of a file, of a record
+		}{
+			{"first file", 1, 0},
+			{"second file, stored before the failure", 2, 0},
+			{"first municipality", 0, 1},
+			{"last entry", 0, 10},
+		} {
+			t.Run(be.name+"/"+tc.name, func(t *testing.T) {
+				b := be.open(t)
+				blobs := &faultyBlobs{Blobs: b.stores.Blobs, k: tc.blob}
+				b.stores.Blobs = blobs
+				f := injectFaults(b)
+				f.arm(tc.rec, false, false)
+				res, err := b.Import(t.Context(), bytes.NewReader(archive), "Import")
+				if !errors.Is(err, errInjected) {
+					t.Fatalf("Import: %v, want the injected fault", err)
+				}
+				if !res.Undone {
+					t.Errorf("Undone = false, Left = %q", res.Left)
+				}
+				var we *wiki.Error
+				if !errors.As(err, &we) || !strings.HasPrefix(text.German.Render(we.Message), "Import abgebrochen, nichts übernommen") {
+					t.Errorf("message of %v, want one that says nothing was kept", err)
+				}
+				if keys := blobKeys(t, b, ""); len(keys) != 0 {
+					t.Errorf("failed import left %q", keys)
+				}
+				if n := indexed(t, b); n != 0 {
+					t.Errorf("failed import indexed %d entries", n)
+				}
+			})
+		}
 	}
 }
 
