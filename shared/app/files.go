@@ -84,9 +84,10 @@ type fileWork struct {
 	conf Files
 
 	mu      sync.Mutex
-	queue   []fileJob     // texts to read, oldest first; guarded by mu
-	running bool          // a worker reads the queue; guarded by mu
-	idle    chan struct{} // closed when the queue is empty and no worker runs; guarded by mu
+	queue   []fileJob       // texts to read, oldest first; guarded by mu
+	queued  map[string]bool // blob keys of the files in the queue or being read; guarded by mu
+	running bool            // a worker reads the queue; guarded by mu
+	idle    chan struct{}   // closed when the queue is empty and no worker runs; guarded by mu
 }
 
 // fileJob is one file whose text is to be read.
@@ -360,7 +361,8 @@ func SaveFileText(ctx context.Context, blobs store.Blobs, entryID, fileID string
 }
 
 // readTexts queues the files of entryID for reading their text in this process, if the
-// App has an Extractor.
+// App has an Extractor. A file queued already or being read is not queued again (the
+// start looks for texts missing while an import's are still being read).
 func (a *App) readTexts(entryID string, files []wiki.Attachment) {
 	if a.files.conf.Extractor == nil || len(files) == 0 {
 		return
@@ -368,7 +370,15 @@ func (a *App) readTexts(entryID string, files []wiki.Attachment) {
 	w := &a.files
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.queued == nil {
+		w.queued = map[string]bool{}
+	}
 	for _, f := range files {
+		key := wiki.AttachmentKey(entryID, f.ID)
+		if w.queued[key] {
+			continue
+		}
+		w.queued[key] = true
 		w.queue = append(w.queue, fileJob{entryID: entryID, file: f})
 	}
 	if !w.running {
@@ -394,6 +404,9 @@ func (a *App) readQueue() {
 		w.queue = w.queue[1:]
 		w.mu.Unlock()
 		a.readText(context.Background(), job)
+		w.mu.Lock()
+		delete(w.queued, wiki.AttachmentKey(job.entryID, job.file.ID))
+		w.mu.Unlock()
 	}
 }
 
@@ -401,6 +414,14 @@ func (a *App) readQueue() {
 // the index again.
 func (a *App) readText(ctx context.Context, job fileJob) {
 	key := wiki.AttachmentKey(job.entryID, job.file.ID)
+	if job.file.Format == string(extract.PDF) {
+		// The PDF engine is compiled on its first use, which takes seconds without its
+		// cache (15 s and more while a start builds the index), not to be counted
+		// against the time one file may take.
+		if err := a.files.conf.Extractor.Prepare(ctx); err != nil {
+			a.log.Error("prepare the PDF engine", "err", err)
+		}
+	}
 	t, err := ReadFileText(ctx, a.files.conf.Extractor, a.stores.Blobs, key, job.file.Size)
 	if err != nil {
 		a.log.Error("read text of file", "key", key, "err", err)
@@ -410,7 +431,7 @@ func (a *App) readText(ctx context.Context, job fileJob) {
 		a.log.Error("store text of file", "key", key, "err", err)
 		return
 	}
-	a.log.Info("text of file read", "key", key, "status", t.Status, "parts", len(t.Parts))
+	a.log.Info("text of file read", "key", key, "status", t.Status, "parts", len(t.Parts), "note", t.Note)
 	a.indexAgain(ctx, job.entryID)
 }
 

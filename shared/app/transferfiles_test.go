@@ -647,3 +647,48 @@ func BenchmarkTransferLargeFile(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// gatedBlobs counts the reads of attachments and holds the first until open is closed.
+type gatedBlobs struct {
+	store.Blobs
+	open  chan struct{}
+	mu    sync.Mutex
+	reads map[string]int
+}
+
+func (b *gatedBlobs) Blob(ctx context.Context, key string) (io.ReadCloser, error) {
+	if strings.HasPrefix(key, "attachments/") {
+		b.mu.Lock()
+		b.reads[key]++
+		b.mu.Unlock()
+		<-b.open
+	}
+	return b.Blobs.Blob(ctx, key)
+}
+
+// TestTextsReadOnce: a file whose text is being read when the start looks for texts
+// missing (right after the demo's import) is not queued a second time.
+func TestTextsReadOnce(t *testing.T) {
+	b := openEmpty(t)
+	gate := &gatedBlobs{Blobs: b.stores.Blobs, open: make(chan struct{}), reads: map[string]int{}}
+	b.stores.Blobs = gate
+	ctx := t.Context()
+	if res, err := b.Import(ctx, bytes.NewReader(newEntryArchive(t, corpus(t, "bericht.pdf"), "pdf")), "Import"); err != nil {
+		t.Fatalf("Import: %v %+v", err, res)
+	}
+	if err := b.readMissingTexts(ctx); err != nil { // as the start does, while the text is read
+		t.Fatal(err)
+	}
+	close(gate.open)
+	waitTexts(t, b)
+	gate.mu.Lock()
+	defer gate.mu.Unlock()
+	if len(gate.reads) != 1 {
+		t.Fatalf("read %v, want one file", gate.reads)
+	}
+	for key, n := range gate.reads {
+		if n != 1 {
+			t.Errorf("%s read %d times, want once", key, n)
+		}
+	}
+}
