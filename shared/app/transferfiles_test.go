@@ -345,11 +345,20 @@ func TestImportRefusesBadFiles(t *testing.T) {
 	}
 }
 
-// faultyBlobs makes the k-th PutBlob of attachments fail (0: none), after storing it.
+// faultyBlobs makes the k-th PutBlob of attachments fail (0: none), after storing it,
+// and with failDelete every DeleteBlob.
 type faultyBlobs struct {
 	store.Blobs
-	mu   sync.Mutex
-	n, k int
+	mu         sync.Mutex
+	n, k       int
+	failDelete bool
+}
+
+func (b *faultyBlobs) DeleteBlob(ctx context.Context, key string) error {
+	if b.failDelete {
+		return errInjected
+	}
+	return b.Blobs.DeleteBlob(ctx, key)
 }
 
 func (b *faultyBlobs) PutBlob(ctx context.Context, key string, r io.Reader, contentType string) error {
@@ -404,6 +413,24 @@ func TestFailedImportLeavesNoFiles(t *testing.T) {
 					t.Errorf("failed import indexed %d entries", n)
 				}
 			})
+		}
+	}
+}
+
+// TestImportUndoNamesFilesLeft: files that cannot be taken back are named, with their
+// entry, among what is left.
+func TestImportUndoNamesFilesLeft(t *testing.T) {
+	archive, _ := exportWithFiles(t)
+	b := openEmpty(t)
+	b.stores.Blobs = &faultyBlobs{Blobs: b.stores.Blobs, k: 2, failDelete: true}
+	res, err := b.Import(t.Context(), bytes.NewReader(archive), "Import")
+	if !errors.Is(err, errInjected) || res.Undone {
+		t.Fatalf("Import: %v, Undone %v; want the fault and an undo that failed", err, res.Undone)
+	}
+	left := strings.Join(res.Left, "\n")
+	for _, name := range []string{"bericht.pdf", "leitfaden.docx"} {
+		if !strings.Contains(left, "Datei „"+name+"“ von Eintrag „Digitaler Mängelmelder“") {
+			t.Errorf("Left = %q, want %s named", res.Left, name)
 		}
 	}
 }
