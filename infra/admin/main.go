@@ -34,6 +34,7 @@ import (
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/clamd"
 	"github.com/ikone-ds/wissensnetz/shared/extract"
 	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
@@ -51,7 +52,10 @@ Befehle:
                       deren Inhalt nicht zu ihrer Prüfsumme passt. Lässt sich nach einem
                       Fehler beim Schreiben das schon Geschriebene nicht zurücknehmen,
                       nennt die Ausgabe, was davon gespeichert blieb (Exit-Status 3).
-                      Lokal liest der Befehl danach die Texte der Dateien für die Suche.
+                      Dateien neuer Einträge (ohne Versionen) werden wie beim Hochladen
+                      geprüft: Größe, Format nach Inhalt und, mit WISSENSNETZ_CLAMD, auf
+                      Schadsoftware. Lokal liest der Befehl danach die Texte der Dateien
+                      für die Suche.
   reindex             baut den Suchindex neu auf
   user create --email E-MAIL --name NAME --role koordination|mitglied [--kommune AGS]
                       legt ein Konto an; das Passwort steht in einer Zeile auf der
@@ -162,15 +166,24 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if cloud {
 		a, done, err = openAWS(ctx, cmd == "reindex")
 	} else {
-		var x *extract.Extractor
-		if cmd == "import" { // the texts of imported files are read before the command ends
-			x = extract.New(extract.Options{PDFCacheDir: filepath.Join(*dataDir, "cache", "pdf")})
+		var files app.Files
+		if cmd == "import" {
+			// The texts of imported files are read before the command ends, and the
+			// files of new entries are checked for malware as uploads are.
+			if addr := os.Getenv("WISSENSNETZ_CLAMD"); addr != "" {
+				c, err := clamd.New(addr)
+				if err != nil {
+					return fmt.Errorf("WISSENSNETZ_CLAMD=%q: erwartet wird host:port oder unix:/pfad/zum/socket", addr)
+				}
+				files.Scanner = c
+			}
+			files.Extractor = extract.New(extract.Options{PDFCacheDir: filepath.Join(*dataDir, "cache", "pdf")})
 		}
-		a, err = openLocal(ctx, *dataDir, x)
+		a, err = openLocal(ctx, *dataDir, files)
 		done = func() {
 			a.Close()
-			if x != nil {
-				x.Close()
+			if files.Extractor != nil {
+				files.Extractor.Close()
 			}
 		}
 	}
@@ -218,7 +231,7 @@ func export(ctx context.Context, a *app.App, args []string, stdout, stderr io.Wr
 		exp = a.ExportArchive
 	}
 	if *out == "" {
-		return exp(ctx, stdout)
+		return exportFailed(exp(ctx, stdout))
 	}
 	tmp := *out + ".tmp"
 	f, err := os.Create(tmp)
@@ -229,7 +242,7 @@ func export(ctx context.Context, a *app.App, args []string, stdout, stderr io.Wr
 	if err := exp(ctx, head); err != nil {
 		f.Close()
 		os.Remove(tmp)
-		return err
+		return exportFailed(err)
 	}
 	if err := f.Close(); err != nil {
 		os.Remove(tmp)
@@ -239,6 +252,16 @@ func export(ctx context.Context, a *app.App, args []string, stdout, stderr io.Wr
 		fmt.Fprintf(stderr, "Hinweis: Einträge haben Dateien, %s ist deshalb ein ZIP-Archiv (wissensnetz.jsonl und dateien/). Ein Name auf .zip passt besser.\n", *out)
 	}
 	return os.Rename(tmp, *out)
+}
+
+// exportFailed says in German why an export stopped when the app says it (a file missing
+// in the store or changed there), which describe would show as an internal error only.
+func exportFailed(err error) error {
+	var we *wiki.Error
+	if errors.As(err, &we) && !we.Message.IsZero() {
+		return errors.New(text.German.Render(we.Message))
+	}
+	return err
 }
 
 // headWriter passes writes on and keeps the first bytes written.

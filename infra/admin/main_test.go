@@ -2,10 +2,13 @@ package main
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,10 +21,28 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
+// dataDir returns a new data folder whose cache of the compiled PDF engine is the one
+// of all tests: compiling it takes seconds, and an import reads the demo's PDF.
+func dataDir(t *testing.T) string {
+	t.Helper()
+	shared := filepath.Join(os.TempDir(), "wissensnetz-extract-pdfium")
+	dir := t.TempDir()
+	if err := os.MkdirAll(shared, 0o755); err != nil {
+		return dir
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "cache"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(shared, filepath.Join(dir, "cache", "pdf")); err != nil {
+		t.Logf("no shared PDF engine cache: %v", err)
+	}
+	return dir
+}
+
 func TestExportImportExport(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	src, dst := t.TempDir(), t.TempDir()
+	src, dst := dataDir(t), dataDir(t)
 	file := filepath.Join(t.TempDir(), "demo.zip")
 	if err := os.WriteFile(file, mustRead(t), 0o644); err != nil {
 		t.Fatal(err)
@@ -58,7 +79,7 @@ func TestExportImportExport(t *testing.T) {
 	}
 
 	// The import read the texts of the files before it ended.
-	a, err := openLocal(ctx, dst, nil)
+	a, err := openLocal(ctx, dst, app.Files{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,6 +109,88 @@ func TestExportImportExport(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), "100 %") {
 		t.Errorf("reindex progress = %q, want it to reach 100 %%", errOut.String())
+	}
+}
+
+// TestExportRefusesDamagedFile: a file changed in the store stops the export with a
+// German message naming it, and no export file is left.
+func TestExportRefusesDamagedFile(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	dir := dataDir(t)
+	file := filepath.Join(t.TempDir(), "demo.zip")
+	if err := os.WriteFile(file, mustRead(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if err := run(ctx, []string{"-data", dir, "import", file}, strings.NewReader(""), &out, &errOut); err != nil {
+		t.Fatalf("import demo: %v", err)
+	}
+	var changed string
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(filepath.Dir(filepath.Dir(path)), "attachments") && changed == "" {
+			changed = path
+		}
+		return nil
+	})
+	if changed == "" {
+		t.Fatal("no stored file found under attachments/")
+	}
+	if err := os.WriteFile(changed, []byte("überschrieben"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(t.TempDir(), "wissen.zip")
+	err := run(ctx, []string{"-data", dir, "export", "-o", target}, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(describe(err), "Export abgebrochen") || !strings.Contains(describe(err), "Prüfsumme") {
+		t.Errorf("export of a changed file: %v, want a German message about it", err)
+	}
+	if _, err := os.Stat(target); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("export file left behind: %v", err)
+	}
+}
+
+// TestImportScansNewFiles: with WISSENSNETZ_CLAMD, the files of new entries are checked
+// for malware; one found refuses the import.
+func TestImportScansNewFiles(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() { // a clamd that finds something in every file
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			r := bufio.NewReader(conn)
+			if cmd, _ := r.ReadString(0); cmd == "zINSTREAM\x00" {
+				for {
+					var head [4]byte
+					if _, err := io.ReadFull(r, head[:]); err != nil {
+						break
+					}
+					n := binary.BigEndian.Uint32(head[:])
+					if n == 0 {
+						conn.Write([]byte("stream: Win.Test.EICAR_HDB-1 FOUND\x00"))
+						break
+					}
+					io.CopyN(io.Discard, r, int64(n))
+				}
+			}
+			conn.Close()
+		}
+	}()
+	t.Setenv("WISSENSNETZ_CLAMD", ln.Addr().String())
+	dir := dataDir(t)
+	file := filepath.Join(t.TempDir(), "demo.zip")
+	if err := os.WriteFile(file, mustRead(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	err = run(t.Context(), []string{"-data", dir, "import", file}, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(describe(err), "Schadsoftware hat „Win.Test.EICAR_HDB-1“ gefunden") || !strings.Contains(describe(err), "nichts wurde übernommen") {
+		t.Errorf("import: %v, want it refused for the malware found", err)
 	}
 }
 
@@ -151,7 +254,7 @@ func mustRead(t *testing.T) []byte {
 
 func TestUserCreate(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
+	dir := dataDir(t)
 	file := filepath.Join(t.TempDir(), "demo.zip")
 	if err := os.WriteFile(file, mustRead(t), 0o644); err != nil {
 		t.Fatal(err)
@@ -197,7 +300,7 @@ func TestUserCreate(t *testing.T) {
 		})
 	}
 	// The accounts work: sign in with the password read from stdin.
-	a, err := openLocal(t.Context(), dir, nil)
+	a, err := openLocal(t.Context(), dir, app.Files{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +331,7 @@ func TestTokenCreate(t *testing.T) {
 	if !strings.HasPrefix(token, "wn_") || strings.Count(out.String(), "\n") != 1 || !strings.Contains(errOut.String(), "nur dieses eine Mal") {
 		t.Errorf("stdout %q stderr %q, want the token alone on stdout and a German note", out.String(), errOut.String())
 	}
-	a, err := openLocal(t.Context(), dir, nil)
+	a, err := openLocal(t.Context(), dir, app.Files{})
 	if err != nil {
 		t.Fatal(err)
 	}

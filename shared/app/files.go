@@ -90,9 +90,10 @@ type fileWork struct {
 	conf Files
 
 	mu      sync.Mutex
-	queue   []fileJob     // texts to read, oldest first; guarded by mu
-	running bool          // a worker reads the queue; guarded by mu
-	idle    chan struct{} // closed when the queue is empty and no worker runs; guarded by mu
+	queue   []fileJob       // texts to read, oldest first; guarded by mu
+	queued  map[string]bool // blob keys of the files in the queue or being read; guarded by mu
+	running bool            // a worker reads the queue; guarded by mu
+	idle    chan struct{}   // closed when the queue is empty and no worker runs; guarded by mu
 }
 
 // fileJob is one file whose text is to be read.
@@ -369,7 +370,8 @@ func SaveFileText(ctx context.Context, blobs store.Blobs, entryID, fileID string
 }
 
 // readTexts queues the files of entryID for reading their text in this process, if the
-// App has an Extractor.
+// App has an Extractor. A file queued already or being read is not queued again (the
+// start looks for texts missing while an import's are still being read).
 func (a *App) readTexts(entryID string, files []wiki.Attachment) {
 	if a.files.conf.Extractor == nil || len(files) == 0 {
 		return
@@ -377,7 +379,15 @@ func (a *App) readTexts(entryID string, files []wiki.Attachment) {
 	w := &a.files
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.queued == nil {
+		w.queued = map[string]bool{}
+	}
 	for _, f := range files {
+		key := wiki.AttachmentKey(entryID, f.ID)
+		if w.queued[key] {
+			continue
+		}
+		w.queued[key] = true
 		w.queue = append(w.queue, fileJob{entryID: entryID, file: f})
 	}
 	if !w.running {
@@ -403,6 +413,9 @@ func (a *App) readQueue() {
 		w.queue = w.queue[1:]
 		w.mu.Unlock()
 		a.readText(context.Background(), job)
+		w.mu.Lock()
+		delete(w.queued, wiki.AttachmentKey(job.entryID, job.file.ID))
+		w.mu.Unlock()
 	}
 }
 
@@ -419,7 +432,7 @@ func (a *App) readText(ctx context.Context, job fileJob) {
 		a.log.Error("store text of file", "key", key, "err", err)
 		return
 	}
-	a.log.Info("text of file read", "key", key, "status", t.Status, "parts", len(t.Parts))
+	a.log.Info("text of file read", "key", key, "status", t.Status, "parts", len(t.Parts), "note", t.Note)
 	a.indexAgain(ctx, job.entryID)
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -102,6 +103,9 @@ func (a *App) Import(ctx context.Context, r io.Reader, author string) (*ImportRe
 	for _, rec := range recs {
 		if rec.Entry == nil || len(files[rec.Entry]) == 0 {
 			continue
+		}
+		if a.stores.Blobs == nil {
+			return res, &wiki.Error{Code: wiki.EINTERNAL, Err: errors.New("import: files to store, but no blob store")}
 		}
 		e, ids := rec.Entry, sameIDs(files[rec.Entry])
 		if len(rec.Revisions) == 0 {
@@ -310,6 +314,9 @@ func (a *App) readImport(ctx context.Context, src *importSource) ([]Record, map[
 				continue
 			}
 			files[e] = checker.check(line, e, nil, problem)
+			if len(files[e]) > 0 && !a.checkNew(ctx, line, e, files[e], problem) {
+				files[e] = nil
+			}
 			news = append(news, newEntry{line, e})
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -53,12 +54,15 @@ func isZip(head []byte) bool {
 }
 
 // Export writes the whole knowledge base: as JSON Lines (see exportRecords) while no file
-// is stored, otherwise as a ZIP archive with the files (ExportArchive). The same content
-// always gives the same bytes.
+// is stored (or the stores have no blob store), otherwise as a ZIP archive with the files
+// (ExportArchive). The same content always gives the same bytes.
 func (a *App) Export(ctx context.Context, w io.Writer) error {
-	keys, err := a.stores.Blobs.ListBlobs(ctx, "attachments/")
-	if err != nil {
-		return err
+	var keys []string
+	if a.stores.Blobs != nil {
+		var err error
+		if keys, err = a.stores.Blobs.ListBlobs(ctx, "attachments/"); err != nil {
+			return err
+		}
 	}
 	if len(keys) == 0 {
 		bw := bufio.NewWriter(w)
@@ -379,6 +383,76 @@ func (c *fileChecker) verify(m *zip.File, f wiki.Attachment) string {
 	}
 	c.checked[key] = p
 	return p
+}
+
+// checkNew checks the files of an entry new here as an upload is checked: its size, its
+// format by content against the one its record gives, and with a scanner configured,
+// malware. Files of restored entries had those checks when they were uploaded.
+func (a *App) checkNew(ctx context.Context, line int, e *wiki.Entry, files []archivedFile, problem func(line int, key string, args ...any)) bool {
+	ok := true
+	total := int64(0)
+	for _, x := range files {
+		f := x.file
+		total += f.Size
+		if max := a.files.conf.maxFile(); f.Size > max {
+			problem(line, "import.files.too_large", e.Title, f.Name, FormatBytes(max))
+			ok = false
+			continue
+		}
+		if key, args := a.checkContent(ctx, x); key != "" {
+			problem(line, key, append([]any{e.Title, f.Name}, args...)...)
+			ok = false
+		}
+	}
+	if max := a.files.conf.maxEntry(); total > max {
+		problem(line, "import.files.entry_total", e.Title, FormatBytes(max))
+		ok = false
+	}
+	return ok
+}
+
+// checkContent sniffs and scans one file of an entry new here, from a temporary copy
+// (the format of Office files is told by their zip directory, at the end). It returns the
+// problem's key and the arguments after the entry's title and the file's name.
+func (a *App) checkContent(ctx context.Context, x archivedFile) (key string, args []any) {
+	tmp, err := os.CreateTemp("", "wissensnetz-import-file-*")
+	if err != nil {
+		a.log.Error("import: temporary file", "err", err)
+		return "import.files.unreadable", []any{x.member.Name}
+	}
+	defer func() { tmp.Close(); os.Remove(tmp.Name()) }()
+	rc, err := x.member.Open()
+	if err != nil {
+		return "import.files.unreadable", []any{x.member.Name}
+	}
+	_, err = io.Copy(tmp, io.LimitReader(rc, x.file.Size))
+	rc.Close()
+	if err != nil {
+		return "import.files.unreadable", []any{x.member.Name}
+	}
+	format, err := extract.Sniff(tmp, x.file.Size)
+	if err != nil {
+		var xe *extract.Error
+		if errors.As(err, &xe) {
+			return "import.files.refused", []any{xe.Message()}
+		}
+		return "import.files.unreadable", []any{x.member.Name}
+	}
+	if string(format) != x.file.Format {
+		return "import.files.wrong_format", []any{extract.Format(x.file.Format).Name(), format.Name()}
+	}
+	if s := a.files.conf.Scanner; s != nil {
+		found, err := s.Scan(ctx, io.NewSectionReader(tmp, 0, x.file.Size))
+		if err != nil {
+			a.log.Error("import: malware scan", "file", x.member.Name, "err", err)
+			return "import.files.scanner_down", nil
+		}
+		if found != "" {
+			a.log.Warn("import: malware refused", "file", x.member.Name, "found", found)
+			return "import.files.malware", []any{found}
+		}
+	}
+	return "", nil
 }
 
 // mark notes the archive members that entry e and its versions name, valid or not.
