@@ -186,3 +186,18 @@ func postForm(t *testing.T, bucket, key, access, secret, filename, content strin
 	w.Close()
 	return &buf, w.FormDataContentType()
 }
+
+func TestPostedKey(t *testing.T) {
+	const bucket = "wissensnetz"
+	for _, tt := range []struct{ name, location, want string }{
+		{"object address", "http://127.0.0.1:7070/wissensnetz/attachments/e/f", "attachments/e/f"},
+		{"success_action_redirect", "https://wissensnetz.example/eintraege/x/dateien/bestaetigen?bucket=wissensnetz&etag=%22a%22&key=attachments%2Fe%2Fg", "attachments/e/g"},
+		{"redirect of another bucket", "https://wissensnetz.example/x?bucket=anderer&key=attachments%2Fe%2Fg", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := postedKey(tt.location, bucket, "", nil); got != tt.want {
+				t.Errorf("postedKey(%q) = %q, want %q", tt.location, got, tt.want)
+			}
+		})
+	}
+}

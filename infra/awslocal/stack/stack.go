@@ -328,6 +328,10 @@ func (s *Stack) startProxies() error {
 		client: &http.Client{
 			Timeout:   10 * time.Minute, // large uploads
 			Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 16, ResponseHeaderTimeout: 2 * time.Minute},
+			// A proxy passes redirects on (a POST upload's success_action_redirect sends
+			// the browser back to the site); following them would answer with the site's
+			// page, fetched without the browser's cookies.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 	}
 	s.s3URL, err = s.serve(np)
