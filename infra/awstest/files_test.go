@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"io"
 	"math"
@@ -276,6 +277,49 @@ func TestFileThroughS3(t *testing.T) {
 		t.Error("the extract function logged no touch of the entry")
 	}
 	s.waitIndexed(ctx)
+
+	t.Run("several files as the page's script sends them", func(t *testing.T) {
+		page := b.get(s.WebURL(1)+"/eintraege/"+slug+"/dateien/hochladen", http.StatusOK)
+		script := regexp.MustCompile(`data-script-fields="([^"]+)"`).FindStringSubmatch(page)
+		prefix := regexp.MustCompile(`data-prefix="([^"]+)"`).FindStringSubmatch(page)
+		if script == nil || prefix == nil {
+			t.Fatalf("no script fields on the upload page of web 2")
+		}
+		sf := uploadForm{action: form.action, fields: map[string]string{}}
+		if err := json.Unmarshal([]byte(html.UnescapeString(script[1])), &sf.fields); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := sf.fields["success_action_redirect"]; ok {
+			t.Errorf("the script's fields ask for a redirect: %v", sf.fields)
+		}
+		keys := []string{html.UnescapeString(prefix[1]) + "1/Notiz.txt", html.UnescapeString(prefix[1]) + "2/Notiz.txt"}
+		for i, k := range keys {
+			resp := sf.send(t, map[string]string{"key": k}, "Notiz.txt", []byte(fmt.Sprintf("Sitzungsnotiz %d zur Zisternenampel.\n", i+1)))
+			if resp.StatusCode != http.StatusNoContent {
+				t.Fatalf("script upload %d: status %d, want 204", i+1, resp.StatusCode)
+			}
+		}
+		confirmURL := s.WebURL(1) + "/eintraege/" + slug + "/dateien/bestaetigen?" + url.Values{"key": keys}.Encode()
+		confirm := b.get(confirmURL, http.StatusOK)
+		fields := url.Values{}
+		for _, h := range hiddenField.FindAllStringSubmatch(confirm, -1) {
+			fields.Add(h[1], html.UnescapeString(h[2]))
+		}
+		fields["title"] = []string{"Notiz 1", "Notiz 2"}
+		fields["description"] = []string{"", ""}
+		b.postForm(s.WebURL(1)+"/eintraege/"+slug+"/dateien/bestaetigen", fields, http.StatusSeeOther)
+		after, err := s.store.EntryBySlug(ctx, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(after.Attachments); n != len(e.Attachments)+2 || after.Version != e.Version+1 ||
+			after.Attachments[n-2].Title != "Notiz 1" || after.Attachments[n-1].Title != "Notiz 2" {
+			t.Errorf("after the script's uploads: version %d, files %+v", after.Version, after.Attachments)
+		}
+		if err := s.WaitNotificationsIdle(waitCtx); err != nil {
+			t.Fatal(err)
+		}
+	})
 
 	t.Run("search on both instances", func(t *testing.T) {
 		if !indexesFileText(t) {
