@@ -292,6 +292,14 @@ func (s *Stack) createTableAndBucket(ctx context.Context) error {
 	if err != nil && !errors.As(err, &owned) {
 		return fmt.Errorf("awslocal: create bucket %s: %w", s.bucket, err)
 	}
+	// As the template's CorsConfiguration: the pages' script posts uploads to the bucket.
+	// Any origin, since the web fronts' ports are chosen later (everything is loopback).
+	if _, err := s.directS3().PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: aws.String(s.bucket),
+		CORSConfiguration: &s3types.CORSConfiguration{CORSRules: []s3types.CORSRule{{
+			AllowedMethods: []string{"POST"}, AllowedOrigins: []string{"*"}, AllowedHeaders: []string{"*"}, ExposeHeaders: []string{"ETag"}, MaxAgeSeconds: aws.Int32(3600),
+		}}}}); err != nil {
+		return fmt.Errorf("awslocal: cors of bucket %s: %w", s.bucket, err)
+	}
 	s.ownTable = s.cfg.Standins != nil && s.cfg.DataDir == ""
 	return nil
 }
