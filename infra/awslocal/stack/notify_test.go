@@ -66,8 +66,8 @@ func TestS3Notifications(t *testing.T) {
 		if want := prefix + "Bericht+Stra%C3%9Fenbeleuchtung.pdf"; got[0].S3.Object.Key != want {
 			t.Errorf("encoded key %q, want %q", got[0].S3.Object.Key, want)
 		}
-		if log := s.LogTail("extract", 50); !strings.Contains(log, "attachment created") || !strings.Contains(log, "Bericht Straßenbeleuchtung.pdf") {
-			t.Errorf("the extract function did not log the attachment:\n%s", log)
+		if log := s.LogTail("extract", 50); !strings.Contains(log, "text of attachment stored") || !strings.Contains(log, "Bericht Straßenbeleuchtung.pdf") {
+			t.Errorf("the extract function did not store the text of the attachment:\n%s", log)
 		}
 	})
 
