@@ -54,9 +54,10 @@ func run(logger *slog.Logger) error {
 	blobs := s3blob.New(awsclient.S3(awsCfg, os.Getenv("WISSENSNETZ_S3_ENDPOINT")), bucket, "")
 	changes := dynamo.New(awsclient.DynamoDB(awsCfg, os.Getenv("WISSENSNETZ_DYNAMODB_ENDPOINT")), table, blobs)
 	x := extract.New(extract.Options{PDFCacheDir: filepath.Join(os.TempDir(), "pdfium")})
-	// Compiling the PDF engine takes seconds, more than Lambda's 10 s init phase may on a
-	// small share of a CPU: it runs beside the first invocation, whose first PDF waits
-	// for it.
+	// Compiling the PDF engine takes seconds (17 to 30 s measured under the emulator),
+	// more than Lambda's 10 s init phase allows: it starts here and goes on beside the
+	// first invocation, which waits for it before reading a file (handler.read), so that
+	// the compiling does not count against the file's time limit.
 	go func() {
 		start := time.Now()
 		if err := x.Prepare(context.Background()); err != nil {

@@ -54,7 +54,7 @@ type directSite struct {
 
 // newDirectSite starts a directSite, or skips without versitygw (fails with
 // WISSENSNETZ_REQUIRE_STANDINS=1).
-func newDirectSite(t *testing.T, f Files) *directSite {
+func newDirectSite(t testing.TB, f Files) *directSite {
 	t.Helper()
 	endpoint := os.Getenv("WISSENSNETZ_TEST_S3")
 	access, secret := os.Getenv("WISSENSNETZ_TEST_S3_ACCESS"), os.Getenv("WISSENSNETZ_TEST_S3_SECRET")
@@ -77,14 +77,34 @@ func newDirectSite(t *testing.T, f Files) *directSite {
 		t.Fatal(err)
 	}
 	direct := s3blob.NewDirect(c, s3.NewPresignClient(c), bucket, "")
-	a, err := StartLocal(t.Context(), directStore{st, direct}, Local{DataDir: t.TempDir(), Demo: fixture(t), DemoAuthor: wiki.DemoAuthor},
+	demo := func() io.Reader {
+		f, err := os.Open("testdata/fixture.jsonl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
+	}
+	a, err := StartLocal(t.Context(), directStore{st, direct}, Local{DataDir: t.TempDir(), Demo: demo, DemoAuthor: wiki.DemoAuthor},
 		Options{BaseURL: "https://wissensnetz.example", Files: f})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
 	s := &directSite{app: a, s3: c, bucket: bucket}
-	s.member, s.coord = users(t, a)
+	for _, u := range []struct {
+		v    *auth.Viewer
+		user NewUser
+	}{
+		{&s.member, NewUser{Email: "max@beispiel-kommune.de", Name: "Max Muster", Role: wiki.RoleMember, Municipality: "07312000", Password: "Pegelstand-2024!"}},
+		{&s.coord, NewUser{Email: "koordination@beispiel-kommune.de", Name: "Karla Koordination", Role: wiki.RoleCoordinator, Password: "Pegelstand-2024!"}},
+	} {
+		created, err := a.CreateUser(t.Context(), auth.Visitor, u.user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*u.v = auth.Viewer{User: created}
+	}
 	if s.entry, err = a.CreateEntry(t.Context(), s.member, newEntry(), "", false); err != nil {
 		t.Fatal(err)
 	}
@@ -393,5 +413,41 @@ func TestContentDisposition(t *testing.T) {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// BenchmarkConfirmUploads measures the confirmation of one upload of 100 MB (a CSV file)
+// against versitygw: reading it back into a temporary file, the checks, storing it under
+// attachments/ and saving the entry. The browser's upload itself is not timed.
+//
+//	eval "$(bash infra/standins.sh)"; go test -run '^$' -bench ConfirmUploads -benchtime 3x ./shared/app/; bash infra/standins.sh stop
+func BenchmarkConfirmUploads(b *testing.B) {
+	s := newDirectSite(b, Files{})
+	ctx := b.Context()
+	line := []byte("2024;Straßenbeleuchtung;1200,50;Kaiserslautern\n")
+	content := bytes.Repeat(line, (wiki.DefaultMaxFileSize-1024)/len(line))
+	b.SetBytes(int64(len(content)))
+	b.ReportAllocs()
+	e := s.entry
+	for b.Loop() {
+		b.StopTimer()
+		up, err := s.app.DirectUpload(ctx, s.member, e.Slug)
+		if err != nil {
+			b.Fatal(err)
+		}
+		key := up.KeyPrefix + "Kosten.csv"
+		if _, err := s.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key), Body: bytes.NewReader(content)}); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if e, err = s.app.ConfirmUploads(ctx, s.member, e.Slug, e.Version, []UploadedFile{{Key: key}}, ""); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		// The next file would pass the limit of all files of an entry: take this one off.
+		if e, err = s.app.ChangeFiles(ctx, s.member, e.Slug, e.Version, FileChanges{Remove: []string{e.Attachments[0].ID}}, ""); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
 	}
 }

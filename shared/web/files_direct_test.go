@@ -130,7 +130,12 @@ func TestDirectUploadPages(t *testing.T) {
 		t.Errorf("form action %s, want the bucket", action)
 	}
 	fields := map[string]string{}
-	for _, f := range hiddenField.FindAllStringSubmatch(body, -1) {
+	form := body[strings.Index(body, m[0]):]
+	form = form[:strings.Index(form, "</form>")]
+	if strings.Contains(form, `name="csrf"`) {
+		t.Error("the upload form carries the form token: S3 refuses fields its policy does not name")
+	}
+	for _, f := range hiddenField.FindAllStringSubmatch(form, -1) {
 		fields[f[1]] = html.UnescapeString(f[2])
 	}
 	prefix := "uploads/" + e.ID + "/" + u.ID + "/"

@@ -190,11 +190,15 @@ func eventKey(key string) string {
 }
 
 // postedKey returns the key a POST upload stored: from the Location of the answer where
-// there is one (versitygw 1.8.0 stores "${filename}" literally, S3 replaces it), else
-// from the form.
+// there is one (versitygw 1.8.0 stores "${filename}" literally, S3 replaces it) — the
+// object's address, or the form's success_action_redirect with the key in its query —
+// else from the form.
 func postedKey(location, bucket, contentType string, form []byte) string {
 	if u, err := url.Parse(location); err == nil && location != "" {
 		if k, ok := strings.CutPrefix(u.Path, "/"+bucket+"/"); ok && k != "" {
+			return k
+		}
+		if k := u.Query().Get("key"); k != "" && u.Query().Get("bucket") == bucket {
 			return k
 		}
 	}

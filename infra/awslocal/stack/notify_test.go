@@ -66,8 +66,8 @@ func TestS3Notifications(t *testing.T) {
 		if want := prefix + "Bericht+Stra%C3%9Fenbeleuchtung.pdf"; got[0].S3.Object.Key != want {
 			t.Errorf("encoded key %q, want %q", got[0].S3.Object.Key, want)
 		}
-		if log := s.LogTail("extract", 50); !strings.Contains(log, "attachment created") || !strings.Contains(log, "Bericht Straßenbeleuchtung.pdf") {
-			t.Errorf("the extract function did not log the attachment:\n%s", log)
+		if log := s.LogTail("extract", 50); !strings.Contains(log, "text of attachment stored") || !strings.Contains(log, "Bericht Straßenbeleuchtung.pdf") {
+			t.Errorf("the extract function did not store the text of the attachment:\n%s", log)
 		}
 	})
 
@@ -185,4 +185,19 @@ func postForm(t *testing.T, bucket, key, access, secret, filename, content strin
 	io.WriteString(fw, content)
 	w.Close()
 	return &buf, w.FormDataContentType()
+}
+
+func TestPostedKey(t *testing.T) {
+	const bucket = "wissensnetz"
+	for _, tt := range []struct{ name, location, want string }{
+		{"object address", "http://127.0.0.1:7070/wissensnetz/attachments/e/f", "attachments/e/f"},
+		{"success_action_redirect", "https://wissensnetz.example/eintraege/x/dateien/bestaetigen?bucket=wissensnetz&etag=%22a%22&key=attachments%2Fe%2Fg", "attachments/e/g"},
+		{"redirect of another bucket", "https://wissensnetz.example/x?bucket=anderer&key=attachments%2Fe%2Fg", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := postedKey(tt.location, bucket, "", nil); got != tt.want {
+				t.Errorf("postedKey(%q) = %q, want %q", tt.location, got, tt.want)
+			}
+		})
+	}
 }

@@ -292,6 +292,14 @@ func (s *Stack) createTableAndBucket(ctx context.Context) error {
 	if err != nil && !errors.As(err, &owned) {
 		return fmt.Errorf("awslocal: create bucket %s: %w", s.bucket, err)
 	}
+	// As the template's CorsConfiguration: the pages' script posts uploads to the bucket.
+	// Any origin, since the web fronts' ports are chosen later (everything is loopback).
+	if _, err := s.directS3().PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: aws.String(s.bucket),
+		CORSConfiguration: &s3types.CORSConfiguration{CORSRules: []s3types.CORSRule{{
+			AllowedMethods: []string{"POST"}, AllowedOrigins: []string{"*"}, AllowedHeaders: []string{"*"}, ExposeHeaders: []string{"ETag"}, MaxAgeSeconds: aws.Int32(3600),
+		}}}}); err != nil {
+		return fmt.Errorf("awslocal: cors of bucket %s: %w", s.bucket, err)
+	}
 	s.ownTable = s.cfg.Standins != nil && s.cfg.DataDir == ""
 	return nil
 }
@@ -328,6 +336,10 @@ func (s *Stack) startProxies() error {
 		client: &http.Client{
 			Timeout:   10 * time.Minute, // large uploads
 			Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 16, ResponseHeaderTimeout: 2 * time.Minute},
+			// A proxy passes redirects on (a POST upload's success_action_redirect sends
+			// the browser back to the site); following them would answer with the site's
+			// page, fetched without the browser's cookies.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 	}
 	s.s3URL, err = s.serve(np)
