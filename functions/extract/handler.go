@@ -92,11 +92,6 @@ func (h *handler) read(ctx context.Context, o object) error {
 		// The app stores no such file; the text of what someone else put here is not read.
 		t = extract.FailedText(&extract.Error{Kind: extract.ErrTooLarge, Err: fmt.Errorf("%d bytes", o.Size)})
 	} else {
-		// The PDF engine is compiled once per cold start (main starts it): wait for it
-		// here, so that its compiling does not count against the file's time limit.
-		if err := h.x.Prepare(ctx); err != nil {
-			return fmt.Errorf("pdf engine: %w", err)
-		}
 		var err error
 		t, err = app.ReadFileText(ctx, h.x, h.blobs, o.Key, o.Size)
 		if wiki.ErrorCode(err) == wiki.ENOTFOUND {

@@ -56,8 +56,7 @@ func run(logger *slog.Logger) error {
 	x := extract.New(extract.Options{PDFCacheDir: filepath.Join(os.TempDir(), "pdfium")})
 	// Compiling the PDF engine takes seconds (17 to 30 s measured under the emulator),
 	// more than Lambda's 10 s init phase allows: it starts here and goes on beside the
-	// first invocation, which waits for it before reading a file (handler.read), so that
-	// the compiling does not count against the file's time limit.
+	// first invocation; a PDF waits for it before its time limit starts (extract.Extract).
 	go func() {
 		start := time.Now()
 		if err := x.Prepare(context.Background()); err != nil {
