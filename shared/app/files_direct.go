@@ -12,6 +12,7 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/extract"
 	"github.com/ikone-ds/wissensnetz/shared/store"
+	"github.com/ikone-ds/wissensnetz/shared/text"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -215,9 +216,15 @@ func (a *App) ConfirmUploads(ctx context.Context, v auth.Viewer, slug string, ve
 	if version != e.Version {
 		return nil, conflict()
 	}
+	// What the entry may still take bounds what is read into temporary files (on Lambda,
+	// /tmp also holds the search index): never more than the limit of all its files.
+	budget := a.files.conf.maxEntry()
+	for _, f := range e.Attachments {
+		budget -= f.Size
+	}
 	var ch FileChanges
 	for i, f := range files {
-		tmp, size, err := a.fetchUpload(ctx, d, f.Key)
+		tmp, size, err := a.fetchUpload(ctx, d, f.Key, max(0, min(a.files.conf.maxFile(), budget))+1)
 		if err != nil {
 			return nil, err
 		}
@@ -225,6 +232,11 @@ func (a *App) ConfirmUploads(ctx context.Context, v auth.Viewer, slug string, ve
 			tmp.Close()
 			os.Remove(tmp.Name())
 		}()
+		if budget -= size; budget < 0 {
+			limit := FormatBytes(a.files.conf.maxEntry())
+			return nil, &wiki.Error{Code: wiki.ETOOLARGE, Message: text.M("files.entry_total", limit),
+				Fields: map[string]text.Message{"files": text.M("files.entry_total", limit)}}
+		}
 		ch.Add = append(ch.Add, FileUpload{Name: f.Name, Title: uploaded[i].Title, Description: uploaded[i].Description, Content: tmp, Size: size})
 	}
 	saved, err := a.ChangeFiles(ctx, v, slug, version, ch, comment)
@@ -239,10 +251,10 @@ func (a *App) ConfirmUploads(ctx context.Context, v auth.Viewer, slug string, ve
 	return saved, nil
 }
 
-// fetchUpload copies the upload under key into a temporary file, at most one byte more
-// than the size limit (storeFile refuses what is larger), and returns the file and the
-// size copied.
-func (a *App) fetchUpload(ctx context.Context, d store.DirectBlobs, key string) (*os.File, int64, error) {
+// fetchUpload copies the upload under key into a temporary file, at most limit bytes (one
+// more than what may be taken, so that storeFile or the caller refuses what is larger),
+// and returns the file and the size copied.
+func (a *App) fetchUpload(ctx context.Context, d store.DirectBlobs, key string, limit int64) (*os.File, int64, error) {
 	rc, err := d.Blob(ctx, key)
 	if wiki.ErrorCode(err) == wiki.ENOTFOUND {
 		return nil, 0, wiki.FieldError(wiki.EINVALID, "files", "files.upload_gone")
@@ -255,7 +267,7 @@ func (a *App) fetchUpload(ctx context.Context, d store.DirectBlobs, key string) 
 	if err != nil {
 		return nil, 0, fmt.Errorf("confirm upload: %w", err)
 	}
-	n, err := io.Copy(tmp, io.LimitReader(rc, a.files.conf.maxFile()+1))
+	n, err := io.Copy(tmp, io.LimitReader(rc, limit))
 	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())

@@ -339,6 +339,28 @@ func TestConfirmUploadsChecksTheContent(t *testing.T) {
 	}
 }
 
+func TestConfirmUploadsWithinTheEntrysLimit(t *testing.T) {
+	s := newDirectSite(t, Files{MaxFile: 1000, MaxEntry: 1500})
+	ctx := t.Context()
+	up, err := s.app.DirectUpload(ctx, s.member, s.entry.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []UploadedFile
+	for i := range 2 {
+		key := fmt.Sprintf("%s%d/Tabelle.csv", up.KeyPrefix, i+1)
+		s.post(t, up.Script, key, "Tabelle.csv", bytes.Repeat([]byte("Jahr;Kosten\n"), 80)) // 960 bytes
+		files = append(files, UploadedFile{Key: key})
+	}
+	_, err = s.app.ConfirmUploads(ctx, s.member, s.entry.Slug, s.entry.Version, files, "")
+	if wiki.ErrorCode(err) != wiki.ETOOLARGE || !strings.Contains(wiki.ErrorText(text.German, err), "zusammen höchstens") {
+		t.Fatalf("ConfirmUploads of 2 × 960 bytes with 1500 for the entry = %v, want ETOOLARGE for the entry's total", err)
+	}
+	if e, err := s.app.ConfirmUploads(ctx, s.member, s.entry.Slug, s.entry.Version, files[:1], ""); err != nil || len(e.Attachments) != 1 {
+		t.Errorf("ConfirmUploads of one = %v", err)
+	}
+}
+
 func TestFileURLWithGuardDuty(t *testing.T) {
 	s := newDirectSite(t, Files{MalwareTags: true})
 	ctx := t.Context()

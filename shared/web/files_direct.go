@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -67,7 +68,7 @@ func (s *Server) directUploadForm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &directUploadPage{Entry: up.Entry, Action: up.Form.URL, ScriptFields: string(script), KeyPrefix: up.KeyPrefix,
 		MaxSize: up.MaxSize, MaxSizeText: app.FormatBytes(up.MaxSize)}
-	for _, k := range slices.Sorted(mapKeys(up.Form.Fields)) {
+	for _, k := range slices.Sorted(maps.Keys(up.Form.Fields)) {
 		p.Fields = append(p.Fields, formField{k, up.Form.Fields[k]})
 	}
 	var accept, names []string
@@ -91,16 +92,6 @@ func allowBlobStore(w http.ResponseWriter, u string) {
 	csp := w.Header().Get("Content-Security-Policy")
 	csp = strings.Replace(csp, "form-action 'self'", "form-action 'self' "+origin, 1)
 	w.Header().Set("Content-Security-Policy", csp+"; connect-src 'self' "+origin)
-}
-
-func mapKeys(m map[string]string) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // confirmPage is the data of the confirmation page.
