@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -32,7 +31,6 @@ type awsConfig struct {
 	mailFrom       string // WISSENSNETZ_MAIL_FROM: verified SES sender; empty: no mail
 	dynamoEndpoint string // WISSENSNETZ_DYNAMODB_ENDPOINT: only for tests against stand-ins
 	s3Endpoint     string // WISSENSNETZ_S3_ENDPOINT: only for tests against stand-ins
-	maxFile        int64  // WISSENSNETZ_MAX_FILE_MB in bytes; 0: the app's default
 	malwareTags    bool   // WISSENSNETZ_MALWARE_TAGS=guardduty: serve files only once GuardDuty found them clean
 }
 
@@ -46,13 +44,6 @@ func readAWSConfig() (awsConfig, error) {
 	}
 	if c.table == "" || c.bucket == "" {
 		return c, fmt.Errorf("WISSENSNETZ_TABLE and WISSENSNETZ_BUCKET must be set")
-	}
-	if v := os.Getenv("WISSENSNETZ_MAX_FILE_MB"); v != "" {
-		mb, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || mb < 1 {
-			return c, fmt.Errorf("WISSENSNETZ_MAX_FILE_MB=%q is not a whole number of megabytes", v)
-		}
-		c.maxFile = mb << 20
 	}
 	switch v := os.Getenv("WISSENSNETZ_MALWARE_TAGS"); v {
 	case "", "off":
@@ -83,7 +74,10 @@ func runLambda() error {
 	if err != nil {
 		return err
 	}
-	opts := sharedOptions(logger)
+	opts, err := sharedOptions(logger)
+	if err != nil {
+		return err
+	}
 	if err := checkBaseURL(opts.BaseURL); err != nil {
 		return err
 	}
@@ -97,7 +91,7 @@ func runLambda() error {
 	}
 	s3Client := awsclient.S3(awsCfg, cfg.s3Endpoint)
 	blobs := s3blob.NewDirect(s3Client, s3.NewPresignClient(s3Client), cfg.bucket, "")
-	opts.Files = app.Files{MaxFile: cfg.maxFile, MalwareTags: cfg.malwareTags}
+	opts.Files.MalwareTags = cfg.malwareTags
 	ds := dynamo.New(awsclient.DynamoDB(awsCfg, cfg.dynamoEndpoint), cfg.table, blobs)
 	snapshots := app.NewBlobSnapshots(blobs, filepath.Join(os.TempDir(), "wissensnetz"))
 	if cfg.mailFrom != "" {

@@ -92,12 +92,16 @@ func runLocal() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	opts := sharedOptions(logger)
+	opts, err := sharedOptions(logger)
+	if err != nil {
+		return err
+	}
 	if opts.BaseURL == "" {
 		opts.BaseURL = "http://" + cfg.addr
 	}
 	files, closeFiles := localFiles(ctx, cfg, logger)
 	defer closeFiles() // after the app, which waits for the text being read
+	files.MaxFile = opts.Files.MaxFile
 	opts.Files = files
 	local := app.Local{DataDir: cfg.dataDir, DemoAuthor: demo.Author, MinFree: cfg.minFree,
 		Progress: func(done, total int) {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
 )
@@ -30,15 +31,22 @@ func run() error {
 }
 
 // sharedOptions reads what both modes take from the environment (see README) into the
-// options of the app, beside the logger: the site's address for links in mails and the
-// first coordinator.
-func sharedOptions(logger *slog.Logger) app.Options {
+// options of the app, beside the logger: the site's address for links in mails, the
+// first coordinator and the size limit of files.
+func sharedOptions(logger *slog.Logger) (app.Options, error) {
 	o := app.Options{Logger: logger, BaseURL: os.Getenv("WISSENSNETZ_BASE_URL")}
 	if email := os.Getenv("WISSENSNETZ_BOOTSTRAP_ADMIN_EMAIL"); email != "" {
 		o.Bootstrap = &app.NewUser{Email: email, Name: env("WISSENSNETZ_BOOTSTRAP_ADMIN_NAME", "Koordinierungsstelle"),
 			Password: os.Getenv("WISSENSNETZ_BOOTSTRAP_ADMIN_PASSWORD")}
 	}
-	return o
+	if v := os.Getenv("WISSENSNETZ_MAX_FILE_MB"); v != "" {
+		mb, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || mb < 1 {
+			return o, fmt.Errorf("WISSENSNETZ_MAX_FILE_MB=%q: erwartet wird eine ganze Zahl (Megabyte)", v)
+		}
+		o.Files.MaxFile = mb << 20
+	}
+	return o, nil
 }
 
 func env(key, def string) string {
