@@ -250,7 +250,7 @@ echo "fuzz: ${#targets[@]} targets ($(elapsed $t0))"
 step "browser tests (infra/e2e, node --test)"
 t0=$SECONDS
 rc=0
-(cd infra/e2e && timeout --kill-after=10s 8m node --test --test-reporter=spec --test-concurrency=1 wissensnetz.test.mjs) \
+(cd infra/e2e && timeout --kill-after=10s 10m node --test --test-reporter=spec --test-concurrency=1 wissensnetz.test.mjs) \
 	2>&1 | tee "$LOG/e2e.txt" || rc=$?
 e2e_pass=$(sed -nE 's/^(ℹ|#) pass ([0-9]+).*/\2/p' "$LOG/e2e.txt" | tail -n 1)
 e2e_fail=$(sed -nE 's/^(ℹ|#) fail ([0-9]+).*/\2/p' "$LOG/e2e.txt" | tail -n 1)

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -288,6 +288,123 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 20 * TEST_TIMEO
     });
   });
 
+  // Files of entries: the corpus of shared/extract.
+  const corpus = (name) => join(repoRoot, 'shared', 'extract', 'testdata', name);
+  let filesURL; // the coordinator's internal entry with a PDF and a DOCX
+
+  test('Dateien hochladen mit JavaScript: Fortschritt je Datei, dann die Eintragsseite', opts, async () => {
+    await withPage(asCoordinator(), async (page) => {
+      await page.goto(`${origin}/eintraege/neu`);
+      const title = `${marker} mit Dateien: Zisternen-Abschlussbericht`;
+      await fillEntryForm(page, { title, summary: 'Mit Bericht und Leitfaden als Dateien.' });
+      const files = page.getByRole('group', { name: 'Dateien' });
+      const first = files.getByRole('group', { name: 'Neue Datei 1' });
+      await first.getByLabel('Datei', { exact: true }).setInputFiles(corpus('bericht.pdf'));
+      await first.getByLabel('Dateititel', { exact: true }).fill('Abschlussbericht Zisternen');
+      await first.getByLabel(/^Dateibeschreibung/).fill('Zwei Seiten, mit Messwerten.');
+      await files.getByRole('group', { name: 'Neue Datei 2' }).getByLabel('Datei', { exact: true }).setInputFiles(corpus('leitfaden.docx'));
+
+      // The upload is held until the progress is checked.
+      let release;
+      const gate = new Promise((r) => { release = r; });
+      await page.route('**/eintraege', async (route) => {
+        if (route.request().method() === 'POST') await gate;
+        await route.continue();
+      });
+      const sent = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/eintraege');
+      await page.getByRole('button', { name: 'Speichern und zur Prüfung einreichen', exact: true }).click();
+      const req = await sent;
+      assert.equal(req.resourceType(), 'xhr', 'das Formular mit Dateien geht mit JavaScript per XMLHttpRequest');
+      assert.match(req.headers()['content-type'] || '', /^multipart\/form-data/);
+      const bars = page.locator('.upload-progress progress');
+      assert.equal(await bars.count(), 2, 'ein Fortschrittsbalken je Datei');
+      await page.getByRole('progressbar', { name: 'Hochladen: bericht.pdf' }).waitFor();
+      await page.getByRole('progressbar', { name: 'Hochladen: leitfaden.docx' }).waitFor();
+      assert.equal(await page.locator('.upload-progress [role="status"]').count(), 1);
+      await checkA11y(page, 'Formular beim Hochladen');
+      await Promise.all([page.waitForURL(/\/eintraege\/[a-z0-9-]+\?gespeichert=1$/), release()]);
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
+
+      assert.equal((await page.getByRole('heading', { level: 1 }).innerText()).trim(), title);
+      // The button pressed was sent along: the entry is submitted, not a draft.
+      await page.getByText('Eingereicht: die Koordination prüft diesen Eintrag.').waitFor();
+      const list = page.getByRole('region', { name: 'Dateien' });
+      await list.getByRole('link', { name: 'Abschlussbericht Zisternen' }).waitFor();
+      await list.getByRole('link', { name: 'leitfaden.docx' }).waitFor();
+      await list.getByText(/\(PDF, [0-9,]+ KB\)/).waitFor();
+      await list.getByText(/\(DOCX, [0-9,]+ KB\)/).waitFor();
+      await list.getByText('Zwei Seiten, mit Messwerten.').waitFor();
+      filesURL = new URL(page.url()).pathname;
+      await checkA11y(page, 'Eintragsseite mit Dateien');
+
+      // Editing lists the files with their titles and a box to take each off.
+      await page.getByRole('link', { name: 'Bearbeiten' }).click();
+      const row = page.getByRole('group', { name: /^bericht\.pdf/ });
+      assert.equal(await row.getByLabel('Dateititel', { exact: true }).inputValue(), 'Abschlussbericht Zisternen');
+      await row.getByLabel('Datei entfernen').waitFor();
+      await checkA11y(page, 'Formular „Eintrag bearbeiten“ mit Dateien');
+    });
+  });
+
+  test('Mit JavaScript: eine abgewiesene Datei bringt das Formular mit der Meldung zurück', opts, async () => {
+    await withPage(asCoordinator(), async (page) => {
+      await page.goto(`${origin}/eintraege/neu`);
+      const title = `${marker} mit abgewiesener Datei`;
+      await fillEntryForm(page, { title, summary: 'Ein ZIP-Archiv unter dem Namen eines PDF.' });
+      const row = page.getByRole('group', { name: 'Neue Datei 1' });
+      await row.getByLabel('Datei', { exact: true }).setInputFiles({ name: 'bericht.pdf', mimeType: 'application/pdf', buffer: await readFile(corpus('archiv.docx')) });
+      await row.getByLabel('Dateititel', { exact: true }).fill('Kein PDF');
+      const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/eintraege');
+      await page.getByRole('button', { name: 'Als Entwurf speichern', exact: true }).click();
+      assert.equal((await answered).status(), 400);
+      // The server's form replaced the page's main content; the page itself stayed.
+      const summary = page.getByRole('alert').filter({ hasText: '„bericht.pdf“ wurde nicht angenommen' });
+      await summary.waitFor();
+      assert.equal(new URL(page.url()).pathname, '/eintraege/neu');
+      assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'fehler');
+      await page.getByText('Bitte wählen Sie sie noch einmal aus: bericht.pdf').first().waitFor();
+      assert.equal(await page.getByLabel(/^Titel/).inputValue(), title);
+      assert.equal(await page.getByRole('group', { name: 'Neue Datei 1' }).getByLabel('Dateititel', { exact: true }).inputValue(), 'Kein PDF');
+      await page.locator('form[data-upload][data-upload-ready]').waitFor(); // enhanced again
+      await checkA11y(page, 'Formular mit abgewiesener Datei (JavaScript)');
+
+      // Chosen again, the right file goes through.
+      await page.getByRole('group', { name: 'Neue Datei 1' }).getByLabel('Datei', { exact: true }).setInputFiles(corpus('bericht.pdf'));
+      await Promise.all([page.waitForURL(/\/eintraege\/[a-z0-9-]+\?gespeichert=1$/),
+        page.getByRole('button', { name: 'Als Entwurf speichern', exact: true }).click()]);
+      await page.getByRole('region', { name: 'Dateien' }).getByRole('link', { name: 'Kein PDF' }).waitFor();
+    });
+  });
+
+  test('Dateien hochladen ohne JavaScript', opts, async () => {
+    await withPage(asCoordinator({ javaScriptEnabled: false }), async (page) => {
+      await page.goto(`${origin}/eintraege/neu`);
+      const title = `${marker} ohne Skript mit Dateien`;
+      await fillEntryForm(page, { title, summary: 'Dateien aus einem Browser ohne JavaScript.' });
+      await page.getByRole('group', { name: 'Neue Datei 1' }).getByLabel('Datei', { exact: true }).setInputFiles(corpus('leitfaden.docx'));
+      await page.getByRole('group', { name: 'Neue Datei 2' }).getByLabel('Datei', { exact: true }).setInputFiles(corpus('bericht.pdf'));
+      await page.getByRole('group', { name: 'Neue Datei 2' }).getByLabel('Dateititel', { exact: true }).fill('Bericht ohne Skript');
+      assert.equal((await submit(page, 'Als Entwurf speichern')).status(), 200);
+      assert.equal((await page.getByRole('heading', { level: 1 }).innerText()).trim(), title);
+      const list = page.getByRole('region', { name: 'Dateien' });
+      await list.getByRole('link', { name: 'leitfaden.docx' }).waitFor();
+      await list.getByRole('link', { name: 'Bericht ohne Skript' }).waitFor();
+
+      // A refused file: the form comes back with everything typed and asks for the files again.
+      await page.goto(`${origin}/eintraege/neu`);
+      await fillEntryForm(page, { title: `${marker} mit falscher Datei`, summary: 'Ein ZIP-Archiv unter falschem Namen.' });
+      const row = page.getByRole('group', { name: 'Neue Datei 1' });
+      await row.getByLabel('Datei', { exact: true }).setInputFiles({ name: 'bericht.pdf', mimeType: 'application/pdf', buffer: await readFile(corpus('archiv.docx')) });
+      await row.getByLabel('Dateititel', { exact: true }).fill('Kein PDF');
+      const bad = await submit(page, 'Als Entwurf speichern');
+      assert.equal(bad.status(), 400);
+      await page.getByRole('alert').getByText(/„bericht\.pdf“ wurde nicht angenommen: Ein ZIP-Archiv/).first().waitFor();
+      await page.getByText('Bitte wählen Sie sie noch einmal aus: bericht.pdf').first().waitFor();
+      assert.equal(await page.getByLabel(/^Titel/).first().inputValue(), `${marker} mit falscher Datei`);
+      assert.equal(await page.getByRole('group', { name: 'Neue Datei 1' }).getByLabel('Dateititel', { exact: true }).inputValue(), 'Kein PDF');
+    });
+  });
+
   let flowURL; // the member's entry
   const flowTitle = `${flowMarker}: Grüne Welle für Busse`;
 
@@ -424,6 +541,41 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 20 * TEST_TIMEO
       await hit.click();
       await page.getByRole('heading', { level: 1, name: flowTitle }).waitFor();
       assert.equal(await page.getByText('Überarbeitung angefordert').count(), 0);
+    });
+  });
+
+  test('Mitglied lädt eine Datei herunter, Besucher:innen bekommen 404', opts, async () => {
+    assert.ok(filesURL, 'kein Eintrag mit Dateien angelegt');
+    // The coordinator publishes the entry; it stays internal: for members only.
+    await withPage(asCoordinator(), async (page) => {
+      await page.goto(origin + filesURL);
+      assert.equal((await submit(page, 'Veröffentlichen')).status(), 200);
+    });
+    let href;
+    await withPage({}, async (page) => {
+      await signIn(page, MEMBER);
+      await page.goto(origin + filesURL);
+      const link = page.getByRole('region', { name: 'Dateien' }).getByRole('link', { name: 'Abschlussbericht Zisternen' });
+      href = await link.getAttribute('href');
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      assert.equal(download.suggestedFilename(), 'bericht.pdf');
+      const saved = await readFile(await download.path());
+      assert.ok(saved.equals(await readFile(corpus('bericht.pdf'))), 'die heruntergeladene Datei ist nicht die hochgeladene');
+      const resp = await page.request.get(origin + href);
+      assert.equal(resp.status(), 200);
+      assert.equal(resp.headers()['content-type'], 'application/pdf');
+      assert.equal(resp.headers()['cache-control'], 'private, no-store');
+      assert.equal(resp.headers()['x-content-type-options'], 'nosniff');
+    });
+    await withPage({}, async (page) => {
+      const hidden = await page.goto(origin + href);
+      assert.equal(hidden.status(), 404);
+      await page.getByText('Diese Datei gibt es nicht, oder Sie dürfen sie nicht sehen.').waitFor();
+      const hiddenBody = await hidden.text();
+      const unknown = await page.goto(origin + href.replace(/dateien\/[^/?]+/, 'dateien/01JC0000000000000000000000'));
+      assert.equal(unknown.status(), 404);
+      assert.equal(hiddenBody, await unknown.text(), 'eine verborgene Datei antwortet anders als eine, die es nicht gibt');
+      await checkA11y(page, 'Datei nicht gefunden');
     });
   });
 

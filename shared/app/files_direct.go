@@ -310,30 +310,3 @@ func (a *App) FileURL(ctx context.Context, d *FileDownload) (string, error) {
 	}, downloadExpiry)
 }
 
-// ContentDisposition returns the Content-Disposition of a download of a file with the
-// given name (RFC 6266): "attachment", an ASCII fallback name for old clients, and the
-// name itself in UTF-8 (RFC 8187, formerly 5987).
-func ContentDisposition(name string) string {
-	var ascii, encoded strings.Builder
-	for _, r := range name {
-		switch {
-		case r < 0x20 || r >= 0x7f || r == '"' || r == '\\' || r == '%':
-			ascii.WriteByte('_')
-		default:
-			ascii.WriteRune(r)
-		}
-	}
-	for _, b := range []byte(name) {
-		if isAttrChar(b) {
-			encoded.WriteByte(b)
-		} else {
-			fmt.Fprintf(&encoded, "%%%02X", b)
-		}
-	}
-	return `attachment; filename="` + ascii.String() + `"; filename*=UTF-8''` + encoded.String()
-}
-
-// isAttrChar reports whether b may stand unencoded in an RFC 8187 value.
-func isAttrChar(b byte) bool {
-	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte("!#$&+-.^_`|~", b) >= 0
-}

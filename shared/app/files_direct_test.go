@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"mime"
 	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
@@ -425,16 +426,24 @@ func TestFileURLWithGuardDuty(t *testing.T) {
 }
 
 func TestContentDisposition(t *testing.T) {
-	for _, tt := range []struct{ name, want string }{
-		{"Bericht.pdf", `attachment; filename="Bericht.pdf"; filename*=UTF-8''Bericht.pdf`},
-		{"Präsentation Gemeinderat.pptx", `attachment; filename="Pr_sentation Gemeinderat.pptx"; filename*=UTF-8''Pr%C3%A4sentation%20Gemeinderat.pptx`},
-		{`a"b\c%d;e.txt`, `attachment; filename="a_b_c_d;e.txt"; filename*=UTF-8''a%22b%5Cc%25d%3Be.txt`},
+	t.Parallel()
+	for name, want := range map[string]string{
+		"bericht.pdf":                   `attachment; filename="bericht.pdf"; filename*=UTF-8''bericht.pdf`,
+		"Übersicht Maßnahmen ä.pdf":     `attachment; filename="Uebersicht Massnahmen ae.pdf"; filename*=UTF-8''%C3%9Cbersicht%20Ma%C3%9Fnahmen%20%C3%A4.pdf`,
+		"Café Résumé.docx":              `attachment; filename="Cafe Resume.docx"; filename*=UTF-8''Caf%C3%A9%20R%C3%A9sum%C3%A9.docx`,
+		`a"b\c%d;e.txt`:                 `attachment; filename="a_b_c_d;e.txt"; filename*=UTF-8''a%22b%5Cc%25d%3Be.txt`,
+		"Zeile\r\nX-Evil: 1.txt":        `attachment; filename="Zeile__X-Evil: 1.txt"; filename*=UTF-8''Zeile%0D%0AX-Evil%3A%201.txt`,
+		"报告.pdf":                        `attachment; filename="__.pdf"; filename*=UTF-8''%E6%8A%A5%E5%91%8A.pdf`,
+		"\u202e\u202e":                  `attachment; filename="Datei"; filename*=UTF-8''%E2%80%AE%E2%80%AE`,
+		"Straße (Entwurf) [v2] {x}.odt": `attachment; filename="Strasse (Entwurf) [v2] {x}.odt"; filename*=UTF-8''Stra%C3%9Fe%20%28Entwurf%29%20%5Bv2%5D%20%7Bx%7D.odt`,
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := ContentDisposition(tt.name); got != tt.want {
-				t.Errorf("got  %s\nwant %s", got, tt.want)
-			}
-		})
+		got := ContentDisposition(name)
+		if got != want {
+			t.Errorf("ContentDisposition(%q)\n got %s\nwant %s", name, got, want)
+		}
+		if _, params, err := mime.ParseMediaType(got); err != nil || params["filename"] != name {
+			t.Errorf("ContentDisposition(%q) does not parse back: %v %q", name, err, params["filename"])
+		}
 	}
 }
 

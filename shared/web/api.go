@@ -36,8 +36,8 @@ func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error
 	err = diskFull(err)
 	logIfInternal(r, err)
 	code := wiki.ErrorCode(err)
-	if errorStatus(err) == http.StatusRequestEntityTooLarge {
-		code = wiki.EINVALID
+	if errorStatus(err) == http.StatusRequestEntityTooLarge && code != wiki.ETOOLARGE {
+		code = wiki.EINVALID // a body over the limit of a request, not a file over its limit
 	}
 	if errorStatus(err) == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="Wissensnetz"`)

@@ -18,6 +18,7 @@ type officeApp interface {
 	ReviewQueue(ctx context.Context, v auth.Viewer, f app.ReviewFilter) (*app.ReviewQueue, error)
 	Dashboard(ctx context.Context, v auth.Viewer) (*app.Dashboard, error)
 	RecentChanges(ctx context.Context, v auth.Viewer, page int) ([]app.RecentChange, uint64, error)
+	ScannerName() string
 }
 
 // coordinatorOnly lets a request for a coordination page through if the policy allows the
@@ -61,7 +62,13 @@ func (s *Server) coordination(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "coordination", view{Title: T("coord.title"), Nav: "coordination", Data: d})
+	s.render(w, r, http.StatusOK, "coordination", view{Title: T("coord.title"), Nav: "coordination", Data: dashboardPage{Dashboard: d, Scanner: s.office.ScannerName()}})
+}
+
+// dashboardPage is the data of the coordination's start page.
+type dashboardPage struct {
+	*app.Dashboard
+	Scanner string // the malware scanner that checks uploads; "" for none
 }
 
 // reviewPage is the data of the review queue.

@@ -22,6 +22,7 @@ type formPage struct {
 	Kinds             []wiki.Kind
 	Statuses          []wiki.ProjectStatus
 	Conflict          *conflict
+	filesPage
 }
 
 // conflict shows what someone else saved while the user was editing.
@@ -44,6 +45,7 @@ func (s *Server) formPage(r *http.Request, form *entryForm, isNew bool, slug str
 	if !isNew {
 		p.Action = "/eintraege/" + slug + "/bearbeiten"
 	}
+	p.filesPage = s.filesPage(r, form, isNew, slug)
 	return p
 }
 
@@ -65,16 +67,20 @@ func (s *Server) entryNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request) {
-	form, err := parseEntryForm(w, r)
-	if err != nil {
+	form, err := s.parseEntryForm(w, r)
+	if form == nil {
 		s.renderError(w, r, err)
 		return
 	}
+	defer form.close()
 	v := viewerOf(r)
 	if v.IsMember() {
 		form.Entry.Municipality = v.Municipality()
 	}
-	e, err := s.entries.CreateEntry(r.Context(), v, form.Entry, form.Comment, form.Submit)
+	var e *wiki.Entry
+	if err == nil {
+		e, err = s.files.CreateEntryFiles(r.Context(), v, form.Entry, form.Comment, form.Submit, form.added())
+	}
 	if err != nil {
 		s.formError(w, r, s.formPage(r, form, true, ""), err)
 		return
@@ -100,12 +106,16 @@ func (s *Server) entryEdit(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) entryUpdate(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
-	form, err := parseEntryForm(w, r)
-	if err != nil {
+	form, err := s.parseEntryForm(w, r)
+	if form == nil {
 		s.renderError(w, r, err)
 		return
 	}
-	e, err := s.entries.UpdateEntry(r.Context(), viewerOf(r), slug, form.Entry, form.Comment)
+	defer form.close()
+	var e *wiki.Entry
+	if err == nil {
+		e, err = s.files.UpdateEntryFiles(r.Context(), viewerOf(r), slug, form.Entry, form.Comment, form.changes())
+	}
 	switch {
 	case wiki.ErrorCode(err) == wiki.ECONFLICT:
 		s.entryConflict(w, r, slug, form)
@@ -127,7 +137,10 @@ func (s *Server) entryConflict(w http.ResponseWriter, r *http.Request, slug stri
 	mine := form.Entry.Clone()
 	mine.Normalize()
 	mine.State = cur.State
+	mine.Attachments = cur.Attachments // the files are not compared: those chosen are to be chosen again
+	form.current, form.known = cur.Attachments, true
 	p := s.formPage(r, form, false, slug)
+	p.Rechoose = rechoose(form)
 	p.Conflict = &conflict{Current: cur, Changes: wiki.Compare(cur, mine, s.catalog.Names())}
 	form.Entry.Version = cur.Version
 	s.render(w, r, http.StatusConflict, "entry_form", view{Title: T("conflict.title") + ": " + cur.Title, Data: p})
@@ -137,8 +150,9 @@ func (s *Server) entryConflict(w http.ResponseWriter, r *http.Request, slug stri
 func (s *Server) formError(w http.ResponseWriter, r *http.Request, p *formPage, err error) {
 	err = diskFull(err)
 	switch wiki.ErrorCode(err) {
-	case wiki.EINVALID, wiki.ECONFLICT, wiki.EFULL, wiki.ETOOMANY:
-		// The form again, with what was typed: nothing of it is lost.
+	case wiki.EINVALID, wiki.ECONFLICT, wiki.EFULL, wiki.ETOOMANY, wiki.ETOOLARGE, wiki.EUNAVAILABLE:
+		// The form again, with what was typed: nothing of it is lost but the files
+		// chosen, which the browser cannot be given back.
 	default:
 		s.renderError(w, r, err)
 		return
@@ -147,6 +161,7 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, p *formPage, 
 	setRetryAfter(w, err)
 	p.Errors = fieldMessages(err)
 	p.Message = wiki.ErrorText(catalogue, err)
+	p.Rechoose = rechoose(p.Form)
 	title := T("form.new.title")
 	if !p.IsNew {
 		title = T("form.edit.title")

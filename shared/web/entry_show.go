@@ -51,6 +51,7 @@ type entryPage struct {
 	CanContact   bool
 	HasContact   bool // the entry names a contact person, whom Entry shows only if CanContact
 	CanFeature   bool
+	Files        []pageFile
 }
 
 // move is one workflow button.
@@ -74,6 +75,7 @@ func (s *Server) entryShow(w http.ResponseWriter, r *http.Request) {
 	for _, to := range auth.Transitions(v, e) {
 		p.Moves = append(p.Moves, move{To: to, Label: wiki.ActionLabel(e.State, to), NeedsComment: to == wiki.StateChangesRequested})
 	}
+	p.Files = s.pageFiles(r, e, p.CanEdit)
 	p.Municipality, _ = s.catalog.Municipality(e.Municipality)
 	for _, ags := range e.Partners {
 		if m, err := s.catalog.Municipality(ags); err == nil {
@@ -92,6 +94,7 @@ func (s *Server) entryShow(w http.ResponseWriter, r *http.Request) {
 type historyPage struct {
 	Entry     *wiki.Entry
 	Revisions []wiki.Revision
+	HasFiles  bool // some version has files, which the page links
 }
 
 func (s *Server) entryHistory(w http.ResponseWriter, r *http.Request) {
@@ -100,7 +103,11 @@ func (s *Server) entryHistory(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "entry_history", view{Title: T("history.title") + ": " + e.Title, Data: &historyPage{Entry: e, Revisions: revs}})
+	p := &historyPage{Entry: e, Revisions: revs}
+	for _, rev := range revs {
+		p.HasFiles = p.HasFiles || len(rev.Entry.Attachments) > 0
+	}
+	s.render(w, r, http.StatusOK, "entry_history", view{Title: T("history.title") + ": " + e.Title, Data: p})
 }
 
 func (s *Server) entryCompare(w http.ResponseWriter, r *http.Request) {

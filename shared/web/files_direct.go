@@ -30,6 +30,7 @@ type directFilesApp interface {
 	UploadsToConfirm(ctx context.Context, v auth.Viewer, slug string, keys []string) (*wiki.Entry, []app.UploadedFile, error)
 	ConfirmUploads(ctx context.Context, v auth.Viewer, slug string, version int, files []app.UploadedFile, comment string) (*wiki.Entry, error)
 	FileURL(ctx context.Context, d *app.FileDownload) (string, error)
+	DirectUploads() bool
 }
 
 // formField is a hidden field of a form.
@@ -179,13 +180,13 @@ func (s *Server) renderConfirm(w http.ResponseWriter, r *http.Request, status in
 
 // redirectToFile answers a download from the blob store on AWS: a redirect (302) to a
 // short-lived address with the file's name and type set, or the reason it is not given
-// out (the malware scan). It reports whether it answered; in local mode it does not,
+// out (the malware scan), answered by fail. It reports whether it answered; in local mode it does not,
 // and the caller sends the file itself (app.OpenFile). The download handler calls it
 // first.
-func (s *Server) redirectToFile(w http.ResponseWriter, r *http.Request, d *app.FileDownload) bool {
+func (s *Server) redirectToFile(w http.ResponseWriter, r *http.Request, d *app.FileDownload, fail func(http.ResponseWriter, *http.Request, error)) bool {
 	u, err := s.directFiles.FileURL(r.Context(), d)
 	if err != nil {
-		s.fail(w, r, err)
+		fail(w, r, err)
 		return true
 	}
 	if u == "" {

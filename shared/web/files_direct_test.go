@@ -111,6 +111,18 @@ func TestDirectUploadPages(t *testing.T) {
 		t.Error("the entry's page has no link to the upload page")
 	}
 
+	// The entry's forms take no files on AWS (API Gateway would refuse large bodies):
+	// the edit form leads to the upload page, the new one says when files can be added.
+	for path, want := range map[string]string{
+		"/eintraege/" + e.Slug + "/bearbeiten": `href="/eintraege/` + e.Slug + `/dateien/hochladen"`,
+		"/eintraege/neu":                       "sobald der Eintrag gespeichert ist",
+	} {
+		_, body := member.get(path)
+		if strings.Contains(body, `type="file"`) || !strings.Contains(body, want) {
+			t.Errorf("%s on AWS: file inputs, or no way to the upload page", path)
+		}
+	}
+
 	resp, err := member.http.Get(ts.URL + "/eintraege/" + e.Slug + "/dateien/hochladen")
 	if err != nil {
 		t.Fatal(err)
@@ -246,7 +258,7 @@ func TestRedirectToFile(t *testing.T) {
 	d := &app.FileDownload{Entry: e, File: e.Attachments[0]}
 	answer := func() *httptest.ResponseRecorder {
 		rec := httptest.NewRecorder()
-		if !s.redirectToFile(rec, httptest.NewRequest(http.MethodGet, "/eintraege/"+e.Slug+"/dateien/"+d.File.ID, nil), d) {
+		if !s.redirectToFile(rec, httptest.NewRequest(http.MethodGet, "/eintraege/"+e.Slug+"/dateien/"+d.File.ID, nil), d, s.renderError) {
 			t.Fatal("redirectToFile did not answer on AWS")
 		}
 		return rec
@@ -278,7 +290,7 @@ func TestRedirectToFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ls.redirectToFile(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), d) {
+		if ls.redirectToFile(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), d, ls.renderError) {
 			t.Error("redirectToFile answered in local mode")
 		}
 	})

@@ -20,13 +20,19 @@ type entryForm struct {
 	Software string // comma separated
 	Links    string // one per line: "Titel | https://…" or the address alone
 	Related  string // comma separated slugs
+	formFiles
 }
 
 // readForm reads the form posted with r, at most maxFormBytes of it, and returns its
-// fields. A body too large gives a 413, an unreadable one EINVALID. Reading again costs
-// nothing: the fields read first are kept (the form-token check reads them before any
-// handler does).
+// fields (of a multipart form too, whose files it skips). A body too large gives a 413,
+// an unreadable one EINVALID. Reading again costs nothing: the fields read first are kept
+// (the form-token check reads them before any handler does).
 func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	if mb := multipartOf(r); mb != nil {
+		// A form sent as multipart/form-data: its fields, any files skipped unread.
+		u, err := mb.readUpload(uploadLimits{fields: maxFormBytes})
+		return u.values, err
+	}
 	if r.PostForm == nil {
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	}
@@ -39,13 +45,39 @@ func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	return r.PostForm, nil
 }
 
-// parseEntryForm reads the entry form from a POST. It fails only if the request itself is
-// unreadable (too large, malformed); field problems are left to validation.
-func parseEntryForm(w http.ResponseWriter, r *http.Request) (*entryForm, error) {
-	f, err := readForm(w, r)
-	if err != nil {
-		return nil, err
+// parseEntryForm reads the entry form from a POST, with its files when it comes as
+// multipart/form-data. It returns no form if the request itself is unreadable (too large,
+// malformed); field problems are left to validation. A refused file (over a limit, too
+// many) is an error with the form: the form is to be shown again, with what was typed.
+// The caller closes the form, which removes the files chosen.
+func (s *Server) parseEntryForm(w http.ResponseWriter, r *http.Request) (*entryForm, error) {
+	var (
+		f       url.Values
+		up      *upload
+		refused error
+	)
+	if mb := multipartOf(r); mb != nil {
+		perFile, perEntry := s.files.FileLimits()
+		up, refused = mb.readUpload(uploadLimits{perFile: perFile, total: perEntry, files: wiki.MaxAttachments,
+			fields: maxFormBytes, drain: true, dir: s.uploadDir})
+		if refused != nil && !isRefusal(refused) {
+			up.Close()
+			return nil, refused
+		}
+		f = up.values
+	} else {
+		var err error
+		if f, err = readForm(w, r); err != nil {
+			return nil, err
+		}
 	}
+	form := entryFormOf(f)
+	form.readFiles(f, up)
+	return form, refused
+}
+
+// entryFormOf returns the entry form with the fields posted.
+func entryFormOf(f url.Values) *entryForm {
 	version, _ := strconv.Atoi(f.Get("version"))
 	form := &entryForm{
 		External: f.Get("external_partners"),
@@ -79,7 +111,7 @@ func parseEntryForm(w http.ResponseWriter, r *http.Request) (*entryForm, error) 
 		Visibility:       wiki.Visibility(f.Get("visibility")),
 		Version:          version,
 	}
-	return form, nil
+	return form
 }
 
 // formFromEntry fills the form with a stored entry, for editing.
@@ -93,12 +125,13 @@ func formFromEntry(e *wiki.Entry) *entryForm {
 		}
 	}
 	return &entryForm{
-		Entry:    e.Clone(),
-		External: strings.Join(e.ExternalPartners, "\n"),
-		Tags:     strings.Join(e.Tags, ", "),
-		Software: strings.Join(e.Software, ", "),
-		Links:    strings.Join(links, "\n"),
-		Related:  strings.Join(e.Related, ", "),
+		Entry:     e.Clone(),
+		External:  strings.Join(e.ExternalPartners, "\n"),
+		Tags:      strings.Join(e.Tags, ", "),
+		Software:  strings.Join(e.Software, ", "),
+		Links:     strings.Join(links, "\n"),
+		Related:   strings.Join(e.Related, ", "),
+		formFiles: filesOf(e),
 	}
 }
 

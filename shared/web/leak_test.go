@@ -1,11 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -73,6 +75,7 @@ type probe struct {
 	method, path string
 	form         url.Values // a form post; the form token is added
 	json         string     // an API body
+	upload       string     // an API upload: the content of a text file sent as multipart/form-data
 	header       map[string]string
 	// fresh probes change the prober's account or session (signing out, new tokens): they
 	// are sent by a new account of the same kind each time, and only the status, not the
@@ -145,6 +148,7 @@ func leakProbes() []routeProbe {
 		}},
 		{"POST /eintraege/{slug}/hervorheben", []probe{{method: "POST", path: "/eintraege/{slug}/hervorheben", form: url.Values{"featured": {"1"}, "version": {"2"}}}}},
 		{"POST /eintraege/{slug}/geprueft", []probe{{method: "POST", path: "/eintraege/{slug}/geprueft", form: url.Values{"version": {"2"}}}}},
+		{"GET /eintraege/{slug}/dateien/{id}", []probe{pget("/eintraege/{slug}/dateien/" + madeUpID), pget("/eintraege/{slug}/dateien/" + madeUpID + "?version=1")}},
 		{"GET /anmelden", []probe{pget("/anmelden"), pget("/anmelden?weiter=/eintraege/{slug}")}},
 		{"POST /anmelden", []probe{{method: "POST", path: "/anmelden", form: url.Values{"email": {"niemand@beispiel-kommune.de"}, "password": {"falsch-falsch"}}}}},
 		{"POST /abmelden", []probe{{method: "POST", path: "/abmelden", form: url.Values{}, fresh: true}}},
@@ -205,6 +209,13 @@ func leakProbes() []routeProbe {
 			{method: "POST", path: "/api/v1/entries/{slug}/transitions", json: `{"to": "published"}`},
 			{method: "POST", path: "/api/v1/entries/{slug}/transitions", json: `{"to": "archived", "comment": "weg"}`, header: ifMatch},
 		}},
+		{"GET /api/v1/entries/{slug}/files", []probe{pget("/api/v1/entries/{slug}/files"), pget("/api/v1/entries/" + p + "/files")}},
+		{"POST /api/v1/entries/{slug}/files", []probe{
+			{method: "POST", path: "/api/v1/entries/{slug}/files", upload: "Notiz zum Messnetz.\n", header: ifMatch},
+			{method: "POST", path: "/api/v1/entries/{slug}/files", upload: "Notiz zum Messnetz.\n"},
+		}},
+		{"GET /api/v1/entries/{slug}/files/{id}", []probe{pget("/api/v1/entries/{slug}/files/" + madeUpID), pget("/api/v1/entries/{slug}/files/" + madeUpID + "?version=1")}},
+		{"DELETE /api/v1/entries/{slug}/files/{id}", []probe{{method: "DELETE", path: "/api/v1/entries/{slug}/files/" + madeUpID, header: ifMatch}}},
 		{"GET /api/v1/municipalities/{ags}", []probe{pget("/api/v1/municipalities/" + leakAGS)}},
 		{"POST /api/v1/municipalities", []probe{{method: "POST", path: "/api/v1/municipalities", json: `{"ags": "07999002", "name": "Neustadt"}`}}},
 		{"PUT /api/v1/municipalities/{ags}", []probe{{method: "PUT", path: "/api/v1/municipalities/" + leakAGS, json: `{"name": "Umbenannt"}`}}},
@@ -381,6 +392,14 @@ func (pr *prober) send(t *testing.T, ts *httptest.Server, r request) response {
 		body, contentType = strings.NewReader(f.Encode()), "application/x-www-form-urlencoded"
 	case r.json != "":
 		body, contentType = strings.NewReader(r.json), "application/json"
+	case r.upload != "":
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("title", "Notiz")
+		fw, _ := mw.CreateFormFile("file", "notiz.txt")
+		io.WriteString(fw, r.upload)
+		mw.Close()
+		body, contentType = &buf, mw.FormDataContentType()
 	}
 	req, err := http.NewRequest(r.method, ts.URL+r.path, body)
 	if err != nil {
@@ -464,7 +483,8 @@ func seedLeakCatalog(t *testing.T, a *app.App, coord auth.Viewer) {
 	}
 }
 
-// createHidden creates a hidden entry through the app and brings it to its state.
+// createHidden creates a hidden entry through the app, with a file that carries the marker
+// in its name, title, description and content, and brings it to its state.
 func createHidden(t *testing.T, a *app.App, coord auth.Viewer, h hiddenEntry) *wiki.Entry {
 	t.Helper()
 	ctx := t.Context()
@@ -476,7 +496,10 @@ func createHidden(t *testing.T, a *app.App, coord auth.Viewer, h hiddenEntry) *w
 		Costs: m + " Euro", Funding: m + "-Programm", Software: []string{m + "Suite"}, Links: []wiki.Link{{Title: m + " Portal", URL: "https://example.org/" + strings.ToLower(m)}},
 		Visibility: h.visibility}
 	submit := h.state != wiki.StateDraft
-	e, err := a.CreateEntry(ctx, coord, in, "Erste Fassung "+m, submit)
+	content := "Bericht über das " + m + " Messnetz.\n"
+	file := app.FileUpload{Name: strings.ToLower(m) + "-bericht.txt", Title: m + " Bericht", Description: "Anhang " + m,
+		Content: strings.NewReader(content), Size: int64(len(content))}
+	e, err := a.CreateEntryFiles(ctx, coord, in, "Erste Fassung "+m, submit, []app.FileUpload{file})
 	if err != nil {
 		t.Fatalf("create %s: %v", m, err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/extract"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
 
@@ -102,6 +103,9 @@ func templateFuncs() template.FuncMap {
 		},
 		"fieldError": func(errs map[string]string, field string) string { return errs[field] },
 		"query":      queryString,
+		"bytes":      app.FormatBytes,
+		"formatName": func(f string) string { return extract.Format(f).Name() },
+		"fileURL":    fileURL,
 	}
 }
 

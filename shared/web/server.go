@@ -37,6 +37,7 @@ type Server struct {
 	entries     entryApp
 	workflow    workflowApp
 	find        findApp
+	files       fileApp
 	directFiles directFilesApp
 
 	log     *slog.Logger
@@ -45,6 +46,8 @@ type Server struct {
 	handler http.Handler // mux behind the cross-origin protection
 	// trustProto: the X-Forwarded-Proto header comes from a proxy of ours, not the client.
 	trustProto bool
+	// uploadDir holds the files of uploads while a request reads them; "": os.TempDir().
+	uploadDir string
 }
 
 // Option changes how New sets up the server.
@@ -56,6 +59,11 @@ type Option func(*Server)
 // Gateway need no such trust: the Lambda adapter marks them as HTTPS.
 func TrustForwardedProto(on bool) Option { return func(s *Server) { s.trustProto = on } }
 
+// UploadDir sets the folder where uploaded files wait, each in a temporary file, while
+// their request is read and saved (up to the size limit of an entry's files per request
+// at once). Without it they wait in os.TempDir(), which on some systems lives in memory.
+func UploadDir(dir string) Option { return func(s *Server) { s.uploadDir = dir } }
+
 // New returns the handler for every page and API route.
 func New(a *app.App, logger *slog.Logger, opts ...Option) (*Server, error) {
 	if logger == nil {
@@ -66,7 +74,7 @@ func New(a *app.App, logger *slog.Logger, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{app: a, log: logger, pages: p, mux: http.NewServeMux(),
-		sessions: a, signIn: a, ownAccount: a, catalog: a, catalogEdit: a, accounts: a, audit: a, mails: a, wordLists: a, office: a, entries: a, workflow: a, find: a, directFiles: a}
+		sessions: a, signIn: a, ownAccount: a, catalog: a, catalogEdit: a, accounts: a, audit: a, mails: a, wordLists: a, office: a, entries: a, workflow: a, find: a, files: a, directFiles: a}
 	for _, o := range opts {
 		o(s)
 	}
@@ -93,6 +101,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /eintraege/{slug}/status", s.entryTransition)
 	m.HandleFunc("POST /eintraege/{slug}/hervorheben", s.entryFeature)
 	m.HandleFunc("POST /eintraege/{slug}/geprueft", s.entryChecked)
+	m.HandleFunc("GET /eintraege/{slug}/dateien/{id}", s.entryFile)
 	m.HandleFunc("GET /eintraege/{slug}/dateien/hochladen", s.directUploadForm)
 	m.HandleFunc("GET /eintraege/{slug}/dateien/bestaetigen", s.directUploadConfirmForm)
 	m.HandleFunc("POST /eintraege/{slug}/dateien/bestaetigen", s.directUploadConfirm)
@@ -147,6 +156,10 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/v1/entries", s.apiEntryCreate)
 	m.HandleFunc("PUT /api/v1/entries/{slug}", s.apiEntryUpdate)
 	m.HandleFunc("POST /api/v1/entries/{slug}/transitions", s.apiEntryTransition)
+	m.HandleFunc("GET /api/v1/entries/{slug}/files", s.apiFileList)
+	m.HandleFunc("POST /api/v1/entries/{slug}/files", s.apiFileUpload)
+	m.HandleFunc("GET /api/v1/entries/{slug}/files/{id}", s.apiFileContent)
+	m.HandleFunc("DELETE /api/v1/entries/{slug}/files/{id}", s.apiFileDelete)
 	m.HandleFunc("GET /api/v1/municipalities/{ags}", s.apiMunicipalityShow)
 	m.HandleFunc("POST /api/v1/municipalities", s.apiMunicipalityCreate)
 	m.HandleFunc("PUT /api/v1/municipalities/{ags}", s.apiMunicipalityUpdate)
@@ -211,7 +224,7 @@ func (s *Server) guard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodPost && !isAPI(r) {
-		if err := checkFormToken(w, r); err != nil {
+		if r, err = s.checkFormToken(w, r); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -255,6 +268,9 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 	w.wrote = true
 	return w.ResponseWriter.Write(b)
 }
+
+// Unwrap lets http.ResponseController reach the connection (uploads set their deadlines).
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // logPath hides the secret in password links, which must not end up in logs.
 func logPath(p string) string {

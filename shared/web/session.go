@@ -126,13 +126,26 @@ func formToken(w http.ResponseWriter, r *http.Request) string {
 
 // checkFormToken refuses a form post whose token does not match the session's (or, for
 // visitors, the form cookie's). The token is a field of the form, so this reads the form
-// (readForm: bounded, and refused when unreadable).
-func checkFormToken(w http.ResponseWriter, r *http.Request) error {
-	form, err := readForm(w, r)
-	if err != nil {
-		return err
+// (readForm: bounded, and refused when unreadable). Of a multipart form (one with files)
+// it reads the first part only, which must be the token: the files after it are read by
+// the handler, once the token is known to be right (openMultipart). It returns the
+// request to hand on.
+func (s *Server) checkFormToken(w http.ResponseWriter, r *http.Request) (*http.Request, error) {
+	var got string
+	if isMultipart(r) {
+		perFile, perEntry := s.files.FileLimits()
+		req, mb, err := openMultipart(w, r, max(perFile, perEntry)+multipartSlack)
+		if err != nil {
+			return req, err
+		}
+		r, got = req, mb.values.Get("csrf")
+	} else {
+		form, err := readForm(w, r)
+		if err != nil {
+			return r, err
+		}
+		got = form.Get("csrf")
 	}
-	got := form.Get("csrf")
 	want := ""
 	if rv := requestViewerOf(r); rv.session != nil {
 		want = rv.session.CSRF
@@ -140,9 +153,9 @@ func checkFormToken(w http.ResponseWriter, r *http.Request) error {
 		want = c.Value
 	}
 	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-		return wiki.E(wiki.EFORBIDDEN, "error.form_expired")
+		return r, wiki.E(wiki.EFORBIDDEN, "error.form_expired")
 	}
-	return nil
+	return r, nil
 }
 
 // clientAddr returns the address a request came from, for throttling. Behind API Gateway

@@ -32,6 +32,7 @@ var fixedNow = time.Date(2030, 11, 4, 9, 30, 0, 0, time.UTC)
 type testConfig struct {
 	app.Local
 	app.Options
+	Web []Option // options of the server
 }
 
 // newTestServer serves a fresh local app with the fixture imported (3 entries); configure,
@@ -64,7 +65,7 @@ func newTestServer(t testing.TB, configure ...func(*testConfig)) (*httptest.Serv
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(a, nil)
+	s, err := New(a, nil, cfg.Web...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -503,7 +504,7 @@ func TestAPIReadsCheckTheToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	ts, _ := newTestServer(t)
-	fill := strings.NewReplacer("{slug}", "klima-umwelt", "{ags}", "07312000")
+	fill := strings.NewReplacer("{slug}", "klima-umwelt", "{ags}", "07312000", "{id}", madeUpID)
 	n := 0
 	for _, path := range c.doc.Paths.InMatchingOrder() {
 		if c.doc.Paths.Value(path).Get == nil {

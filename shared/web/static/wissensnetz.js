@@ -5,6 +5,8 @@
 // 2. The entry form lists existing entries that look like the one being written
 //    (/api/v1/similar), so that nobody writes the same entry twice.
 //
+// The uploads of the entry form have a script of their own (upload.js), loaded by the form.
+//
 // German texts come from the page (data-* attributes filled from the message catalogue).
 'use strict';
 
@@ -266,10 +268,17 @@
         enhanceSearchBox(input, c);
       }
     }
+    enhanceContent();
+  }
+
+  // enhanceContent enhances what the main content holds; again when a script puts new
+  // content in its place (static/upload.js shows the form again with its messages).
+  function enhanceContent() {
     const box = document.getElementById('f-similar');
     if (box && box.dataset.similar && window.fetch && window.AbortController) enhanceEntryForm(box);
   }
 
+  document.addEventListener('wissensnetz:content', enhanceContent);
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
   else init();
 })();
