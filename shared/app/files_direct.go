@@ -309,4 +309,3 @@ func (a *App) FileURL(ctx context.Context, d *FileDownload) (string, error) {
 		ContentDisposition: ContentDisposition(d.File.Name),
 	}, downloadExpiry)
 }
-
