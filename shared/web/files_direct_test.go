@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"html"
 	"io"
@@ -294,4 +295,68 @@ func TestRedirectToFile(t *testing.T) {
 			t.Error("redirectToFile answered in local mode")
 		}
 	})
+}
+
+// TestAPIUploads: a script asks for a signed form, sends a file to the bucket and confirms
+// its key; the file is checked and becomes the entry's. Who may not edit the entry gets no
+// form, and a local server says where files go instead.
+func TestAPIUploads(t *testing.T) {
+	t.Parallel()
+	ts, a, c, bucket := newDirectServer(t, app.Files{})
+	member, token := apiUser(t, a, "max@beispiel-kommune.de", wiki.RoleMember, "07312000")
+	_, stranger := apiUser(t, a, "zoe@beispiel-zweibruecken.de", wiki.RoleMember, "07320000")
+	e, err := a.CreateEntry(t.Context(), member, draftEntry(), "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/v1/entries/" + e.Slug + "/uploads"
+	if r := callAPI(t, ts, nil, apiRequest{method: http.MethodPost, path: path, token: stranger}); r.status != http.StatusNotFound && r.status != http.StatusForbidden {
+		t.Errorf("form for someone who may not edit: status %d, want 403 or 404", r.status)
+	}
+	r := callAPI(t, ts, nil, apiRequest{method: http.MethodPost, path: path, token: token})
+	if r.status != http.StatusOK {
+		t.Fatalf("form: status %d %s", r.status, r.raw)
+	}
+	prefix, _ := r.body["key_prefix"].(string)
+	fields, _ := r.body["fields"].(map[string]any)
+	if !strings.HasPrefix(prefix, "uploads/"+e.ID+"/"+member.User.ID+"/") || fields["policy"] == nil || r.body["max_size"] != float64(wiki.DefaultMaxFileSize) {
+		t.Fatalf("form: %s", r.raw)
+	}
+
+	pdf := corpus(t, "bericht.pdf")
+	html := []byte("<!DOCTYPE html><html><body>keine PDF</body></html>")
+	for name, content := range map[string][]byte{"Bericht.pdf": pdf, "falsch.pdf": html} {
+		if _, err := c.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(prefix + name), Body: bytes.NewReader(content)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	confirm := func(version int, key string) apiResponse {
+		body := fmt.Sprintf(`{"version": %d, "comment": "Bericht", "files": [{"key": %q, "title": "Abschlussbericht"}]}`, version, key)
+		return callAPI(t, ts, nil, apiRequest{method: http.MethodPost, path: path + "/confirm", token: token, body: body})
+	}
+	if r := confirm(1, prefix+"falsch.pdf"); r.status != http.StatusBadRequest || !strings.Contains(r.errorField("file"), "falsch.pdf") {
+		t.Errorf("HTML named .pdf: status %d %s", r.status, r.raw)
+	}
+	if r := confirm(7, prefix+"Bericht.pdf"); r.status != http.StatusPreconditionFailed {
+		t.Errorf("stale version: status %d %s", r.status, r.raw)
+	}
+	r = confirm(1, prefix+"Bericht.pdf")
+	if r.status != http.StatusCreated {
+		t.Fatalf("confirm: status %d %s", r.status, r.raw)
+	}
+	items := r.items()
+	if len(items) != 1 || items[0]["name"] != "Bericht.pdf" || items[0]["title"] != "Abschlussbericht" || items[0]["format"] != "pdf" || items[0]["size"] != float64(len(pdf)) {
+		t.Errorf("files after confirming: %s", r.raw)
+	}
+
+	// A local server takes files itself.
+	lts, la, _ := newFilesServer(t, app.Files{})
+	lmember, ltoken := apiUser(t, la, "max@beispiel-kommune.de", wiki.RoleMember, "07312000")
+	le, err := la.CreateEntry(t.Context(), lmember, draftEntry(), "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := callAPI(t, lts, nil, apiRequest{method: http.MethodPost, path: "/api/v1/entries/" + le.Slug + "/uploads", token: ltoken}); r.status != http.StatusBadRequest || !strings.Contains(r.errorMessage(), "/files") {
+		t.Errorf("local mode: status %d %s", r.status, r.raw)
+	}
 }

@@ -160,6 +160,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/v1/entries/{slug}/files", s.apiFileUpload)
 	m.HandleFunc("GET /api/v1/entries/{slug}/files/{id}", s.apiFileContent)
 	m.HandleFunc("DELETE /api/v1/entries/{slug}/files/{id}", s.apiFileDelete)
+	m.HandleFunc("POST /api/v1/entries/{slug}/uploads", s.apiUploadForm)
+	m.HandleFunc("POST /api/v1/entries/{slug}/uploads/confirm", s.apiUploadConfirm)
 	m.HandleFunc("GET /api/v1/municipalities/{ags}", s.apiMunicipalityShow)
 	m.HandleFunc("POST /api/v1/municipalities", s.apiMunicipalityCreate)
 	m.HandleFunc("PUT /api/v1/municipalities/{ags}", s.apiMunicipalityUpdate)
