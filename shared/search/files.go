@@ -11,6 +11,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/document"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 	"github.com/klauspost/compress/zstd"
@@ -83,6 +84,13 @@ type filesField struct {
 	freqs  index.TokenFrequencies
 	size   int
 }
+
+// filesField is added to bleve's documents as one of their fields; scorch analyses it and
+// zap stores it through these interfaces only.
+var (
+	_ document.Field = (*filesField)(nil)
+	_ index.Field    = (*filesField)(nil)
+)
 
 func newFilesField(words *wordAnalyzer, files []File) *filesField {
 	return &filesField{words: words, files: files}

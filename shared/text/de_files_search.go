@@ -1,8 +1,8 @@
 package text
 
-// deSearchFiles holds the texts of the search in the files of entries: where a hit's
+// deFilesSearch holds the texts of the search in the files of entries: where a hit's
 // words were found, and the filters by files.
-var deSearchFiles = map[string]string{
+var deFilesSearch = map[string]string{
 	"search.file.found":    "Gefunden in %s",
 	"search.file.found_at": "Gefunden in %s, %s",
 	"search.file.titled":   "„%s“ (%s)",
@@ -14,4 +14,4 @@ var deSearchFiles = map[string]string{
 	"search.unknown_file_format": "Unbekannter Dateityp „%s“.",
 }
 
-func init() { addGerman(deSearchFiles) }
+func init() { addGerman(deFilesSearch) }
