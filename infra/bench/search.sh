@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Benchmarks of the search index (shared/search): search latency over 10,000 entries and the
-# speed of a full rebuild. Runs each benchmark RUNS times (default 3) in a process of its own,
+# speed of a full rebuild, each also with the text of files (corpus.Files; the search with
+# files runs the same queries on both indexes in turn and reports both, see
+# BenchmarkSearchFiles). Runs each benchmark RUNS times (default 3) in a process of its own,
 # prints the figures of every run, their median, and the peak memory of each process.
-# Figures: docs/benchmarks.md, section "Suche (lokal, 10 000 Einträge)".
+# Figures: docs/benchmarks.md, sections "Suche (lokal, 10 000 Einträge)" and "Suche in
+# Dateien".
 #
 # It runs what `go test -run '^$' -bench 'Search|Rebuild' ./shared/search/` runs, but builds
 # the test binary first, so that the peak memory measured is the benchmark's and not the
@@ -68,3 +71,5 @@ bench() {
 echo "$(go version), $(nproc) processors, $(uname -sm)"
 bench BenchmarkSearch "$search_time" p50-ms p99-ms cpu-ms/op ns/op
 bench BenchmarkRebuild "$rebuild_time" entries/s cpu-us/entry disk-MiB
+bench BenchmarkSearchFiles "$search_time" p50-ms p50-ms-plain p50-ratio p99-ms p99-ms-plain cpu-ms/op cpu-ms/op-plain
+bench BenchmarkRebuildFiles "$rebuild_time" entries/s cpu-us/entry disk-MiB

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"testing"
 	"time"
@@ -59,6 +60,71 @@ func BenchmarkSearch(b *testing.B) {
 	})
 }
 
+// BenchmarkSearchFiles compares search with and without the text of files: it builds
+// two indexes on disk, of the same 10,000 entries without and with the files of
+// corpus.Files, and runs each query of corpus.Queries on one and then on the other, so
+// that both see the same load of the machine. It reports the median and 99th percentile
+// latency and the processor time per query of each (-plain: without files) and the ratio
+// of the medians.
+func BenchmarkSearchFiles(b *testing.B) {
+	ctx := context.Background()
+	docs := corpus.Entries(benchEntries, 1)
+	open := func(name string, docs []search.Document) *search.Index {
+		ix, err := search.Open(filepath.Join(b.TempDir(), name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { ix.Close() })
+		if err := ix.Rebuild(ctx, 1, scanOf(docs), nil); err != nil {
+			b.Fatal(err)
+		}
+		return ix
+	}
+	plain, files := open("plain", docs), open("files", corpus.Files(docs, 1))
+	queries := corpus.Queries()
+	for _, ix := range []*search.Index{plain, files} {
+		for _, q := range queries {
+			if _, err := ix.Search(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	var took [2][]time.Duration
+	var cpu [2]time.Duration
+	hits := 0
+	for i := 0; b.Loop(); i++ {
+		q := queries[i%len(queries)]
+		for k, ix := range []*search.Index{plain, files} {
+			// Labelled for profiles: go tool pprof -tagfocus ix=files …
+			pprof.Do(ctx, pprof.Labels("ix", []string{"plain", "files"}[k]), func(ctx context.Context) {
+				c, start := cpuTime(), time.Now()
+				res, err := ix.Search(ctx, q)
+				took[k] = append(took[k], time.Since(start))
+				cpu[k] += cpuTime() - c
+				if err != nil {
+					b.Fatal(err)
+				}
+				if k == 1 {
+					hits += len(res.Hits)
+				}
+			})
+		}
+	}
+	ms := func(took []time.Duration, p float64) float64 {
+		slices.Sort(took)
+		return float64(took[int(p*float64(len(took)-1))]) / float64(time.Millisecond)
+	}
+	n := float64(len(took[0]))
+	b.ReportMetric(ms(took[0], 0.5), "p50-ms-plain")
+	b.ReportMetric(ms(took[0], 0.99), "p99-ms-plain")
+	b.ReportMetric(float64(cpu[0])/float64(time.Millisecond)/n, "cpu-ms/op-plain")
+	b.ReportMetric(ms(took[1], 0.5), "p50-ms")
+	b.ReportMetric(ms(took[1], 0.99), "p99-ms")
+	b.ReportMetric(float64(cpu[1])/float64(time.Millisecond)/n, "cpu-ms/op")
+	b.ReportMetric(ms(took[1], 0.5)/ms(took[0], 0.5), "p50-ratio")
+	b.ReportMetric(float64(hits)/n, "hits/op")
+}
+
 // measure runs op with 0, 1, 2, … as long as b asks and reports the median and 99th
 // percentile latency of one op, the mean of the hits op returns, and the processor time
 // per op (which, unlike latency, does not grow when other processes compete for the
@@ -90,8 +156,17 @@ func measure(b *testing.B, op func(i int) (hits int, err error)) {
 // BenchmarkRebuild builds an index of 10,000 entries on disk from scratch and reports the
 // entries written per second, the processor time per entry and the size of the index.
 func BenchmarkRebuild(b *testing.B) {
+	benchRebuild(b, corpus.Entries(benchEntries, 1))
+}
+
+// BenchmarkRebuildFiles is BenchmarkRebuild on the same entries with the files of
+// corpus.Files.
+func BenchmarkRebuildFiles(b *testing.B) {
+	benchRebuild(b, corpus.Files(corpus.Entries(benchEntries, 1), 1))
+}
+
+func benchRebuild(b *testing.B, docs []search.Document) {
 	ctx := context.Background()
-	docs := corpus.Entries(benchEntries, 1)
 	dir := filepath.Join(b.TempDir(), "index")
 	ix, err := search.Open(dir)
 	if err != nil {

@@ -78,7 +78,7 @@ func (ix *Index) Complete(ctx context.Context, prefix string, q Query, n int) ([
 	if ix.idx == nil {
 		return nil, errClosed
 	}
-	res, err := ix.run(ctx, &q, allExpr(1, clauses...), nil)
+	res, err := ix.run(ctx, &q, allExpr(1, clauses...), nil, false)
 	if err != nil {
 		return nil, fmt.Errorf("search: complete: %w", err)
 	}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -114,8 +115,8 @@ func (d *Document) fields() map[string]any {
 	return m
 }
 
-// lengths returns the number of words of the body and of the summary, each at most
-// 65,535, as body<<16 | summary.
+// lengths returns the number of words of the files' text (at most 2³¹-1), of the body and
+// of the summary (each at most 65,535), as files<<32 | body<<16 | summary.
 func (d *Document) lengths() int {
 	// Words as runs of anything but white space: near enough for weighing, and a
 	// fraction of the cost of cutting the words again.
@@ -128,9 +129,15 @@ func (d *Document) lengths() int {
 			}
 			in = !space
 		}
-		return min(n, 1<<16-1)
+		return n
 	}
-	return count(d.Body)<<16 | count(d.Summary)
+	files := 0
+	for _, f := range d.Files {
+		for _, p := range f.Parts {
+			files += count(p.Text)
+		}
+	}
+	return min(files, 1<<31-1)<<32 | min(count(d.Body), 1<<16-1)<<16 | min(count(d.Summary), 1<<16-1)
 }
 
 // facetValues returns the values of d for fieldFacets.
@@ -150,6 +157,11 @@ func (d *Document) facetValues() []string {
 	if d.Year > 0 {
 		add(facetYear, strconv.Itoa(d.Year))
 	}
+	for i, f := range d.Files {
+		if !slices.ContainsFunc(d.Files[:i], func(g File) bool { return g.Format == f.Format }) {
+			add(facetFileFormat, f.Format)
+		}
+	}
 	add(facetState, d.State)
 	add(facetVisibility, d.Visibility)
 	if d.Featured {
@@ -157,6 +169,9 @@ func (d *Document) facetValues() []string {
 	}
 	if d.NeedsCheck {
 		add(facetFlag, flagNeedsCheck)
+	}
+	if len(d.Files) > 0 {
+		add(facetFlag, flagFiles)
 	}
 	return out
 }

@@ -433,6 +433,8 @@ func (ev *evaluation) scorers(s int, e *expr, weight float64, within *roaring.Bi
 				sc.norm, sc.maxNorm = t.bodyNorm, float64(t.maxBodyNorm)
 			case fieldSummary:
 				sc.norm, sc.maxNorm = t.summaryNorm, float64(t.maxSummaryNorm)
+			case fieldFiles:
+				sc.norm, sc.maxNorm = t.fileNorm, float64(t.maxFileNorm)
 			}
 			out = append(out, sc)
 		}
@@ -633,6 +635,12 @@ const bodyImpact = 0.15
 // short and say a thing once.
 const summaryImpact = 0.3
 
+// fileImpact is the same for the text, titles and names of the files of an entry,
+// fileLengthNorm.ref words in all: half of what the same term adds in a body of as many
+// words. Files are long and say much besides what the entry is about; a word found in the
+// entry itself weighs more.
+const fileImpact = bodyImpact / 2
+
 // lengthScale says how a text's length weighs a term found in it (see lengthNorm): a text
 // of ref words gives impact, shorter ones more, longer ones less, as 1/√length; texts
 // shorter than min count as min words long.
@@ -644,24 +652,25 @@ type lengthScale struct {
 var (
 	bodyLengthNorm    = lengthScale{impact: bodyImpact, ref: 150, min: 30}
 	summaryLengthNorm = lengthScale{impact: summaryImpact, ref: 15, min: 5}
+	fileLengthNorm    = lengthScale{impact: fileImpact, ref: 150, min: 30}
 )
 
 // scorePresence adds weight · norm[entry] to the scores of the entries docs (ascending
 // local numbers) that are in has and within (if not nil).
 func scorePresence(has *roaring.Bitmap, weight float64, norm []float32, docs []uint32, within *roaring.Bitmap, scores []float64) {
-	bm := has
-	if within != nil {
-		bm = roaring.And(has, within)
-	}
 	add := func(j int, d uint32) { scores[j] += weight * float64(norm[d]) }
-	if uint64(len(docs))*4 < bm.GetCardinality() {
+	if uint64(len(docs))*4 < has.GetCardinality() {
 		// few entries left: look each up
 		for j, d := range docs {
-			if bm.Contains(d) {
+			if has.Contains(d) && (within == nil || within.Contains(d)) {
 				add(j, d)
 			}
 		}
 		return
+	}
+	bm := has
+	if within != nil {
+		bm = roaring.And(has, within)
 	}
 	j := 0
 	it := bm.Iterator()

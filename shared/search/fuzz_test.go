@@ -9,8 +9,8 @@ import (
 )
 
 // FuzzSearch feeds arbitrary text to Search: it must answer or, for a too long text, refuse
-// with EINVALID, and its highlights must carry no markup but <mark>. Similar, given the text
-// as an entry, must answer too.
+// with EINVALID, and its highlights and the snippets of files must carry no markup but
+// <mark>. Similar, given the text as an entry, must answer too.
 func FuzzSearch(f *testing.F) {
 	for _, seed := range []string{
 		"", " ", "Sensornetzwerke", "und der die", "C++", "OZG: Anträge?", "-foo", "+bar",
@@ -23,6 +23,7 @@ func FuzzSearch(f *testing.F) {
 		"Internet der", "der Dinge Internet", "Oepnv OZG IoT KI", "Zweibrücken Brücken",
 		strings.Repeat("Hochwasserfrühwarnsystem ", 20), strings.Repeat("Sensornetzwrek ", 35),
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "sensorsensorsensorsensorsensornetz",
+		"Straßenbeleuchtung Störungen", "Zisternenpegel Gateways", "Kostenaufstellung", "Abschlussbericht 2024 pdf",
 	} {
 		f.Add(seed)
 	}
@@ -31,7 +32,7 @@ func FuzzSearch(f *testing.F) {
 		f.Fatal(err)
 	}
 	defer ix.Close()
-	if err := ix.Apply(context.Background(), Batch{Put: testDocs(), Seq: 1}); err != nil {
+	if err := ix.Apply(context.Background(), Batch{Put: withFiles(), Seq: 1}); err != nil {
 		f.Fatal(err)
 	}
 	unmark := strings.NewReplacer("<mark>", "", "</mark>", "")
@@ -57,6 +58,11 @@ func FuzzSearch(f *testing.F) {
 				for _, s := range h.Highlights {
 					if strings.ContainsAny(unmark.Replace(s), "<>") {
 						t.Fatalf("Search(%q): highlight %q has markup", text, s)
+					}
+				}
+				for _, m := range h.FileMatches {
+					if strings.ContainsAny(unmark.Replace(m.Snippet), "<>") {
+						t.Fatalf("Search(%q): snippet %q of %s has markup", text, m.Snippet, m.Name)
 					}
 				}
 			}

@@ -282,6 +282,14 @@ func indexDocument(batch *bleve.Batch, m mapping.IndexMapping, d *Document) erro
 		return fmt.Errorf("document %s: %w", d.ID, err)
 	}
 	withWordFields(doc)
+	if len(d.Files) > 0 {
+		// The files' text is analysed as the body is (see files.go).
+		words, ok := m.AnalyzerNamed(m.AnalyzerNameForPath(fieldBody)).(*wordAnalyzer)
+		if !ok {
+			return fmt.Errorf("document %s: no analyzer for the text of files", d.ID)
+		}
+		doc.AddField(newFilesField(words, d.Files))
+	}
 	return batch.IndexAdvanced(doc)
 }
 

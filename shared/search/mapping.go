@@ -9,7 +9,7 @@ import (
 
 // mappingVersion names the shape of the index. Raise it whenever newMapping or the way
 // documents are indexed changes: an index built with another version reports NeedsRebuild.
-const mappingVersion = "13"
+const mappingVersion = "14"
 
 // Keys of the values stored beside the documents (bleve's internal storage).
 const (
@@ -31,40 +31,48 @@ const (
 	fieldKind             = "kind"
 	fieldProjectStatus    = "project_status"
 	fieldUpdated          = "updated"
-	// fieldLengths holds the number of words of body and summary, as the hexadecimal
-	// number body<<16 | summary (see Document.lengths): presence scoring weighs a term of a
-	// long text less than one of a short text.
+	// fieldFiles holds the text, titles and names of the entry's files: indexed without
+	// positions, and stored as what hits need to name the file and place a word was found
+	// at (see files.go). It is not mapped: indexDocument adds it.
+	fieldFiles = "files"
+	// fieldLengths holds the number of words of the files' text, body and summary, as the
+	// hexadecimal number files<<32 | body<<16 | summary (see Document.lengths): presence
+	// scoring weighs a term of a long text less than one of a short text.
 	fieldLengths = "lengths"
 	// fieldFacets holds every value an entry is filtered or counted by, each as
-	// "name:value", e.g. "topic:mobilitaet", "year:2021", "state:published" or
-	// "flag:featured" (see Document.facetValues). One field serves all filters, and
+	// "name:value", e.g. "topic:mobilitaet", "year:2021", "state:published",
+	// "file_format:pdf" or "flag:featured" (see Document.facetValues). One field serves all filters, and
 	// counting one field per hit is several times cheaper than counting five.
 	fieldFacets = "facets"
 )
 
-// Names of the values in fieldFacets. The first five are the facets of a Result.
+// Names of the values in fieldFacets. The first six are the facets of a Result; of the
+// flags, it counts flagFiles (Facets.WithFiles).
 const (
 	facetTopic         = "topic"
 	facetMunicipality  = "municipality"
 	facetKind          = "kind"
 	facetProjectStatus = "project_status"
 	facetYear          = "year"
+	facetFileFormat    = "file_format" // the formats of the entry's files, "pdf", "docx", …
 	facetState         = "state"
 	facetVisibility    = "visibility"
-	facetFlag          = "flag" // flagFeatured, flagNeedsCheck
+	facetFlag          = "flag" // flagFeatured, flagNeedsCheck, flagFiles
 )
 
 // Values of the flag facet.
 const (
 	flagFeatured   = "featured"    // shown on the start page
 	flagNeedsCheck = "needs_check" // published and edited since a coordinator last checked it
+	flagFiles      = "files"       // the entry has files
 )
 
 // newMapping returns the index mapping. German text is analysed as by bleve's "de" analyzer
 // (lower case, stop words, umlaut folding, light stemming), once per distinct word (see
 // words.go); the parts of compounds go to the text fields as terms of their own, the
 // protected words never split (see analysis.go); codes are kept whole in fieldFacets. Only
-// the fields shown in hits are stored; title, summary, tags and body carry term vectors, for
+// the fields shown in hits are stored; the text of files is indexed and stored apart (see
+// files.go); title, summary, tags and body carry term vectors, for
 // quoted phrases: the positions of whole words, without offsets (see
 // wordAnalyzer.frequencies, and indexDocument, which has the text fields analysed by it);
 // only fieldFacets, the update time and the text lengths carry doc values. Nothing goes

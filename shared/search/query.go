@@ -32,15 +32,21 @@ type Query struct {
 	// so "Sensornetzwerke" finds "Sensornetzwerk"; umlauts and ß folded, so "Strasse"
 	// finds "Straße"), as a whole word or as a part of a compound ("Netzwerk" finds
 	// "Sensornetzwerk"; whole words rank first), or through a synonym or abbreviation of
-	// lexicon/synonyme.txt ("ÖPNV" finds "Nahverkehr"). If no entry does, entries with any
+	// lexicon/synonyme.txt ("ÖPNV" finds "Nahverkehr"). The fields include the text, titles
+	// and names of the entry's files, which weigh less (see files.go); quoted phrases are
+	// looked for in the entry only, typos not in files. If no entry does, entries with any
 	// of the terms are found and Result.AnyTerm is set. With fewer than three hits, words
 	// no entry contains are looked for with typos too (Result.Typos) and a corrected text
 	// is suggested (Result.Suggestion). "" lists everything.
 	Text string
 
-	// Filters; "" or 0 means any. All filters must hold.
-	Topic, Municipality, Kind, ProjectStatus string
-	Year                                     int
+	// Filters; "" or 0 means any. All filters must hold. FileFormat keeps the entries
+	// with a file of that format ("pdf", "docx", … as wiki.Attachment.Format).
+	Topic, Municipality, Kind, ProjectStatus, FileFormat string
+	Year                                                 int
+
+	// WithFiles keeps only entries that have files.
+	WithFiles bool
 
 	// States and Visibilities restrict the result to entries in one of these workflow
 	// states and visibilities; empty means any. The permission layer sets them.
@@ -93,7 +99,9 @@ func clip(s string, n int) string {
 	return s
 }
 
-// fieldBoosts are the fields a term is looked for in, with their weights.
+// fieldBoosts are the fields a term is looked for in, with their weights. Body, summary
+// and files are weighed by presence (see eval.go): how much a term found there adds is its
+// weight times what bodyLengthNorm, summaryLengthNorm or fileLengthNorm give.
 var fieldBoosts = []struct {
 	field string
 	boost float64
@@ -104,13 +112,17 @@ var fieldBoosts = []struct {
 	{fieldTopicNames, 1.5},
 	{fieldMunicipalityName, 1.5},
 	{fieldBody, 1},
+	{fieldFiles, 1},
 }
 
-// fieldExprs match term in each of the searched fields, with its weight.
-func fieldExprs(term string) []*expr {
-	es := make([]*expr, len(fieldBoosts))
-	for i, fb := range fieldBoosts {
-		es[i] = termExpr(fb.field, term, fb.boost)
+// fieldExprs match term in each of the searched fields, with its weight; without files,
+// not in the fields of the entry's files.
+func fieldExprs(term string, files bool) []*expr {
+	es := make([]*expr, 0, len(fieldBoosts))
+	for _, fb := range fieldBoosts {
+		if files || fb.field != fieldFiles {
+			es = append(es, termExpr(fb.field, term, fb.boost))
+		}
 	}
 	return es
 }
@@ -149,6 +161,10 @@ func (q *Query) filterGroups() [][]string {
 	one(facetProjectStatus, q.ProjectStatus)
 	if q.Year != 0 {
 		one(facetYear, strconv.Itoa(q.Year))
+	}
+	one(facetFileFormat, q.FileFormat)
+	if q.WithFiles {
+		one(facetFlag, flagFiles)
 	}
 	groups = append(groups, q.scopeGroups()...)
 	if q.Featured {

@@ -20,7 +20,7 @@ type Result struct {
 	Total uint64 // entries found, on all pages
 	Hits  []Hit  // the entries of the requested page; empty beyond the last page
 	// Facets count the entries found, on all pages, by topic, municipality, kind,
-	// project status and year.
+	// project status, year and the formats of their files.
 	Facets Facets
 	// AnyTerm is set if no entry contains every term of the query text and the hits
 	// contain only some of them.
@@ -42,14 +42,17 @@ type Result struct {
 // made.
 const fewHits = 3
 
-// Facets count the entries of a result by the values of one field each.
+// Facets count the entries of a result by the values of one field each. FileFormat counts
+// the entries having at least one file of a format ("pdf", "docx", …), WithFiles those
+// having files at all.
 type Facets struct {
-	Topic, Municipality, Kind, ProjectStatus, Year []FacetValue
+	Topic, Municipality, Kind, ProjectStatus, Year, FileFormat []FacetValue
+	WithFiles                                                  int
 }
 
-// FacetValue is one value of a facet (a topic slug, an AGS, a kind, a project status or a
-// year) and the number of entries that have it. Facets are sorted by count, most first,
-// then by value.
+// FacetValue is one value of a facet (a topic slug, an AGS, a kind, a project status, a
+// year or a file format) and the number of entries that have it. Facets are sorted by
+// count, most first, then by value.
 type FacetValue struct {
 	Value string
 	Count int
@@ -66,13 +69,20 @@ type Hit struct {
 	// (body, summary or title; body first on a tie) as safe HTML: the text is escaped
 	// and the matched words are wrapped in <mark>…</mark>. Empty for listings.
 	Highlights []string
+	// FileMatches are the files of the entry in whose text, title or name words of the
+	// query were found that Highlights cannot show, because the entry's title, summary and
+	// body lack them: at most two, the best first, each with a snippet of the place (page,
+	// slide, sheet) with the most words of the query. Empty for listings, and if the entry
+	// itself shows every word found.
+	FileMatches []FileMatch
 	// Score is the relevance of the hit; 0 if the result is sorted by date.
 	Score float64
 }
 
 // facetSizes bound the values a facet lists.
 var facetSizes = map[string]int{
-	facetTopic: 50, facetMunicipality: 50, facetKind: 10, facetProjectStatus: 10, facetYear: 50,
+	facetTopic: 50, facetMunicipality: 50, facetKind: 10, facetProjectStatus: 10, facetYear: 50, facetFileFormat: 20,
+	facetFlag: 10, // for WithFiles
 }
 
 // maxFacetValues bounds the distinct values of fieldFacets in an index.
@@ -99,7 +109,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	p := ix.plan(q.Text, nil)
 	switch {
 	case strings.TrimSpace(q.Text) == "":
-		res, err = ix.run(ctx, &q, nil, nil)
+		res, err = ix.run(ctx, &q, nil, nil, false)
 	case len(p.words) == 0:
 		res = emptyResult()
 	default:
@@ -132,18 +142,18 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 // textSearch runs the text search of p: every word and quoted phrase required; if that finds
 // nothing, every word; if that finds nothing, any word.
 func (ix *Index) textSearch(ctx context.Context, q *Query, p *textPlan, typos bool) (*Result, error) {
-	res, err := ix.run(ctx, q, p.expr(true), p.terms)
+	res, err := ix.run(ctx, q, p.expr(true), p.terms, true)
 	if err == nil && res.Total == 0 && len(p.phrases) > 0 {
 		// the quoted words, but not next to each other
 		words := *p
 		words.phrases = nil
-		res, err = ix.run(ctx, q, words.expr(true), p.terms)
+		res, err = ix.run(ctx, q, words.expr(true), p.terms, true)
 		if res != nil {
 			res.PhrasesApart = true
 		}
 	}
 	if err == nil && res.Total == 0 && len(p.clauses) > 1 {
-		res, err = ix.run(ctx, q, p.expr(false), p.terms)
+		res, err = ix.run(ctx, q, p.expr(false), p.terms, true)
 		if res != nil {
 			res.AnyTerm = true
 		}
@@ -186,7 +196,7 @@ func (ix *Index) unknownWords(q *Query, words []queryWord) []queryWord {
 		if fuzziness(w.term) == 0 {
 			continue
 		}
-		if n, err := snap.docFreq(scope, w.term, docFreqFields); err == nil && n == 0 {
+		if n, err := snap.docFreq(scope, w.term, knownFields); err == nil && n == 0 {
 			out = append(out, w)
 			if len(out) == maxFuzzyWords {
 				break
@@ -224,16 +234,17 @@ func (ix *Index) suggestion(ctx context.Context, q *Query, words []queryWord) st
 	if len(p.words) == 0 {
 		return ""
 	}
-	if res, err := ix.run(ctx, &check, p.expr(true), p.terms); err != nil || res.Total == 0 {
+	if res, err := ix.run(ctx, &check, p.expr(true), p.terms, false); err != nil || res.Total == 0 {
 		return ""
 	}
 	return s
 }
 
 // run searches for e within the filters of q; a nil e lists all entries within them. Text
-// searches are sorted as q asks and highlighted with terms; listings are sorted newest
-// first. See eval.go for how.
-func (ix *Index) run(ctx context.Context, q *Query, e *expr, terms []string) (*Result, error) {
+// searches are sorted as q asks and highlighted with terms, and with files, their hits
+// name the files terms were found in; listings are sorted newest first. See eval.go for
+// how.
+func (ix *Index) run(ctx context.Context, q *Query, e *expr, terms []string, files bool) (*Result, error) {
 	text := e != nil
 	size, from := q.PerPage, (q.Page-1)*q.PerPage
 	if q.Page > maxPage {
@@ -305,8 +316,16 @@ func (ix *Index) run(ctx context.Context, q *Query, e *expr, terms []string) (*R
 		marked[t] = true
 	}
 	seen := map[string][]string{}
+	var fq *fileQuery
+	if files && len(marked) > 0 {
+		fq = newFileQuery(marked, seen)
+	}
 	for i, c := range picked {
-		h, stored, err := ix.hit(snap, c)
+		var buf *[]byte
+		if fq != nil {
+			buf = &fq.store
+		}
+		h, stored, store, err := ix.hit(snap, c, buf)
 		if err != nil {
 			return nil, err
 		}
@@ -318,6 +337,15 @@ func (ix *Index) run(ctx context.Context, q *Query, e *expr, terms []string) (*R
 				}
 			}
 			h.Highlights = highlights(locs, stored)
+			if store != nil {
+				shown := map[string]bool{}
+				for _, tlm := range locs {
+					for t := range tlm {
+						shown[t] = true
+					}
+				}
+				h.FileMatches = ix.fileMatches(store, fq, shown)
+			}
 		}
 		res.Hits[i] = h
 	}
@@ -468,14 +496,16 @@ func (t *topN) sorted() []candidate {
 func emptyResult() *Result {
 	return &Result{Hits: []Hit{}, Facets: Facets{
 		Topic: []FacetValue{}, Municipality: []FacetValue{}, Kind: []FacetValue{},
-		ProjectStatus: []FacetValue{}, Year: []FacetValue{},
+		ProjectStatus: []FacetValue{}, Year: []FacetValue{}, FileFormat: []FacetValue{},
 	}}
 }
 
 // hit returns the Hit of c with the stored fields of its entry, and the stored texts by
-// field for the snippets.
-func (ix *Index) hit(snap *snapshot, c candidate) (Hit, map[string]string, error) {
+// field for the snippets; with a buffer for it, also the stored value of fieldFiles, in
+// the buffer (nil if the entry has no files).
+func (ix *Index) hit(snap *snapshot, c candidate, files *[]byte) (Hit, map[string]string, []byte, error) {
 	h, stored := Hit{Score: c.score}, map[string]string{}
+	var store []byte
 	if c.updated != 0 {
 		h.Updated = time.Unix(0, c.updated).UTC()
 	}
@@ -487,11 +517,16 @@ func (ix *Index) hit(snap *snapshot, c candidate) (Hit, map[string]string, error
 			h.Topics = append(h.Topics, string(value))
 		case fieldSlug, fieldTitle, fieldSummary, fieldBody, fieldMunicipality, fieldMunicipalityName, fieldKind, fieldProjectStatus:
 			stored[field] = string(value)
+		case fieldFiles:
+			if files != nil {
+				*files = append((*files)[:0], value...)
+				store = *files
+			}
 		}
 		return true
 	})
 	if err != nil {
-		return h, nil, fmt.Errorf("search: load entry %d: %w", c.global, err)
+		return h, nil, nil, fmt.Errorf("search: load entry %d: %w", c.global, err)
 	}
 	h.Slug = stored[fieldSlug]
 	h.Title = stored[fieldTitle]
@@ -500,7 +535,7 @@ func (ix *Index) hit(snap *snapshot, c candidate) (Hit, map[string]string, error
 	h.MunicipalityName = stored[fieldMunicipalityName]
 	h.Kind = stored[fieldKind]
 	h.ProjectStatus = stored[fieldProjectStatus]
-	return h, stored, nil
+	return h, stored, store, nil
 }
 
 // facets splits the counts of the facet values into the facets, sorted by count (most
@@ -526,11 +561,19 @@ func facets(values []string, counts []int) Facets {
 		}
 		return out[:min(len(out), facetSizes[facet])]
 	}
+	withFiles := 0
+	for _, v := range byFacet[facetFlag] {
+		if v.Value == flagFiles {
+			withFiles = v.Count
+		}
+	}
 	return Facets{
+		WithFiles:     withFiles,
 		Topic:         list(facetTopic),
 		Municipality:  list(facetMunicipality),
 		Kind:          list(facetKind),
 		ProjectStatus: list(facetProjectStatus),
 		Year:          list(facetYear),
+		FileFormat:    list(facetFileFormat),
 	}
 }

@@ -58,10 +58,10 @@ type segmentCache struct {
 
 	impacts sync.Map // field and term → the largest impact of the term (float64)
 
-	// per local number: what a term of the body or the summary adds per unit of weight
-	// (see lengthNorm), and the largest of each
-	bodyNorm, summaryNorm       []float32
-	maxBodyNorm, maxSummaryNorm float32
+	// per local number: what a term of the body, the summary or the files' text adds per
+	// unit of weight (see lengthNorm), and the largest of each
+	bodyNorm, summaryNorm, fileNorm          []float32
+	maxBodyNorm, maxSummaryNorm, maxFileNorm float32
 }
 
 // maxImpact returns the largest impact (√tf · norm) the term of pl, key, has in any entry
@@ -238,6 +238,7 @@ func (t *segmentCaches) build(seg segment.Segment, facetTerms []string) (*segmen
 	fields := []string{fieldUpdated, fieldLengths}
 	st.bodyNorm = make([]float32, len(st.updated))
 	st.summaryNorm = make([]float32, len(st.updated))
+	st.fileNorm = make([]float32, len(st.updated))
 	var state segment.DocVisitState
 	for n := range st.updated {
 		lengths := 0
@@ -256,10 +257,12 @@ func (t *segmentCaches) build(seg segment.Segment, facetTerms []string) (*segmen
 		if err != nil {
 			return nil, fmt.Errorf("search: build segment cache: %w", err)
 		}
-		st.bodyNorm[n] = lengthNorm(lengths>>16, bodyLengthNorm)
+		st.fileNorm[n] = lengthNorm(lengths>>32, fileLengthNorm)
+		st.bodyNorm[n] = lengthNorm(lengths>>16&(1<<16-1), bodyLengthNorm)
 		st.summaryNorm[n] = lengthNorm(lengths&(1<<16-1), summaryLengthNorm)
 		st.maxBodyNorm = max(st.maxBodyNorm, st.bodyNorm[n])
 		st.maxSummaryNorm = max(st.maxSummaryNorm, st.summaryNorm[n])
+		st.maxFileNorm = max(st.maxFileNorm, st.fileNorm[n])
 	}
 	return st, nil
 }

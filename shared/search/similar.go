@@ -104,9 +104,9 @@ func (ix *Index) Similar(ctx context.Context, d Document, q Query, n int) ([]Hit
 	es := make([]*expr, len(terms))
 	names := make([]string, len(terms))
 	for i, t := range terms {
-		es[i], names[i] = anyExpr(t.score, fieldExprs(t.term)...), t.term
+		es[i], names[i] = anyExpr(t.score, fieldExprs(t.term, false)...), t.term
 	}
-	res, err := ix.run(ctx, &q, anyExpr(1, es...), names)
+	res, err := ix.run(ctx, &q, anyExpr(1, es...), names, false)
 	if err != nil {
 		return nil, err
 	}

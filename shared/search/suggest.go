@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -74,8 +75,14 @@ func (ix *Index) suggest(ctx context.Context, snap *snapshot, scope []*roaring.B
 	return b.String()
 }
 
-// docFreqFields are the fields in which a word counts as known (see snapshot.docFreq).
+// docFreqFields are the fields of the entry itself, by whose words Similar compares
+// entries (see snapshot.docFreq).
 var docFreqFields = []string{fieldTitle, fieldSummary, fieldBody, fieldTags, fieldTopicNames}
+
+// knownFields are the fields in which a word of a query counts as known: no typos are
+// looked for in it (see unknownWords). A word found only in the files of entries the
+// viewer may see is known; one found only in files of other entries is not.
+var knownFields = append(slices.Clone(docFreqFields), fieldFiles)
 
 // surface returns a word of an entry within scope whose analysed term is term, as written
 // there; "" if none is found.

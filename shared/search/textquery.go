@@ -226,11 +226,11 @@ func partExprs(term string) []*expr {
 // wordExpr matches one query word; loose, a compound also by its parts wherever they
 // are, and with fuzzy, with typos.
 func wordExpr(w queryWord, loose, fuzzy bool) *expr {
-	alts := append(fieldExprs(w.term), partExprs(w.term)...)
+	alts := append(fieldExprs(w.term, true), partExprs(w.term)...)
 	if len(w.parts) > 1 && loose {
 		parts := make([]*expr, len(w.parts))
 		for i, p := range w.parts {
-			parts[i] = anyExpr(1, append(fieldExprs(p), partExprs(p)...)...)
+			parts[i] = anyExpr(1, append(fieldExprs(p, true), partExprs(p)...)...)
 		}
 		alts = append(alts, allExpr(compoundBoost, parts...))
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/auth"
+	"github.com/ikone-ds/wissensnetz/shared/extract"
 	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
@@ -32,10 +33,54 @@ type resultsPage struct {
 	Heading   string
 	Params    listParams
 	Result    *search.Result
+	Hits      []resultHit // of Result, with what their files say
 	Page      int
 	Pages     int
 	Facets    []facetGroup
 	HasFilter bool
+}
+
+// resultHit is a hit of the search page with the files its words were found in.
+type resultHit struct {
+	search.Hit
+	Files []fileFound
+}
+
+// fileFound says where in a file of a hit words of the query were found: "Gefunden in
+// „Abschlussbericht“ (bericht.pdf), Seite 2", and a snippet from there.
+type fileFound struct {
+	Where   string
+	URL     string        // the file's download
+
+	Snippet template.HTML // made by the search highlighter, which escapes the text
+}
+
+// resultHits returns the hits of res with the places their files were found at.
+func resultHits(res *search.Result) []resultHit {
+	out := make([]resultHit, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i].Hit = h
+		for _, m := range h.FileMatches {
+			out[i].Files = append(out[i].Files, fileFound{Where: fileWhere(m), URL: fileURL(h.Slug, m.ID, 0), Snippet: template.HTML(m.Snippet)})
+		}
+	}
+	return out
+}
+
+// fileWhere names the file of m and the place in it: its title and name (the name alone if
+// they are the same), then the page or slide, or the sheet of a spreadsheet.
+func fileWhere(m search.FileMatch) string {
+	name := m.Name
+	if m.Title != "" && m.Title != m.Name {
+		name = catalogue.Text("search.file.titled", m.Title, m.Name)
+	}
+	switch {
+	case m.Label == "":
+		return catalogue.Text("search.file.found", name)
+	case m.Format == string(extract.XLSX) || m.Format == string(extract.ODS):
+		return catalogue.Text("search.file.found_at", name, catalogue.Text("search.file.sheet", m.Label))
+	}
+	return catalogue.Text("search.file.found_at", name, m.Label)
 }
 
 // listParams are the German query parameters of the search page and the entry list.
@@ -49,6 +94,8 @@ type listParams struct {
 	Sort         string // sortierung: "" or "neueste"
 	Page         int    // seite
 	Archived     bool   // archiv=1: archived entries too (members)
+	Files        bool   // dateien=1: only entries with files
+	FileFormat   string // dateityp: only entries with a file of this format
 }
 
 func (p listParams) values() url.Values {
@@ -70,6 +117,10 @@ func (p listParams) values() url.Values {
 	if p.Archived {
 		v.Set("archiv", "1")
 	}
+	if p.Files {
+		v.Set("dateien", "1")
+	}
+	set("dateityp", p.FileFormat)
 	if p.Page > 1 {
 		v.Set("seite", strconv.Itoa(p.Page))
 	}
@@ -94,7 +145,8 @@ type facetLink struct {
 // slug and the sort order as the address gave them, for links.
 func listParamsOf(v url.Values, req searchRequest) listParams {
 	return listParams{Q: req.Text, Topic: req.Topic, Municipality: v.Get(pageSearchParams.municipality), Kind: req.Kind,
-		Status: req.ProjectStatus, Year: req.Year, Sort: v.Get(pageSearchParams.sort), Page: req.Page, Archived: req.Archived}
+		Status: req.ProjectStatus, Year: req.Year, Sort: v.Get(pageSearchParams.sort), Page: req.Page, Archived: req.Archived,
+		Files: req.WithFiles, FileFormat: req.FileFormat}
 }
 
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
@@ -117,8 +169,9 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request, path, heading s
 		s.renderError(w, r, err)
 		return
 	}
-	page := &resultsPage{Path: path, Heading: heading, Params: p, Result: res, Page: p.Page,
-		Pages: int((res.Total + pagePerPage - 1) / pagePerPage), HasFilter: p.Topic != "" || p.Municipality != "" || p.Kind != "" || p.Status != "" || p.Year != 0}
+	page := &resultsPage{Path: path, Heading: heading, Params: p, Result: res, Hits: resultHits(res), Page: p.Page,
+		Pages:     int((res.Total + pagePerPage - 1) / pagePerPage),
+		HasFilter: p.Topic != "" || p.Municipality != "" || p.Kind != "" || p.Status != "" || p.Year != 0 || p.Files || p.FileFormat != ""}
 	page.Facets = s.facetGroups(page)
 	title := heading
 	if p.Q != "" {
@@ -166,6 +219,10 @@ func (s *Server) facetGroups(p *resultsPage) []facetGroup {
 		}
 		return g
 	}
+	files := ""
+	if p.Params.Files {
+		files = "1"
+	}
 	return []facetGroup{
 		group("thema", T("list.filter.topic"), p.Params.Topic, f.Topic, func(v string) (string, string) { return v, names.TopicName(v) }),
 		group("kommune", T("list.filter.municipality"), p.Params.Municipality, f.Municipality, func(v string) (string, string) {
@@ -178,5 +235,18 @@ func (s *Server) facetGroups(p *resultsPage) []facetGroup {
 		group("art", T("list.filter.kind"), p.Params.Kind, f.Kind, func(v string) (string, string) { return v, wiki.Kind(v).Label() }),
 		group("status", T("list.filter.status"), p.Params.Status, f.ProjectStatus, func(v string) (string, string) { return v, wiki.ProjectStatus(v).Label() }),
 		group("jahr", T("list.filter.year"), strconv.Itoa(p.Params.Year), f.Year, func(v string) (string, string) { return v, v }),
+		group("dateien", T("search.filter.files"), files, withFiles(f.WithFiles),
+			func(v string) (string, string) { return v, T("search.filter.with_files") }),
+		group("dateityp", T("search.filter.file_format"), p.Params.FileFormat, f.FileFormat,
+			func(v string) (string, string) { return v, extract.Format(v).Name() }),
 	}
+}
+
+// withFiles returns the count of entries with files as the one value of a facet, "1" as
+// the parameter dateien sets it; none if no entry found has files.
+func withFiles(n int) []search.FacetValue {
+	if n == 0 {
+		return nil
+	}
+	return []search.FacetValue{{Value: "1", Count: n}}
 }

@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 
+	"github.com/ikone-ds/wissensnetz/shared/extract"
 	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
@@ -23,6 +25,8 @@ type searchParams struct {
 	perPage                                                   string // "": a fixed page size
 	sorts                                                     map[string]string
 	archived, archivedOn                                      string // archived entries too: archived=archivedOn
+	files, filesOn                                            string // only entries with files: files=filesOn
+	fileFormat                                                string // only entries with a file of this format
 	// strict refuses bad numbers and sort orders (the API: a script must learn of its
 	// mistake); otherwise they count as missing (the pages: an edited address still
 	// shows results). strict also accepts an AGS for the municipality, not only a slug.
@@ -31,10 +35,12 @@ type searchParams struct {
 
 var (
 	pageSearchParams = searchParams{text: "q", topic: "thema", municipality: "kommune", kind: "art", status: "status",
-		year: "jahr", sort: "sortierung", page: "seite", sorts: map[string]string{"neueste": "newest"}, archived: "archiv", archivedOn: "1"}
+		year: "jahr", sort: "sortierung", page: "seite", sorts: map[string]string{"neueste": "newest"}, archived: "archiv", archivedOn: "1",
+		files: "dateien", filesOn: "1", fileFormat: "dateityp"}
 	apiSearchParams = searchParams{text: "q", topic: "topic", municipality: "municipality", kind: "kind", status: "project_status",
 		year: "year", sort: "sort", page: "page", perPage: "per_page",
-		sorts: map[string]string{"relevance": "relevance", "newest": "newest"}, archived: "archived", archivedOn: "true", strict: true}
+		sorts: map[string]string{"relevance": "relevance", "newest": "newest"}, archived: "archived", archivedOn: "true",
+		files: "has_files", filesOn: "true", fileFormat: "file_format", strict: true}
 )
 
 // pagePerPage is the page size of the search page and the entry list.
@@ -51,7 +57,8 @@ type searchRequest struct {
 func parseSearch(v url.Values, p searchParams, c catalogReader) (searchRequest, error) {
 	req := searchRequest{Archived: v.Get(p.archived) == p.archivedOn}
 	q := &req.Query
-	*q = search.Query{Text: v.Get(p.text), Topic: v.Get(p.topic), Kind: v.Get(p.kind), ProjectStatus: v.Get(p.status), PerPage: pagePerPage}
+	*q = search.Query{Text: v.Get(p.text), Topic: v.Get(p.topic), Kind: v.Get(p.kind), ProjectStatus: v.Get(p.status),
+		FileFormat: v.Get(p.fileFormat), WithFiles: v.Get(p.files) == p.filesOn, PerPage: pagePerPage}
 	if p.perPage != "" {
 		q.PerPage = 0
 	}
@@ -96,6 +103,9 @@ func parseSearch(v url.Values, p searchParams, c catalogReader) (searchRequest, 
 	}
 	if q.ProjectStatus != "" && !wiki.ProjectStatus(q.ProjectStatus).Valid() {
 		return req, wiki.E(wiki.EINVALID, "search.unknown_status", clipField(q.ProjectStatus))
+	}
+	if q.FileFormat != "" && !slices.Contains(extract.Formats, extract.Format(q.FileFormat)) {
+		return req, wiki.E(wiki.EINVALID, "search.unknown_file_format", clipField(q.FileFormat))
 	}
 	return req, nil
 }

@@ -60,6 +60,11 @@ func TestParseSearch(t *testing.T) {
 		{"api, unknown municipality", apiSearchParams, "municipality=mars", searchRequest{}, "Die Kommune „mars“ ist im Netzwerk nicht bekannt."},
 		{"api, unknown kind", apiSearchParams, "kind=quatsch", searchRequest{}, "Unbekannte Art „quatsch“."},
 		{"api, unknown status", apiSearchParams, "project_status=quatsch", searchRequest{}, "Unbekannter Projektstatus „quatsch“."},
+		{"page, files", pageSearchParams, "dateien=1&dateityp=pdf", searchRequest{Query: search.Query{WithFiles: true, FileFormat: "pdf", Page: 1, PerPage: 10}}, ""},
+		{"page, unknown file format", pageSearchParams, "dateityp=exe", searchRequest{}, "Unbekannter Dateityp „exe“."},
+		{"api, files", apiSearchParams, "has_files=true&file_format=docx", searchRequest{Query: search.Query{WithFiles: true, FileFormat: "docx"}}, ""},
+		{"api, not only with files", apiSearchParams, "has_files=false", searchRequest{}, ""},
+		{"api, unknown file format", apiSearchParams, "file_format=PDF", searchRequest{}, "Unbekannter Dateityp „PDF“."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

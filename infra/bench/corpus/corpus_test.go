@@ -43,3 +43,39 @@ func TestEntries(t *testing.T) {
 		t.Errorf("%d queries, want 50", n)
 	}
 }
+
+func TestFiles(t *testing.T) {
+	docs := Entries(500, 1)
+	a, b := Files(docs, 1), Files(docs, 1)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("Files(docs, 1) differs between two calls")
+	}
+	with, text := 0, 0
+	for i, d := range a {
+		files := d.Files
+		d.Files = nil
+		if !reflect.DeepEqual(d, docs[i]) {
+			t.Fatalf("%s: Files changed the entry", d.ID)
+		}
+		if docs[i].Files != nil {
+			t.Fatalf("%s: Files changed its argument", d.ID)
+		}
+		if len(files) > 0 {
+			with++
+		}
+		for _, f := range files {
+			if f.ID == "" || f.Name == "" || f.Title == "" || f.Format == "" || len(f.Parts) == 0 {
+				t.Errorf("%s: file %+v", d.ID, f)
+			}
+			for _, p := range f.Parts {
+				text += len(p.Text)
+			}
+		}
+	}
+	if with < 150 || with > 250 {
+		t.Errorf("%d of 500 entries have files, want about 200", with)
+	}
+	if per := text / len(a); per < 7000 || per > 16000 {
+		t.Errorf("%d bytes of file text per entry, want about 11,000", per)
+	}
+}
