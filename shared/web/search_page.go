@@ -49,8 +49,8 @@ type resultHit struct {
 // fileFound says where in a file of a hit words of the query were found: "Gefunden in
 // „Abschlussbericht“ (bericht.pdf), Seite 2", and a snippet from there.
 type fileFound struct {
-	Where   string
-	URL     string        // the file's download
+	Where string
+	URL   string // the file's download
 
 	Snippet template.HTML // made by the search highlighter, which escapes the text
 }
