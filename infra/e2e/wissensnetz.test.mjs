@@ -566,6 +566,20 @@ describe('Wissensnetz im Browser', { timeout: BUILD_TIMEOUT_MS + 20 * TEST_TIMEO
       assert.equal(resp.headers()['content-type'], 'application/pdf');
       assert.equal(resp.headers()['cache-control'], 'private, no-store');
       assert.equal(resp.headers()['x-content-type-options'], 'nosniff');
+
+      // A sentence from page 2 of the PDF finds the entry, and the hit says where. The
+      // text is read in the background after the upload.
+      const query = 'Straßenbeleuchtung Bad Dürkheim';
+      let hit;
+      await eventually(async () => {
+        await page.goto(`${origin}/suche?q=${encodeURIComponent(query)}`);
+        hit = page.locator('li.hit').filter({ has: page.locator(`a[href="${filesURL}"]`) });
+        return (await hit.count()) === 1 && /Seite 2/.test(await hit.innerText());
+      }, 60_000, 'Treffer mit der Fundstelle in der PDF-Datei');
+      const where = hit.getByRole('link', { name: 'Gefunden in „Abschlussbericht Zisternen“ (bericht.pdf), Seite 2' });
+      assert.equal(await where.getAttribute('href'), href, 'die Fundstelle verlinkt die Datei');
+      await hit.locator('mark', { hasText: 'Straßenbeleuchtung' }).first().waitFor();
+      await checkA11y(page, 'Suche mit Fundstelle in einer Datei');
     });
     await withPage({}, async (page) => {
       const hidden = await page.goto(origin + href);

@@ -414,7 +414,7 @@ func TestFileURLWithGuardDuty(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !bytes.Equal(body, pdf) {
 		t.Fatalf("GET the presigned URL: status %d, %d bytes", resp.StatusCode, len(body))
 	}
-	if got, want := resp.Header.Get("Content-Disposition"), `attachment; filename="Stra_enbericht _2024_.pdf"; filename*=UTF-8''Stra%C3%9Fenbericht%20_2024_.pdf`; got != want {
+	if got, want := resp.Header.Get("Content-Disposition"), `attachment; filename="Strassenbericht _2024_.pdf"; filename*=UTF-8''Stra%C3%9Fenbericht%20_2024_.pdf`; got != want {
 		t.Errorf("Content-Disposition %q, want %q", got, want)
 	}
 	if got := resp.Header.Get("Content-Type"); got != "application/pdf" {

@@ -216,6 +216,10 @@ func leakProbes() []routeProbe {
 		}},
 		{"GET /api/v1/entries/{slug}/files/{id}", []probe{pget("/api/v1/entries/{slug}/files/" + madeUpID), pget("/api/v1/entries/{slug}/files/" + madeUpID + "?version=1")}},
 		{"DELETE /api/v1/entries/{slug}/files/{id}", []probe{{method: "DELETE", path: "/api/v1/entries/{slug}/files/" + madeUpID, header: ifMatch}}},
+		{"POST /api/v1/entries/{slug}/uploads", []probe{{method: "POST", path: "/api/v1/entries/{slug}/uploads"}}},
+		{"POST /api/v1/entries/{slug}/uploads/confirm", []probe{
+			{method: "POST", path: "/api/v1/entries/{slug}/uploads/confirm", json: `{"version": 2, "files": [{"key": "uploads/x/y/z/{word}.pdf", "title": "{word}"}]}`},
+		}},
 		{"GET /api/v1/municipalities/{ags}", []probe{pget("/api/v1/municipalities/" + leakAGS)}},
 		{"POST /api/v1/municipalities", []probe{{method: "POST", path: "/api/v1/municipalities", json: `{"ags": "07999002", "name": "Neustadt"}`}}},
 		{"PUT /api/v1/municipalities/{ags}", []probe{{method: "PUT", path: "/api/v1/municipalities/" + leakAGS, json: `{"name": "Umbenannt"}`}}},
