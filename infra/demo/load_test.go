@@ -12,6 +12,7 @@ import (
 	"github.com/ikone-ds/wissensnetz/shared/app"
 	"github.com/ikone-ds/wissensnetz/shared/auth"
 	"github.com/ikone-ds/wissensnetz/shared/extract"
+	"github.com/ikone-ds/wissensnetz/shared/search"
 	"github.com/ikone-ds/wissensnetz/shared/store/embedded"
 	"github.com/ikone-ds/wissensnetz/shared/wiki"
 )
@@ -95,5 +96,15 @@ func TestFreshStartReadsTheFiles(t *testing.T) {
 	}
 	if files != len(demo.Files) {
 		t.Errorf("%d of %d demo files stored", files, len(demo.Files))
+	}
+
+	// A newcomer's search for the word on page 2 of the report finds its entry and says
+	// where.
+	res, err := a.Search(ctx, everyone, search.Query{Text: demo.FileWord}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 1 || len(res.Hits[0].FileMatches) == 0 || res.Hits[0].FileMatches[0].Label != "Seite 2" {
+		t.Errorf("search for %s: %+v, want one hit found on page 2 of the report", demo.FileWord, res.Hits)
 	}
 }
