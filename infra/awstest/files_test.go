@@ -327,6 +327,22 @@ func TestFileThroughS3(t *testing.T) {
 			}
 		}
 	})
+
+	// Made internal on web 1, the entry's file and its text are gone for visitors on web 2
+	// at once: the download reads the table, the search its change log.
+	t.Run("hidden on one instance, hidden on the other", func(t *testing.T) {
+		download := "/eintraege/" + slug + "/dateien/" + f.ID
+		if st := s.call(1, http.MethodGet, download, false, nil, nil, nil); st != http.StatusOK {
+			t.Fatalf("visitor's download on web 2 before: status %d, want 200 (through the redirect)", st)
+		}
+		s.edit(0, slug, func(e map[string]any) { e["visibility"] = string(wiki.Internal) })
+		if st := s.call(1, http.MethodGet, download, false, nil, nil, nil); st != http.StatusNotFound {
+			t.Errorf("visitor's download on web 2 after: status %d, want 404", st)
+		}
+		if got := s.visitorSearch(1, page2Word); contains(got, slug) {
+			t.Errorf("web 2: a visitor still finds %s by its file's text", slug)
+		}
+	})
 }
 
 // grep returns the lines of log that contain any of words.
